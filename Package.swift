@@ -1,0 +1,54 @@
+// swift-tools-version:6.0
+// mdsens: sensitivities of energy-minimised particle configurations by implicit differentiation.
+import PackageDescription
+
+let linuxMath: [LinkerSetting] = [.linkedLibrary("m", .when(platforms: [.linux]))]
+
+let package = Package(
+  name: "mdsens",
+  products: [
+    // The general implicit-differentiation engine: usable without any particle code.
+    .library(name: "ImplicitDifferentiation",
+             targets: ["DualNumbers", "LinearAlgebra", "ImplicitDifferentiation"]),
+    // Particle systems, minimisers, trajectories and their sensitivities.
+    .library(name: "MDSens",
+             targets: ["Particles", "Minimization", "Trajectories", "Simulation"]),
+    .executable(name: "mdsens", targets: ["mdsens"]),
+    .executable(name: "mdsens-benchmark", targets: ["mdsens-benchmark"]),
+  ],
+  targets: [
+    // System libraries from Debian packages (tools/setup.sh installs them).
+    .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+    .systemLibrary(name: "CLAPACKE", pkgConfig: "lapacke", providers: [.apt(["liblapacke-dev"])]),
+    .systemLibrary(name: "CFFTW", pkgConfig: "fftw3", providers: [.apt(["libfftw3-dev"])]),
+    .systemLibrary(name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
+
+    // Implicit differentiation engine.
+    .target(name: "DualNumbers", linkerSettings: linuxMath),
+    .target(name: "LinearAlgebra", dependencies: ["CBLAS", "CLAPACKE"], linkerSettings: linuxMath),
+    .target(name: "ImplicitDifferentiation", dependencies: ["DualNumbers", "LinearAlgebra"],
+            linkerSettings: linuxMath),
+
+    // Particle systems.
+    .target(name: "Particles", dependencies: ["DualNumbers"], linkerSettings: linuxMath),
+    .target(name: "Minimization", dependencies: ["DualNumbers", "Particles"], linkerSettings: linuxMath),
+    .target(name: "Trajectories", dependencies: ["CHDF5"], linkerSettings: linuxMath),
+    .target(name: "Simulation",
+            dependencies: ["DualNumbers", "Particles", "Minimization", "Trajectories"],
+            linkerSettings: linuxMath),
+
+    // Programs.
+    .executableTarget(name: "mdsens", dependencies: ["Simulation"]),
+    .executableTarget(name: "mdsens-benchmark", dependencies: ["Simulation"]),
+
+    // Tests, one target per module.
+    .testTarget(name: "DualNumbersTests", dependencies: ["DualNumbers"]),
+    .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
+    .testTarget(name: "ImplicitDifferentiationTests",
+                dependencies: ["ImplicitDifferentiation", "DualNumbers", "LinearAlgebra"]),
+    .testTarget(name: "ParticlesTests", dependencies: ["Particles", "DualNumbers"]),
+    .testTarget(name: "MinimizationTests", dependencies: ["Minimization", "Particles", "Simulation"]),
+    .testTarget(name: "TrajectoriesTests", dependencies: ["Trajectories"]),
+    .testTarget(name: "SimulationTests", dependencies: ["Simulation"]),
+  ]
+)
