@@ -1,0 +1,66 @@
+import LinearAlgebra
+
+/// What is known about A = −∂₁F(x*, θ); it decides which products are needed (Aᵀ = A for symmetric
+/// A) and which Krylov method the default solver picks.
+public enum LinearMapStructure: Sendable, Equatable, CustomStringConvertible {
+  /// Nothing known: Aᵀ·w is computed separately (reverse mode); GMRES or BiCGSTAB.
+  case general
+  /// A = Aᵀ, possibly indefinite (a saddle point): Aᵀ·w = A·w; MINRES.
+  case symmetric
+  /// A = Aᵀ ≻ 0 (for instance the Hessian of the energy when F is the force −∇E): CG.
+  case symmetricPositiveDefinite
+  /// A = Aᵀ ≺ 0 (for instance −∇²f when F = ∇f at a strict minimum): CG on −A.
+  case symmetricNegativeDefinite
+
+  /// `true` when Aᵀ = A.
+  public var isSymmetric: Bool { self != .general }
+
+  public var description: String {
+    switch self {
+    case .general: return "general"
+    case .symmetric: return "symmetric"
+    case .symmetricPositiveDefinite: return "symmetric positive definite"
+    case .symmetricNegativeDefinite: return "symmetric negative definite"
+    }
+  }
+}
+
+/// The linear maps of an optimality mapping F at a point (x, θ), never formed as matrices:
+///
+///     A = −∂₁F(x, θ)  (d × d),   B = ∂₂F(x, θ)  (d × n).
+///
+/// Implicit differentiation only ever needs the four products A·v, Aᵀ·w, B·u and Bᵀ·w (the row
+/// vector wᵀB, returned as a column). ``AutomaticLinearization`` and ``ObjectiveLinearization``
+/// derive them from F by automatic differentiation; ``SuppliedLinearization`` takes them from the
+/// caller (a simulation code's own Hessian-vector product).
+public protocol OptimalityLinearization {
+  /// d, the number of components of x (and of F).
+  var stateDimension: Int { get }
+  /// n, the number of components of θ.
+  var parameterDimension: Int { get }
+  /// What is known about A; a symmetric structure makes ``applyATranspose(_:)`` reuse ``applyA(_:)``.
+  var structure: LinearMapStructure { get }
+  /// A·v = −∂₁F·v for v of length d.
+  func applyA(_ v: [Double]) -> [Double]
+  /// Aᵀ·w = −∂₁Fᵀ·w for w of length d.
+  func applyATranspose(_ w: [Double]) -> [Double]
+  /// B·u = ∂₂F·u for u of length n.
+  func applyB(_ u: [Double]) -> [Double]
+  /// Bᵀ·w = (wᵀ∂₂F)ᵀ for w of length d: one product whatever n is.
+  func applyBTranspose(_ w: [Double]) -> [Double]
+}
+
+extension OptimalityLinearization {
+  /// A as a matrix-free operator for the linear solvers.
+  public var operatorA: MatrixFreeOperator {
+    MatrixFreeOperator(dimension: stateDimension) { v, result in result = self.applyA(v) }
+  }
+
+  /// Aᵀ as a matrix-free operator (A itself when symmetric).
+  public var operatorATranspose: MatrixFreeOperator {
+    if structure.isSymmetric { return operatorA }
+    return MatrixFreeOperator(dimension: stateDimension) { w, result in
+      result = self.applyATranspose(w)
+    }
+  }
+}
