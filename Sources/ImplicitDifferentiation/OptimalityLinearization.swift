@@ -51,16 +51,34 @@ public protocol OptimalityLinearization {
 }
 
 extension OptimalityLinearization {
-  /// A as a matrix-free operator for the linear solvers.
-  public var operatorA: MatrixFreeOperator {
-    MatrixFreeOperator(dimension: stateDimension) { v, result in result = self.applyA(v) }
+  /// A (or −A, with `negated`) as a matrix-free operator that also applies its transpose, so that
+  /// every solver, CG on the normal equations included, can use it.
+  public func operatorA(negated: Bool = false) -> MatrixFreeTransposableOperator {
+    let sign = negated ? -1.0 : 1.0
+    return MatrixFreeTransposableOperator(
+      rowCount: stateDimension, columnCount: stateDimension,
+      product: { v, result in
+        result = self.applyA(v)
+        if negated { for index in result.indices { result[index] *= sign } }
+      },
+      transposeProduct: { w, result in
+        result = self.applyATranspose(w)
+        if negated { for index in result.indices { result[index] *= sign } }
+      })
   }
 
-  /// Aᵀ as a matrix-free operator (A itself when symmetric).
-  public var operatorATranspose: MatrixFreeOperator {
-    if structure.isSymmetric { return operatorA }
-    return MatrixFreeOperator(dimension: stateDimension) { w, result in
-      result = self.applyATranspose(w)
-    }
+  /// Aᵀ (or −Aᵀ) as a matrix-free operator; its transpose is A.
+  public func operatorATranspose(negated: Bool = false) -> MatrixFreeTransposableOperator {
+    let sign = negated ? -1.0 : 1.0
+    return MatrixFreeTransposableOperator(
+      rowCount: stateDimension, columnCount: stateDimension,
+      product: { w, result in
+        result = self.applyATranspose(w)
+        if negated { for index in result.indices { result[index] *= sign } }
+      },
+      transposeProduct: { v, result in
+        result = self.applyA(v)
+        if negated { for index in result.indices { result[index] *= sign } }
+      })
   }
 }

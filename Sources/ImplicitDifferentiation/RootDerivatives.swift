@@ -14,30 +14,25 @@ public struct ImplicitProduct: Sendable {
   }
 }
 
-/// Solves M·z = rhs with M = A or Aᵀ, negating both sides when A is negative definite so that
-/// CG sees a positive definite operator, and turning a failed solve into a typed error.
+/// Solves A·z = rhs (or Aᵀ·z = rhs), negating both sides when A is negative definite so that CG
+/// sees a positive definite operator, and turns a failed solve into a typed error.
 @usableFromInline
 func solveImplicitSystem(
-  _ operator: MatrixFreeOperator, _ rhs: [Double], structure: LinearMapStructure,
+  _ linearization: some OptimalityLinearization, transposed: Bool, _ rhs: [Double],
   linearSolver: (any LinearSolver)?
 ) throws -> LinearSolveResult {
-  let dimension = `operator`.columnCount
-  // A zero right-hand side has the zero solution; some Krylov methods divide by ‖b‖.
+  let dimension = linearization.stateDimension
+  // A zero right-hand side has the zero solution, whatever the solver would make of ‖b‖ = 0.
   if rhs.allSatisfy({ $0 == 0 }) {
     return LinearSolveResult(solution: [Double](repeating: 0, count: dimension), iterations: 0,
                              relativeResidual: 0, status: .converged)
   }
+  let structure = linearization.structure
   let solver = linearSolver ?? defaultLinearSolver(structure: structure, dimension: dimension)
-  let result: LinearSolveResult
-  if structure == .symmetricNegativeDefinite {
-    let negated = MatrixFreeOperator(dimension: dimension) { v, output in
-      `operator`.apply(v, into: &output)
-      for index in output.indices { output[index] = -output[index] }
-    }
-    result = solver.solve(negated, rhs.map { -$0 }, initialGuess: nil)
-  } else {
-    result = solver.solve(`operator`, rhs, initialGuess: nil)
-  }
+  let negate = structure == .symmetricNegativeDefinite
+  let matrix = transposed && !structure.isSymmetric
+    ? linearization.operatorATranspose(negated: negate) : linearization.operatorA(negated: negate)
+  let result = solver.solve(matrix, negate ? rhs.map { -$0 } : rhs, initialGuess: nil)
   guard result.converged, result.solution.allSatisfy(\.isFinite) else {
     throw ImplicitDifferentiationError.linearSolveFailed(
       solver: solver.name, status: result.converged ? .nonFinite : result.status,
@@ -69,7 +64,7 @@ public func rootJacobianVectorProduct(
   try requireCount(rhs, linearization.stateDimension, "B·dθ")
   try requireFinite(rhs, "B·dθ")
   let solve = try solveImplicitSystem(
-    linearization.operatorA, rhs, structure: linearization.structure, linearSolver: linearSolver)
+    linearization, transposed: false, rhs, linearSolver: linearSolver)
   return ImplicitProduct(value: solve.solution, linearSolve: solve)
 }
 
@@ -93,8 +88,7 @@ public func rootVectorJacobianProduct(
   try requireCount(cotangent, linearization.stateDimension, "cotangent")
   try requireFinite(cotangent, "cotangent")
   let solve = try solveImplicitSystem(
-    linearization.operatorATranspose, cotangent, structure: linearization.structure,
-    linearSolver: linearSolver)
+    linearization, transposed: true, cotangent, linearSolver: linearSolver)
   let value = linearization.applyBTranspose(solve.solution)
   try requireCount(value, linearization.parameterDimension, "wᵀB")
   try requireFinite(value, "wᵀB")
