@@ -26,6 +26,12 @@ struct RidgeProblem {
   let targets: [Double]
   let strength: Double
 
+  init(design: [[Double]], targets: [Double], strength: Double = 0.7) {
+    self.design = design
+    self.targets = targets
+    self.strength = strength
+  }
+
   init(samples: Int = 12, features: Int = 5, strength: Double = 0.7, seed: UInt64 = 1) {
     var random = ImplicitTestRandom(seed: seed)
     design = random.matrix(samples, features)
@@ -118,5 +124,36 @@ struct ImplicitRidgeRegressionTests {
       transposeProductB: { w in [Dense.dot(solution, w)] })
     let jacobian = try rootJacobian(maps)
     #expect(Dense.maximumDifference(jacobian, problem.closedFormJacobian) <= 1e-10)
+  }
+
+  @Test("the RidgeRegression article's code runs as written and agrees with the closed form")
+  func articleExample() throws {
+    let X = problem.design
+    let y = problem.targets
+    let u = [Double](repeating: 1, count: X[0].count)
+    func solveNormalEquations(_ X: [[Double]], _ y: [Double], strength: Double) -> [Double] {
+      RidgeProblem(design: X, targets: y).solve([strength])
+    }
+    let ridge = RidgeObjective(design: X, targets: y)
+    let solution = ImplicitFunction(root: StationaryPoint(ridge)) { θ in
+      solveNormalEquations(X, y, strength: θ[0])
+    }
+    let solved = try solution.solve(at: [10.0])
+    let jacobian = try solved.jacobian()
+    let tangent = try solved.jacobianVectorProduct(along: [1]).value
+    let gradient = try solved.vectorJacobianProduct(u).value
+    let fixedPoint = ImplicitFunction(
+      fixedPoint: GradientDescentFixedPoint(ridge, stepSize: 0.01)
+    ) { θ in solveNormalEquations(X, y, strength: θ[0]) }
+    let sameJacobian = try fixedPoint.jacobian(at: [10.0])
+    let viaCG = try solved.jacobian(linearSolver: ConjugateGradient(tolerance: 1e-12))
+
+    let reference = RidgeProblem(design: X, targets: y, strength: 10).closedFormJacobian
+    #expect(Dense.maximumDifference(jacobian, reference) <= 1e-10)
+    #expect(Dense.maximumDifference(tangent, Dense.column(reference, 0)) <= 1e-10)
+    #expect(abs(gradient[0] - Dense.dot(u, Dense.column(reference, 0))) <= 1e-10)
+    #expect(Dense.maximumDifference(sameJacobian, reference) <= 1e-10)
+    #expect(Dense.maximumDifference(viaCG, reference) <= 1e-10)
+    #expect(solved.optimalityResidualNorm <= 1e-12)
   }
 }

@@ -2,7 +2,7 @@ import DualNumbers
 
 /// One block of ``BlockProximalGradientFixedPoint``: a contiguous range of x with its own step size
 /// and proximal operator.
-public struct ProximalBlock {
+public struct ProximalBlock: Sendable {
   /// The components of x in this block.
   public var range: Range<Int>
   /// ηᵦ > 0.
