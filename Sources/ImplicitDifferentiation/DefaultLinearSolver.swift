@@ -2,7 +2,7 @@ import LinearAlgebra
 
 /// The solver used when a call does not name one.
 ///
-/// - d ≤ ``denseDimensionLimit``: LU with partial pivoting on the assembled A (``DenseLinearSolver``):
+/// - d ≤ ``denseDimensionLimit``: LU with partial pivoting on the assembled A (`DenseLinearSolver`):
 ///   d products to assemble, exact to rounding, no tolerance to tune.
 /// - Larger d, by the structure of A: CG for a definite A (the engine hands it −A when A is negative
 ///   definite), MINRES for a symmetric indefinite one, restarted GMRES otherwise.

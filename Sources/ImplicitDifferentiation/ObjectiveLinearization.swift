@@ -22,8 +22,13 @@ public struct ObjectiveLinearization<Function: Objective>: OptimalityLinearizati
   public let structure: LinearMapStructure
   @usableFromInline let cache = LinearizationCache<Never>()
 
-  /// - Parameter structure: defaults to what a strict local minimum gives: −c·∇²f is negative
-  ///   definite for c > 0 and positive definite for c < 0. Pass `.symmetric` at saddle points.
+  /// - Parameters:
+  ///   - objective: f.
+  ///   - state: the point x (normally the solution x*).
+  ///   - parameters: θ.
+  ///   - gradientScale: c in F = c·∇₁f.
+  ///   - structure: defaults to what a strict local minimum gives: −c·∇²f is negative definite for
+  ///     c > 0 and positive definite for c < 0. Pass `.symmetric` at saddle points.
   public init(
     objective: Function, state: [Double], parameters: [Double], gradientScale: Double = 1,
     structure: LinearMapStructure? = nil

@@ -2,8 +2,8 @@ import DualNumbers
 
 /// An optimality mapping F(x, θ) whose root x*(θ), F(x*(θ), θ) = 0, is the output of a solver.
 ///
-/// F is written once, generically over ``RealScalar``: the engine evaluates it on `Double` for
-/// values, on ``Dual`` for the products A·v and B·v (forward mode) and on ``TapeScalar`` for Aᵀ·w and
+/// F is written once, generically over `RealScalar`: the engine evaluates it on `Double` for
+/// values, on `Dual` for the products A·v and B·v (forward mode) and on ``TapeScalar`` for Aᵀ·w and
 /// wᵀB (reverse mode), where A = −∂₁F(x*, θ) and B = ∂₂F(x*, θ). F must return as many components as
 /// x has (the implicit function theorem needs a square ∂₁F).
 ///

@@ -13,6 +13,9 @@ public struct SuppliedLinearization: OptimalityLinearization {
   @usableFromInline let transposeProductB: ([Double]) -> [Double]
 
   /// - Parameters:
+  ///   - stateDimension: d.
+  ///   - parameterDimension: n.
+  ///   - structure: what is known about A.
   ///   - productA: v ↦ A·v = −∂₁F·v.
   ///   - transposeProductA: w ↦ Aᵀ·w; required unless `structure` is symmetric.
   ///   - productB: u ↦ B·u = ∂₂F·u.

@@ -15,7 +15,7 @@ import DualNumbers
 ///
 /// The partial derivatives have type `Base`, which may itself be a dual number (forward over reverse)
 /// or a tape scalar of another tape (reverse over reverse): the sweep is written with the generic
-/// arithmetic of ``RealScalar``, so it is itself differentiable.
+/// arithmetic of `RealScalar`, so it is itself differentiable.
 ///
 /// A tape is a reference type that is mutated by every recorded operation; it must not be shared
 /// between threads while recording or sweeping.
@@ -104,7 +104,7 @@ public final class Tape<Base: RealScalar>: @unchecked Sendable {
 
 /// A reverse-mode scalar: a value and its position on a ``Tape``.
 ///
-/// Code written generically over ``RealScalar`` runs on tape scalars unchanged; the tape then holds
+/// Code written generically over `RealScalar` runs on tape scalars unchanged; the tape then holds
 /// everything needed for vector-Jacobian products wᵀ∂F in one reverse sweep. Constants (literals,
 /// values built with `init(_: Double)`) are not recorded. Combining values from two different tapes
 /// is a programming error and traps.
@@ -276,7 +276,7 @@ public struct TapeScalar<Base: RealScalar>: RealScalar {
   }
 
   /// ∂(xʸ)/∂x = y·xʸ⁻¹, ∂(xʸ)/∂y = xʸ·log x; the logarithm is not evaluated for a constant exponent,
-  /// so constant exponents work at x ≤ 0 (as for ``Dual``).
+  /// so constant exponents work at x ≤ 0 (as for `Dual`).
   @inlinable
   public static func pow(_ x: TapeScalar, _ y: TapeScalar) -> TapeScalar {
     let power = Base.pow(x.value, y.value)
