@@ -30,8 +30,8 @@ struct CellList {
     case .periodic(let edges):
       self.edges = edges
       for k in 0..<dimension {
-        let fit = cellSize > 0 ? Int((edges[k] / cellSize).rounded(.down)) : 1
-        counts[k] = fit >= 3 ? min(fit, 1 << 20) : 1
+        let fit = cellSize > 0 ? Int(min(edges[k] / cellSize, Double(1 << 20)).rounded(.down)) : 1
+        counts[k] = fit >= 3 ? fit : 1
         widths[k] = edges[k] / Double(counts[k])
       }
     case .free:
@@ -39,15 +39,15 @@ struct CellList {
       for k in 0..<dimension {
         var low = Double.infinity
         var high = -Double.infinity
-        for i in 0..<count {
+        for i in 0..<count where positions[i * dimension + k].isFinite {
           low = min(low, positions[i * dimension + k])
           high = max(high, positions[i * dimension + k])
         }
-        if count == 0 { (low, high) = (0, 0) }
+        if low > high { (low, high) = (0, 0) }
         origin[k] = low
         let extent = max(high - low, 0)
-        let fit = cellSize > 0 ? Int((extent / cellSize).rounded(.down)) : 1
-        counts[k] = max(1, min(fit, 1 << 20))
+        let fit = cellSize > 0 ? Int(min(extent / cellSize, Double(1 << 20)).rounded(.down)) : 1
+        counts[k] = max(1, fit)
         widths[k] = max(extent / Double(counts[k]), .leastNormalMagnitude)
       }
     }
@@ -74,7 +74,10 @@ struct CellList {
     for i in 0..<count {
       var cell = 0
       for k in (0..<dimension).reversed() {
-        var index = Int(((positions[i * dimension + k] - origin[k]) / widths[k]).rounded(.down))
+        // Non-finite or far-away coordinates (a diverging run) still get a cell: the forces will
+        // report the problem, the cell list must not trap on it.
+        let scaled = ((positions[i * dimension + k] - origin[k]) / widths[k]).rounded(.down)
+        var index = scaled.isFinite ? Int(max(-1e15, min(1e15, scaled))) : 0
         if edges != nil {
           index %= counts[k]
           if index < 0 { index += counts[k] }
