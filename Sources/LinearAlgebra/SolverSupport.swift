@@ -1,0 +1,148 @@
+/// Bookkeeping shared by the iterative solvers: argument checks, the b = 0 shortcut, the true
+/// residual, and the final report.
+@usableFromInline
+enum SolverSupport {
+  /// Either a finished result (bad input or b = 0) or the starting iterate and ‖b‖.
+  enum Start {
+    case finished(LinearSolveResult)
+    case iterate(x: [Double], normOfB: Double)
+  }
+
+  static func start(_ linearOperator: some LinearOperator, _ b: [Double], initialGuess: [Double]?,
+                    requiresSquare: Bool = true) -> Start {
+    let rows = linearOperator.rowCount
+    let columns = linearOperator.columnCount
+    func failed(_ status: LinearSolveStatus, residual: Double = .infinity) -> Start {
+      .finished(LinearSolveResult(solution: [Double](repeating: 0, count: columns), iterations: 0,
+                                  relativeResidual: residual, status: status))
+    }
+    // A wrong size is a programming error, but solvers report rather than trap (see LinearSolveResult).
+    if requiresSquare && rows != columns {
+      return failed(.breakdown("operator is \(rows)×\(columns), not square"))
+    }
+    if b.count != rows {
+      return failed(.breakdown("dimension mismatch: b has \(b.count) components, operator \(rows) rows"))
+    }
+    if let guess = initialGuess, guess.count != columns {
+      return failed(.breakdown(
+        "dimension mismatch: initial guess has \(guess.count) components, operator \(columns) columns"))
+    }
+    guard VectorOperations.isFinite(b) else { return failed(.nonFinite, residual: .nan) }
+    if let guess = initialGuess, !VectorOperations.isFinite(guess) { return failed(.nonFinite, residual: .nan) }
+    let normOfB = VectorOperations.norm(b)
+    if normOfB == 0 {
+      // A·0 = 0 = b exactly: no product with A is needed, whatever the initial guess.
+      return .finished(LinearSolveResult(solution: [Double](repeating: 0, count: columns), iterations: 0,
+                                         relativeResidual: 0, status: .converged))
+    }
+    return .iterate(x: initialGuess ?? [Double](repeating: 0, count: columns), normOfB: normOfB)
+  }
+
+  /// residual ← b − A·x; returns ‖b − A·x‖.
+  @discardableResult
+  static func residual(_ linearOperator: some LinearOperator, _ x: [Double], _ b: [Double],
+                       into residual: inout [Double]) -> Double {
+    linearOperator.apply(x, into: &residual)
+    VectorOperations.subtract(b, residual, into: &residual)
+    return VectorOperations.norm(residual)
+  }
+
+  /// The report: the residual is always recomputed from `x`, never taken from a recurrence, and the
+  /// status is corrected by it (a method that stopped for another reason but meets the tolerance has
+  /// converged; a non-finite residual is reported as such).
+  static func finish(_ linearOperator: some LinearOperator, x: [Double], b: [Double], normOfB: Double,
+                     tolerance: Double, iterations: Int, status: LinearSolveStatus,
+                     scratch: inout [Double]) -> LinearSolveResult {
+    let relative = residual(linearOperator, x, b, into: &scratch) / normOfB
+    var finalStatus = status
+    if !relative.isFinite {
+      finalStatus = .nonFinite
+    } else if relative <= tolerance {
+      finalStatus = .converged
+    } else if status == .converged {
+      finalStatus = .stagnated
+    }
+    return LinearSolveResult(solution: x, iterations: iterations, relativeResidual: relative,
+                             status: finalStatus)
+  }
+}
+
+/// Detects a residual that stopped decreasing: every `window` iterations the best residual seen must
+/// have dropped by at least 0.1 %. Krylov residuals oscillate (CG, BiCGSTAB) or plateau for a while on
+/// ill-conditioned systems, so only the best value over a long window is meaningful.
+@usableFromInline
+struct StagnationMonitor {
+  let window: Int
+  var best = Double.infinity
+  var bestAtCheckpoint = Double.infinity
+  var count = 0
+
+  init(window: Int) { self.window = window }
+
+  /// Records one residual norm; true when the iteration has stagnated.
+  mutating func stagnated(after residualNorm: Double) -> Bool {
+    guard window > 0 else { return false }
+    // The first residual is the baseline of the first window.
+    if bestAtCheckpoint == .infinity { bestAtCheckpoint = residualNorm }
+    best = min(best, residualNorm)
+    count += 1
+    guard count >= window else { return false }
+    defer { bestAtCheckpoint = best; count = 0 }
+    return best > 0.999 * bestAtCheckpoint
+  }
+}
+
+/// Why one Krylov cycle (the run from one true residual until the recurrence claims convergence or
+/// something stops it) ended.
+@usableFromInline
+enum CycleOutcome {
+  /// The recursive residual estimate met the tolerance: the true residual decides.
+  case estimateConverged
+  /// A restarted method finished a cycle: continue from the true residual.
+  case restartRequested
+  case stopped(LinearSolveStatus)
+}
+
+extension SolverSupport {
+  /// Runs Krylov cycles from the true residual until the true residual meets the tolerance.
+  ///
+  /// Recurrences drift from b − A·x in floating point, so a recursive estimate that claims
+  /// convergence is checked against the true residual; if that fails, the method restarts from the
+  /// true residual (residual replacement). A restart that does not at least halve the true residual
+  /// means the attainable accuracy is reached: the solve has stagnated.
+  ///
+  /// `cycle(x, residual, residualNorm, iterations)` continues from x with residual = b − A·x, updates x
+  /// and the iteration count, and may overwrite `residual` freely.
+  static func solveInCycles<Operator: LinearOperator>(
+    _ linearOperator: Operator, _ b: [Double], x: inout [Double], normOfB: Double,
+    tolerance: Double, maximumIterations: Int,
+    cycle: (_ x: inout [Double], _ residual: inout [Double], _ residualNorm: Double,
+            _ iterations: inout Int) -> CycleOutcome
+  ) -> LinearSolveResult {
+    var residual = [Double](repeating: 0, count: b.count)
+    var iterations = 0
+    var residualNorm = SolverSupport.residual(linearOperator, x, b, into: &residual)
+    var status: LinearSolveStatus
+    loop: while true {
+      if !residualNorm.isFinite { status = .nonFinite; break loop }
+      if residualNorm <= tolerance * normOfB { status = .converged; break loop }
+      if iterations >= maximumIterations { status = .maximumIterationsReached; break loop }
+      let normAtCycleStart = residualNorm
+      switch cycle(&x, &residual, residualNorm, &iterations) {
+      case .stopped(let reason):
+        status = reason
+        break loop
+      case .restartRequested:
+        residualNorm = SolverSupport.residual(linearOperator, x, b, into: &residual)
+      case .estimateConverged:
+        residualNorm = SolverSupport.residual(linearOperator, x, b, into: &residual)
+        if residualNorm > tolerance * normOfB && !(residualNorm < 0.5 * normAtCycleStart) {
+          status = .stagnated
+          break loop
+        }
+      }
+    }
+    return finish(linearOperator, x: x, b: b, normOfB: normOfB, tolerance: tolerance,
+                  iterations: iterations, status: status, scratch: &residual)
+  }
+}
