@@ -16,7 +16,9 @@ import Foundation
 ///
 /// The file appears at `path` only after ``finish()`` succeeds; any error removes the temporary file.
 public final class ExtendedXYZWriter {
+  /// The destination; the file appears here when ``finish()`` succeeds.
   public let path: String
+  /// What every frame is checked against.
   public let header: TrajectoryHeader
   /// The number of frames appended so far.
   public private(set) var frameCount = 0

@@ -59,7 +59,9 @@ struct H5MDReadState {
       guard hdf5Kind(file, element) == .group, hdf5Kind(file, element + "/value") == .dataset else { continue }
       elementSteps[element] = try readSteps(element, frameShape: [n, dimension])
       fieldNames.append(name)
-      fieldUnits[name] = try unit(of: element + "/value")
+      let fieldUnit = try unit(of: element + "/value")
+      // The writer omits empty units, so only recorded ones come back.
+      if !fieldUnit.isEmpty { fieldUnits[name] = fieldUnit }
     }
 
     header = TrajectoryHeader(

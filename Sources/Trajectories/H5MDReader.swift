@@ -7,6 +7,7 @@ import CHDF5
 /// has its own step dataset; a frame without a matching energy row has `potentialEnergy == nil`.
 /// Box edges are also accepted as a time-independent dataset of shape [d].
 public final class H5MDReader {
+  /// The file being read.
   public let path: String
   /// The header: dimension, species, boundary, provenance, units, and the first frame's box.
   public let header: TrajectoryHeader

@@ -15,7 +15,9 @@ import CHDF5
 /// All libhdf5 calls are serialised (the library is not thread-safe), so writers may be used from
 /// different threads, one thread per writer at a time.
 public final class H5MDWriter {
+  /// The destination; the file appears here when ``finish()`` succeeds.
   public let path: String
+  /// What every frame is checked against.
   public let header: TrajectoryHeader
   /// The number of frames appended so far.
   public private(set) var frameCount = 0

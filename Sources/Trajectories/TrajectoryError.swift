@@ -26,8 +26,10 @@ public struct TrajectoryError: Error, Equatable, Sendable, CustomStringConvertib
   public let path: String
   /// The 1-based line number in text formats, when the problem is tied to a line.
   public let line: Int?
+  /// What went wrong and, where possible, what to do about it.
   public let reason: String
 
+  /// An error of `kind` about the file at `path`, optionally at a 1-based `line`.
   public init(_ kind: Kind, path: String, line: Int? = nil, reason: String) {
     self.kind = kind
     self.path = path
@@ -35,6 +37,7 @@ public struct TrajectoryError: Error, Equatable, Sendable, CustomStringConvertib
     self.reason = reason
   }
 
+  /// `path:line: reason`, the form editors and terminals link to.
   public var description: String {
     if let line { return "\(path):\(line): \(reason)" }
     return "\(path): \(reason)"

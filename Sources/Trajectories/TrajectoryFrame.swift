@@ -17,6 +17,7 @@ public struct TrajectoryFrame: Sendable, Equatable {
   /// the positions by a particle diameter. Names use letters, digits and `_`.
   public var fields: [String: [Double]]
 
+  /// A frame; observables and fields are optional.
   public init(
     step: Int, time: Double, positions: [Double], box: SimulationBox,
     potentialEnergy: Double? = nil, maxForceComponent: Double? = nil, fields: [String: [Double]] = [:]
@@ -33,9 +34,12 @@ public struct TrajectoryFrame: Sendable, Equatable {
 
 /// A header with all its frames, as returned by the whole-file readers.
 public struct Trajectory: Sendable, Equatable {
+  /// What stays the same over the frames.
   public var header: TrajectoryHeader
+  /// The frames in file order.
   public var frames: [TrajectoryFrame]
 
+  /// A trajectory from its parts.
   public init(header: TrajectoryHeader, frames: [TrajectoryFrame]) {
     self.header = header
     self.frames = frames

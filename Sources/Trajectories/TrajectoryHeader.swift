@@ -30,6 +30,7 @@ public struct TrajectoryHeader: Sendable, Equatable {
   /// `["sensitivity_diameter": ""]` for a dimensionless derivative of positions by a diameter.
   public var fieldUnits: [String: String]
 
+  /// A header; provenance and units default to empty (reduced units) and the creator to mdsens.
   public init(
     dimension: Int, speciesNames: [String], species: [Int], periodic: [Bool], box: SimulationBox,
     authorName: String = "", creatorName: String = "mdsens", creatorVersion: String = "",
