@@ -48,4 +48,15 @@ struct H5MDRoundTripTests {
     #expect(try reader.frame(at: 2).potentialEnergy == -12.3456789012345 / 3)
     #expect(try reader.frame(at: 0).fields.isEmpty)
   }
+
+  @Test("Frames larger than one chunk (here 4000 particles in 3D) round-trip")
+  func largeFrames() throws {
+    let directory = try TrajectoryFixtures.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let path = directory.appendingPathComponent("large.h5").path
+    let header = TrajectoryFixtures.header(dimension: 3, particles: 4000)
+    let frames = TrajectoryFixtures.frames(for: header, count: 2)
+    try H5MDWriter.write(frames, header: header, to: path)
+    #expect(try H5MDReader.readAll(path: path).frames == frames)
+  }
 }
