@@ -94,7 +94,7 @@ struct FIRETests {
   @Test("a non-finite start stops with a reason, not a crash")
   func nonFinite() {
     var positions = RandomConfiguration.uniform(count: 4, edges: [3.0, 3.0], seed: 1)
-    positions[0] = .nan
+    positions[0] = Double.nan
     let interaction = PairInteraction(boundary: FreeSpace<TwoDimensions, Double>(), potential: SoftSphere<Double>(),
                                       diameters: ParticleDiameters([Double](repeating: 1, count: 4)))
     var landscape = ParticleLandscape(interaction, skin: 0.2)
