@@ -12,7 +12,7 @@ let package = Package(
              targets: ["DualNumbers", "LinearAlgebra", "ImplicitDifferentiation"]),
     // Particle systems, minimisers, trajectories and their sensitivities.
     .library(name: "MDSens",
-             targets: ["Particles", "Minimization", "Trajectories", "Simulation"]),
+             targets: ["Particles", "Minimization", "Trajectories", "Simulation", "Sensitivity"]),
     .executable(name: "mdsens", targets: ["mdsens"]),
     .executable(name: "mdsens-benchmark", targets: ["mdsens-benchmark"]),
   ],
@@ -37,9 +37,14 @@ let package = Package(
             dependencies: ["DualNumbers", "Particles", "Minimization", "Trajectories"],
             linkerSettings: linuxMath),
 
+    // Position sensitivities of minimised configurations (implicit, unrolled, finite differences).
+    .target(name: "Sensitivity",
+            dependencies: ["DualNumbers", "LinearAlgebra", "Particles", "Minimization", "Simulation"],
+            linkerSettings: linuxMath),
+
     // Programs.
-    .executableTarget(name: "mdsens", dependencies: ["Simulation"]),
-    .executableTarget(name: "mdsens-benchmark", dependencies: ["Simulation"]),
+    .executableTarget(name: "mdsens", dependencies: ["Simulation", "Sensitivity", "Trajectories"]),
+    .executableTarget(name: "mdsens-benchmark", dependencies: ["Simulation", "Sensitivity"]),
 
     // Tests, one target per module.
     .testTarget(name: "DualNumbersTests", dependencies: ["DualNumbers"]),
@@ -49,6 +54,8 @@ let package = Package(
     .testTarget(name: "ParticlesTests", dependencies: ["Particles", "DualNumbers"]),
     .testTarget(name: "MinimizationTests", dependencies: ["Minimization", "Particles", "Simulation"]),
     .testTarget(name: "TrajectoriesTests", dependencies: ["Trajectories"]),
-    .testTarget(name: "SimulationTests", dependencies: ["Simulation"]),
+    .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Trajectories"]),
+    .testTarget(name: "SensitivityTests",
+                dependencies: ["Sensitivity", "Simulation", "Particles", "Minimization", "LinearAlgebra", "DualNumbers"]),
   ]
 )

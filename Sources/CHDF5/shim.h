@@ -15,3 +15,7 @@ static inline unsigned mdsens_h5f_acc_rdwr(void) { return H5F_ACC_RDWR; }
 static inline hsize_t mdsens_h5s_unlimited(void) { return H5S_UNLIMITED; }
 static inline size_t mdsens_h5t_variable(void) { return H5T_VARIABLE; }
 static inline hid_t mdsens_h5s_all(void) { return H5S_ALL; }
+
+/* HDF5 prints its error stack to stderr by default; callers that check every return code and raise
+   their own errors silence it once. H5E_DEFAULT is a cast macro that Swift cannot import. */
+static inline void mdsens_h5e_silence(void) { (void)H5Eset_auto2(H5E_DEFAULT, NULL, NULL); }

@@ -42,6 +42,9 @@ public struct Dual<Base: RealScalar>: RealScalar {
   public var isExactlyZero: Bool { value.isExactlyZero && tangent.isExactlyZero }
 
   @inlinable @inline(__always)
+  public var isConstant: Bool { tangent.isExactlyZero && value.isConstant }
+
+  @inlinable @inline(__always)
   public var isFinite: Bool { value.isFinite && tangent.isFinite }
 
   // MARK: Comparison: on the primal value, so generic branches follow the Double computation.

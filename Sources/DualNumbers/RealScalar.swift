@@ -22,6 +22,11 @@ where FloatLiteralType == Double {
   /// `true` when every component is finite.
   var isFinite: Bool { get }
 
+  /// `true` when every derivative component is exactly zero, so that code may take a cheaper path
+  /// that would lose a derivative (an integer power instead of `pow`). The default, `false`, is
+  /// always safe.
+  var isConstant: Bool { get }
+
   static func * (lhs: Self, rhs: Self) -> Self
   static func / (lhs: Self, rhs: Self) -> Self
   static prefix func - (operand: Self) -> Self
@@ -46,6 +51,9 @@ where FloatLiteralType == Double {
 }
 
 extension RealScalar {
+  @inlinable @inline(__always)
+  public var isConstant: Bool { false }
+
   @inlinable @inline(__always)
   public static func *= (lhs: inout Self, rhs: Self) { lhs = lhs * rhs }
 

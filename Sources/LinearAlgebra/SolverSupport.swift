@@ -82,6 +82,8 @@ struct StagnationMonitor {
   /// Records one residual norm; true when the iteration has stagnated.
   mutating func stagnated(after residualNorm: Double) -> Bool {
     guard window > 0 else { return false }
+    // The first residual is the baseline of the first window.
+    if bestAtCheckpoint == .infinity { bestAtCheckpoint = residualNorm }
     best = min(best, residualNorm)
     count += 1
     guard count >= window else { return false }

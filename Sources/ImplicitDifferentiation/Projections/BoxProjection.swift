@@ -5,8 +5,8 @@ import DualNumbers
 /// P(y)ᵢ = min(max(yᵢ, lowerᵢ), upperᵢ). The bounds come either from θ, so that the projection is
 /// differentiable with respect to them, or from the struct (fixed bounds, infinite ones allowed
 /// for one-sided constraints):
-/// - θ = [] uses the stored bounds (``init(lower:upper:)-(Double,Double)``,
-///   ``init(lower:upper:)-([Double],[Double])``); a box made with ``init()`` requires θ.
+/// - θ = [] uses the bounds stored by `init(lower:upper:)` (scalars for every component, or one
+///   pair per component); a box made with ``init()`` requires θ.
 /// - θ = [l, u] applies the same bounds to every component.
 /// - θ = [l₁, …, l_d, u₁, …, u_d] gives per-component bounds (jaxopt's `hyperparams = (lower, upper)`).
 ///

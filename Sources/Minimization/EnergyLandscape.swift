@@ -1,0 +1,79 @@
+import DualNumbers
+
+/// What a minimiser descends: forces at a configuration, and how a step moves it.
+///
+/// `Scalar` is `Double` for ordinary minimisation and a dual number when derivatives are carried
+/// through the minimiser's iterations (unrolled differentiation).
+public protocol EnergyLandscape {
+  associatedtype Scalar: RealScalar
+
+  /// Writes F = −∇E at `positions` into `forces` (same length) and returns E.
+  /// Mutating so that a landscape can keep its neighbour list up to date.
+  mutating func forces(at positions: [Scalar], into forces: inout [Scalar]) -> Scalar
+
+  /// x ← x + Δ, mapped back into the simulation cell (JAX-MD's `shift_fn`).
+  func displace(_ positions: inout [Scalar], by displacement: [Scalar])
+}
+
+extension EnergyLandscape {
+  public func displace(_ positions: inout [Scalar], by displacement: [Scalar]) {
+    for index in positions.indices { positions[index] += displacement[index] }
+  }
+}
+
+/// Why a minimisation stopped.
+public enum MinimizationStopReason: String, Sendable, Codable {
+  /// max |Fᵢₖ| ≤ the force tolerance.
+  case forceTolerance = "force tolerance reached"
+  /// The step limit came first.
+  case maximumSteps = "maximum steps reached"
+  /// A force or position became NaN or infinite.
+  case nonFinite = "non-finite force or position"
+}
+
+/// The configuration a minimiser ended in and how it got there.
+public struct MinimizationResult<Scalar: RealScalar> {
+  public var positions: [Scalar]
+  public var forces: [Scalar]
+  public var energy: Scalar
+  /// Iterations taken (0 when the start already met the tolerance).
+  public var steps: Int
+  /// max over particles and components of |Fᵢₖ| at the end (primal value).
+  public var maximumForce: Double
+  public var stopReason: MinimizationStopReason
+
+  public var converged: Bool { stopReason == .forceTolerance }
+}
+
+/// A progress report every few steps: step number, energy and largest force component.
+public typealias MinimizationObserver<Scalar: RealScalar> =
+  (_ step: Int, _ positions: [Scalar], _ energy: Scalar, _ maximumForce: Double) -> Void
+
+/// A method that descends an energy landscape: FIRE, gradient descent, or one of the user's.
+public protocol Minimizer {
+  func minimize<Landscape: EnergyLandscape>(
+    _ landscape: inout Landscape, from positions: [Landscape.Scalar],
+    every interval: Int, observer: MinimizationObserver<Landscape.Scalar>?
+  ) -> MinimizationResult<Landscape.Scalar>
+}
+
+extension Minimizer {
+  public func minimize<Landscape: EnergyLandscape>(
+    _ landscape: inout Landscape, from positions: [Landscape.Scalar]
+  ) -> MinimizationResult<Landscape.Scalar> {
+    minimize(&landscape, from: positions, every: 0, observer: nil)
+  }
+}
+
+/// max |Fᵢₖ| over the primal values, and whether every component is finite.
+@inlinable
+func largestComponent<Scalar: RealScalar>(_ forces: [Scalar]) -> (maximum: Double, finite: Bool) {
+  var maximum = 0.0
+  var finite = true
+  for force in forces {
+    let magnitude = Swift.abs(force.primalValue)
+    if magnitude > maximum { maximum = magnitude }
+    if !force.isFinite { finite = false }
+  }
+  return (maximum, finite)
+}

@@ -1,0 +1,31 @@
+import DualNumbers
+import Particles
+
+/// The energy landscape of a particle system: pair forces over a neighbour list that is kept valid
+/// as the minimiser moves the particles, with positions wrapped into the periodic cell.
+public struct ParticleLandscape<Space: Boundary, Potential: PairPotential, Diameters: InteractionDiameters>:
+  EnergyLandscape
+where Space.Scalar == Potential.Scalar, Potential.Scalar == Diameters.Scalar {
+  public typealias Scalar = Space.Scalar
+  public var interaction: PairInteraction<Space, Potential, Diameters>
+  public var neighbours: NeighbourList
+  /// Force evaluations so far (for benchmarks and reports).
+  public private(set) var forceEvaluations = 0
+
+  /// - Parameter skin: the Verlet skin (length units); ~0.1–0.3 diameters is usual.
+  public init(_ interaction: PairInteraction<Space, Potential, Diameters>, skin: Double) {
+    self.interaction = interaction
+    self.neighbours = NeighbourList(skin: skin, threads: interaction.threads)
+  }
+
+  public mutating func forces(at positions: [Scalar], into forces: inout [Scalar]) -> Scalar {
+    interaction.updateNeighbours(&neighbours, positions: positions)
+    forceEvaluations += 1
+    return interaction.forces(positions, neighbours: neighbours, into: &forces)
+  }
+
+  public func displace(_ positions: inout [Scalar], by displacement: [Scalar]) {
+    for index in positions.indices { positions[index] += displacement[index] }
+    interaction.wrap(&positions)
+  }
+}

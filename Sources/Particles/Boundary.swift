@@ -1,0 +1,31 @@
+import DualNumbers
+
+/// The geometry of the space particles live in: how a displacement between two positions is
+/// measured and how a position is mapped back into the simulation cell.
+///
+/// Potentials and minimisers only ever see displacements, so a new geometry (a sheared or general
+/// triclinic periodic cell) is a new conformer of this protocol and touches nothing else.
+/// `Scalar` is the type of the geometry's own parameters (a box length that is differentiated is a
+/// dual number) and of the positions it acts on.
+public protocol Boundary: Sendable {
+  associatedtype Scalar: RealScalar
+  associatedtype Dimension: SpatialDimension
+
+  /// Replaces the raw displacement rᵢ − rⱼ by the one the interaction uses (the minimum image in
+  /// a periodic cell; unchanged in free space).
+  func minimumImage(_ displacement: inout SpatialVector<Scalar>)
+
+  /// Maps a position into the primary cell [0, L) (periodic) or leaves it (free space).
+  func wrap(_ position: inout SpatialVector<Scalar>)
+
+  /// The plain-number geometry the neighbour list is built on.
+  var cellGeometry: CellGeometry { get }
+}
+
+/// The geometry a cell list needs, stripped of derivatives.
+public enum CellGeometry: Sendable, Equatable {
+  /// An orthorhombic periodic cell with these edge lengths (one per dimension).
+  case periodic(edges: [Double])
+  /// No boundary: the cell list spans the particles' bounding box.
+  case free
+}

@@ -1,0 +1,154 @@
+/// Particles binned into cells at least as wide as the longest interaction range plus skin, so
+/// that every partner within range of a particle lies in its own or an adjacent cell.
+///
+/// Along a periodic axis with fewer than three cells, adjacent cells would repeat (−1 and +1 are the
+/// same cell), so such an axis gets a single cell and the minimum image finds the partner: small
+/// boxes and tiny systems need no separate code path.
+struct CellList {
+  let dimension: Int
+  let positions: [Double]
+  /// Periodic edge lengths, or nil in free space.
+  let edges: [Double]?
+  /// Cells along each axis.
+  let cellCounts: [Int]
+  /// Lower corner of the cell grid (free space: the particles' bounding box).
+  let origin: [Double]
+  let cellWidths: [Double]
+  /// Particles of cell c: `particles[cellStart[c] ..< cellStart[c+1]]`.
+  let cellStart: [Int]
+  let particles: [Int]
+  let cellOfParticle: [Int]
+
+  init(positions: [Double], dimension: Int, geometry: CellGeometry, cellSize: Double) {
+    self.dimension = dimension
+    self.positions = positions
+    let count = positions.count / dimension
+    var counts = [Int](repeating: 1, count: dimension)
+    var origin = [Double](repeating: 0, count: dimension)
+    var widths = [Double](repeating: 1, count: dimension)
+    switch geometry {
+    case .periodic(let edges):
+      self.edges = edges
+      for k in 0..<dimension {
+        let fit = cellSize > 0 ? Int(min(edges[k] / cellSize, Double(1 << 20)).rounded(.down)) : 1
+        counts[k] = fit >= 3 ? fit : 1
+        widths[k] = edges[k] / Double(counts[k])
+      }
+    case .free:
+      self.edges = nil
+      for k in 0..<dimension {
+        var low = Double.infinity
+        var high = -Double.infinity
+        for i in 0..<count where positions[i * dimension + k].isFinite {
+          low = min(low, positions[i * dimension + k])
+          high = max(high, positions[i * dimension + k])
+        }
+        if low > high { (low, high) = (0, 0) }
+        origin[k] = low
+        let extent = max(high - low, 0)
+        let fit = cellSize > 0 ? Int(min(extent / cellSize, Double(1 << 20)).rounded(.down)) : 1
+        counts[k] = max(1, fit)
+        widths[k] = max(extent / Double(counts[k]), .leastNormalMagnitude)
+      }
+    }
+    // Bound the total cell count by the particle count: extra empty cells only cost memory.
+    while counts.reduce(1, *) > max(8 * count, 27) {
+      let widest = counts.indices.max { counts[$0] < counts[$1] }!
+      counts[widest] = max(1, counts[widest] / 2)
+      if let edges = self.edges {
+        widths[widest] = edges[widest] / Double(counts[widest])
+        if counts[widest] < 3 {
+          counts[widest] = 1
+          widths[widest] = edges[widest]
+        }
+      } else {
+        widths[widest] *= 2
+      }
+    }
+    self.cellCounts = counts
+    self.origin = origin
+    self.cellWidths = widths
+
+    var cellOf = [Int](repeating: 0, count: count)
+    var population = [Int](repeating: 0, count: counts.reduce(1, *) + 1)
+    for i in 0..<count {
+      var cell = 0
+      for k in (0..<dimension).reversed() {
+        // Non-finite or far-away coordinates (a diverging run) still get a cell: the forces will
+        // report the problem, the cell list must not trap on it.
+        let scaled = ((positions[i * dimension + k] - origin[k]) / widths[k]).rounded(.down)
+        var index = scaled.isFinite ? Int(max(-1e15, min(1e15, scaled))) : 0
+        if edges != nil {
+          index %= counts[k]
+          if index < 0 { index += counts[k] }
+        } else {
+          index = min(max(index, 0), counts[k] - 1)
+        }
+        cell = cell * counts[k] + index
+      }
+      cellOf[i] = cell
+      population[cell + 1] += 1
+    }
+    for c in 1..<population.count { population[c] += population[c - 1] }
+    var fill = population
+    var sorted = [Int](repeating: 0, count: count)
+    for i in 0..<count {
+      sorted[fill[cellOf[i]]] = i
+      fill[cellOf[i]] += 1
+    }
+    self.cellStart = population
+    self.particles = sorted
+    self.cellOfParticle = cellOf
+  }
+
+  /// Calls `body(j)` for every particle j in the cell of i and in its adjacent cells (each once).
+  @inline(__always)
+  func forEachCandidate(of i: Int, _ body: (Int) -> Void) {
+    // A fixed tuple, not an array: this runs once per particle per build.
+    var coordinates = (0, 0, 0)
+    var cell = cellOfParticle[i]
+    coordinates.0 = cell % cellCounts[0]
+    cell /= cellCounts[0]
+    coordinates.1 = cell % cellCounts[1]
+    cell /= cellCounts[1]
+    if dimension == 3 { coordinates.2 = cell % cellCounts[2] }
+    let offsets = dimension == 3 ? 27 : 9
+    for offset in 0..<offsets {
+      var neighbour = 0
+      var stride = 1
+      var code = offset
+      var skip = false
+      for k in 0..<dimension {
+        let shift = code % 3 - 1
+        code /= 3
+        if cellCounts[k] == 1 && shift != 0 {
+          skip = true
+          break
+        }
+        var index = (k == 0 ? coordinates.0 : k == 1 ? coordinates.1 : coordinates.2) + shift
+        if edges != nil {
+          if index < 0 { index += cellCounts[k] } else if index >= cellCounts[k] { index -= cellCounts[k] }
+        } else if index < 0 || index >= cellCounts[k] {
+          skip = true
+          break
+        }
+        neighbour += index * stride
+        stride *= cellCounts[k]
+      }
+      if skip { continue }
+      for slot in cellStart[neighbour]..<cellStart[neighbour + 1] { body(particles[slot]) }
+    }
+  }
+
+  /// |xᵢ − xⱼ|² with the minimum image in a periodic cell.
+  @inline(__always)
+  func squaredDistance(_ i: Int, _ j: Int) -> Double {
+    var squared = 0.0
+    for k in 0..<dimension {
+      var d = positions[i * dimension + k] - positions[j * dimension + k]
+      if let edges { d -= edges[k] * (d / edges[k]).rounded(.toNearestOrEven) }
+      squared += d * d
+    }
+    return squared
+  }
+}

@@ -1,0 +1,149 @@
+import DualNumbers
+
+/// A Verlet list: for every particle i, the particles j > i closer than r_c(i, j) + skin when the
+/// list was built, stored row by row (compressed sparse rows).
+///
+/// The list stays valid, in the sense that it contains every pair closer than r_c(i, j), until some
+/// particle has moved more than skin/2 since the build (two particles approaching each other then
+/// close the gap by at most skin). ``update(positions:boundary:cutoffRatio:diameters:)`` checks
+/// that and rebuilds through a cell list. Storage grows with the number of pairs, so there is no
+/// fixed capacity to overflow.
+public struct NeighbourList: Sendable {
+  /// Extra range beyond each pair's cutoff (length units).
+  public let skin: Double
+  /// Row offsets: the neighbours of particle i are `neighbours[rowStart[i] ..< rowStart[i+1]]`.
+  public private(set) var rowStart: [Int32]
+  /// Neighbour indices j > i, row by row.
+  public private(set) var neighbours: [Int32]
+  /// How many times the list has been built (for reports and tests).
+  public private(set) var buildCount = 0
+  /// Positions (primal values, flat) at the last build: displacements are measured from here.
+  private var referencePositions: [Double] = []
+  /// Threads used for building.
+  public var threads: Int
+
+  /// An empty list; the first ``update(positions:boundary:cutoffRatio:diameters:)`` builds it.
+  public init(skin: Double, threads: Int = ThreadCount.available) {
+    precondition(skin >= 0 && skin.isFinite, "the neighbour-list skin must be finite and non-negative")
+    self.skin = skin
+    self.threads = threads
+    self.rowStart = [0]
+    self.neighbours = []
+  }
+
+  /// Every pair i < j, no distance test: the brute-force reference of tests.
+  public static func allPairs(particleCount: Int) -> NeighbourList {
+    var list = NeighbourList(skin: .infinity.nextDown, threads: 1)
+    list.rowStart = [0]
+    list.neighbours = []
+    for i in 0..<particleCount {
+      for j in (i + 1)..<max(i + 1, particleCount) { list.neighbours.append(Int32(j)) }
+      list.rowStart.append(Int32(list.neighbours.count))
+    }
+    list.buildCount = 1
+    return list
+  }
+
+  /// The number of particles the list was built for.
+  public var particleCount: Int { rowStart.count - 1 }
+
+  /// The number of stored pairs.
+  public var pairCount: Int { neighbours.count }
+
+  /// Rebuilds the list when it is empty, when the particle count changed, or when some particle
+  /// moved more than skin/2 since the last build. Returns whether it rebuilt.
+  @discardableResult
+  public mutating func update<B: Boundary, R: InteractionDiameters>(
+    positions: [B.Scalar], boundary: B, cutoffRatio: Double, diameters: R
+  ) -> Bool {
+    let dimension = B.Dimension.count
+    let count = positions.count / dimension
+    if buildCount > 0 && count == particleCount && referencePositions.count == positions.count
+      && !movedTooFar(positions, boundary: boundary) {
+      return false
+    }
+    let primal = positions.map(\.primalValue)
+    build(positions: primal, geometry: boundary.cellGeometry, dimension: dimension,
+          cutoffRatio: cutoffRatio, diameters: diameters)
+    referencePositions = primal
+    return true
+  }
+
+  /// max_i |xᵢ − xᵢ(build)| > skin/2, with minimum-image displacements.
+  private func movedTooFar<B: Boundary>(_ positions: [B.Scalar], boundary: B) -> Bool {
+    let limit = (skin / 2) * (skin / 2)
+    let dimension = B.Dimension.count
+    let edges: [Double]? = {
+      if case .periodic(let edges) = boundary.cellGeometry { return edges }
+      return nil
+    }()
+    return positions.withUnsafeBufferPointer { current in
+      referencePositions.withUnsafeBufferPointer { reference in
+        var index = 0
+        while index < current.count {
+          var squared = 0.0
+          for k in 0..<dimension {
+            var d = current[index + k].primalValue - reference[index + k]
+            if let edges { d -= edges[k] * (d / edges[k]).rounded(.toNearestOrEven) }
+            squared += d * d
+          }
+          if squared > limit { return true }
+          index += dimension
+        }
+        return false
+      }
+    }
+  }
+
+  private mutating func build<R: InteractionDiameters>(
+    positions: [Double], geometry: CellGeometry, dimension: Int, cutoffRatio: Double, diameters: R
+  ) {
+    let cells = CellList(positions: positions, dimension: dimension, geometry: geometry,
+                         cellSize: cutoffRatio * diameters.largestDiameter + skin)
+    let count = positions.count / dimension
+    let skin = self.skin
+    let chunks = max(1, min(threads, count / 2048))
+    var rows = [[Int32]](repeating: [], count: chunks)
+    var rowLengths = [[Int32]](repeating: [], count: chunks)
+    // Each chunk of particles fills its own arrays; they are concatenated afterwards.
+    rows.withUnsafeMutableBufferPointer { rowBuffers in
+      rowLengths.withUnsafeMutableBufferPointer { lengthBuffers in
+        nonisolated(unsafe) let rowBuffers = rowBuffers
+        nonisolated(unsafe) let lengthBuffers = lengthBuffers
+        forEachChunk(of: count, threads: chunks, minimumChunk: 1) { chunk, range in
+          var found = [Int32]()
+          var lengths = [Int32]()
+          found.reserveCapacity(range.count * 8)
+          lengths.reserveCapacity(range.count)
+          for i in range {
+            let before = found.count
+            cells.forEachCandidate(of: i) { j in
+              guard j > i else { return }
+              let reach = cutoffRatio * diameters.diameter(i, j).primalValue + skin
+              if cells.squaredDistance(i, j) < reach * reach { found.append(Int32(j)) }
+            }
+            lengths.append(Int32(found.count - before))
+          }
+          rowBuffers[chunk] = found
+          lengthBuffers[chunk] = lengths
+        }
+      }
+    }
+    var start = [Int32]()
+    start.reserveCapacity(count + 1)
+    start.append(0)
+    var total: Int32 = 0
+    for lengths in rowLengths {
+      for length in lengths {
+        total += length
+        start.append(total)
+      }
+    }
+    var flat = [Int32]()
+    flat.reserveCapacity(Int(total))
+    for row in rows { flat.append(contentsOf: row) }
+    rowStart = start
+    neighbours = flat
+    buildCount += 1
+  }
+}

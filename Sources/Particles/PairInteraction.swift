@@ -1,0 +1,161 @@
+import DualNumbers
+
+/// The total potential energy E = Σ_{i<j} U(|rᵢ − rⱼ|; σᵢⱼ) of particles interacting through one
+/// pair potential, in one geometry, with one rule for σᵢⱼ — and its forces Fᵢ = −∂E/∂rᵢ.
+///
+/// Forces come from the pair energy evaluated on a dual number in r (dU/dr), never from a
+/// hand-written derivative. With `Scalar` itself a dual number (positions seeded with a direction v)
+/// the same loop returns −H·v in the tangents: the Hessian-vector product; with a parameter seeded,
+/// ∂F/∂θ.
+///
+/// Positions are flat: [x₀, y₀, (z₀,) x₁, ...] in length units.
+public struct PairInteraction<Space: Boundary, Potential: PairPotential, Diameters: InteractionDiameters>:
+  Sendable
+where Space.Scalar == Potential.Scalar, Potential.Scalar == Diameters.Scalar {
+  public typealias Scalar = Space.Scalar
+  public typealias Dimension = Space.Dimension
+
+  public var boundary: Space
+  public var potential: Potential
+  public var diameters: Diameters
+  /// Threads for the force loop.
+  public var threads: Int
+
+  public init(boundary: Space, potential: Potential, diameters: Diameters,
+              threads: Int = ThreadCount.available) {
+    self.boundary = boundary
+    self.potential = potential
+    self.diameters = diameters
+    self.threads = threads
+  }
+
+  public var particleCount: Int { diameters.particleCount }
+
+  /// Keeps `list` valid for `positions` (rebuilding through the cell list when needed).
+  @inlinable
+  public func updateNeighbours(_ list: inout NeighbourList, positions: [Scalar]) {
+    list.update(positions: positions, boundary: boundary, cutoffRatio: potential.cutoffRatio,
+                diameters: diameters)
+  }
+
+  /// E(positions) over the pairs of `neighbours` (energy units).
+  @inlinable
+  public func energy(_ positions: [Scalar], neighbours: NeighbourList) -> Scalar {
+    var energy: Scalar = 0
+    var unused = [Scalar]()
+    positions.withUnsafeBufferPointer { positions in
+      unused.withUnsafeMutableBufferPointer { forces in
+        energy = accumulate(rows: 0..<neighbours.particleCount, positions: positions,
+                            neighbours: neighbours, forces: forces, withForces: false)
+      }
+    }
+    return energy
+  }
+
+  /// Writes Fᵢ = −∂E/∂rᵢ into `forces` (resized to match) and returns E.
+  @inlinable
+  @discardableResult
+  public func forces(_ positions: [Scalar], neighbours: NeighbourList, into forces: inout [Scalar]) -> Scalar {
+    let count = positions.count
+    if forces.count != count { forces = [Scalar](repeating: 0, count: count) }
+    let rows = neighbours.particleCount
+    let chunks = max(1, min(threads, rows / 2048))
+    if chunks == 1 {
+      for index in 0..<count { forces[index] = 0 }
+      return positions.withUnsafeBufferPointer { positions in
+        forces.withUnsafeMutableBufferPointer { forces in
+          accumulate(rows: 0..<rows, positions: positions, neighbours: neighbours, forces: forces,
+                     withForces: true)
+        }
+      }
+    }
+    // Pair forces act on both partners, so each thread accumulates into its own buffer (the
+    // first one being `forces` itself) and the buffers are summed: no locks, no races.
+    var extra = [Scalar](repeating: 0, count: count * (chunks - 1))
+    var energies = [Scalar](repeating: 0, count: chunks)
+    for index in 0..<count { forces[index] = 0 }
+    positions.withUnsafeBufferPointer { positions in
+      forces.withUnsafeMutableBufferPointer { first in
+        extra.withUnsafeMutableBufferPointer { extra in
+          energies.withUnsafeMutableBufferPointer { energies in
+            nonisolated(unsafe) let first = first
+            nonisolated(unsafe) let extra = extra
+            nonisolated(unsafe) let energies = energies
+            forEachChunk(of: rows, threads: chunks, minimumChunk: 1) { chunk, range in
+              let buffer = chunk == 0
+                ? first
+                : UnsafeMutableBufferPointer(rebasing: extra[(chunk - 1) * count ..< chunk * count])
+              energies[chunk] = accumulate(rows: range, positions: positions, neighbours: neighbours,
+                                           forces: buffer, withForces: true)
+            }
+            for chunk in 1..<chunks {
+              let offset = (chunk - 1) * count
+              for index in 0..<count { first[index] += extra[offset + index] }
+            }
+          }
+        }
+      }
+    }
+    return energies.reduce(0, +)
+  }
+
+  /// The pair loop over rows i ∈ `rows` of the neighbour list.
+  @inlinable
+  func accumulate(
+    rows: Range<Int>, positions: UnsafeBufferPointer<Scalar>, neighbours: NeighbourList,
+    forces: UnsafeMutableBufferPointer<Scalar>, withForces: Bool
+  ) -> Scalar {
+    let cutoffRatio = potential.cutoffRatio
+    var energy: Scalar = 0
+    neighbours.rowStart.withUnsafeBufferPointer { rowStart in
+      neighbours.neighbours.withUnsafeBufferPointer { partners in
+        for i in rows {
+          let ri = SpatialVector(positions, particle: i, Dimension.self)
+          var forceOnI = SpatialVector<Scalar>.zero
+          for slot in Int(rowStart[i])..<Int(rowStart[i + 1]) {
+            let j = Int(partners[slot])
+            var d = ri
+            let rj = SpatialVector(positions, particle: j, Dimension.self)
+            for k in 0..<Dimension.count { d[k] -= rj[k] }
+            boundary.minimumImage(&d)
+            let squared = d.squaredLength(Dimension.self)
+            let σ = diameters.diameter(i, j)
+            let reach = cutoffRatio * σ.primalValue
+            if squared.primalValue >= reach * reach { continue }
+            let r = Scalar.sqrt(squared)
+            // dU/dr from the pair energy on a dual number: the only derivative in the loop.
+            let u = potential.energy(distance: Dual(r, tangent: 1), diameter: Dual(constant: σ),
+                                     lift: { Dual(constant: $0) })
+            energy += u.value
+            guard withForces else { continue }
+            let scale = -u.tangent / r
+            let base = j &* Dimension.count
+            for k in 0..<Dimension.count {
+              let f = scale * d[k]
+              forceOnI[k] += f
+              forces[base &+ k] -= f
+            }
+          }
+          if withForces {
+            let base = i &* Dimension.count
+            for k in 0..<Dimension.count { forces[base &+ k] += forceOnI[k] }
+          }
+        }
+      }
+    }
+    return energy
+  }
+
+  /// Maps every position into the primary cell of the boundary.
+  @inlinable
+  public func wrap(_ positions: inout [Scalar]) {
+    let count = positions.count / Dimension.count
+    positions.withUnsafeMutableBufferPointer { positions in
+      for i in 0..<count {
+        var r = SpatialVector(UnsafeBufferPointer(positions), particle: i, Dimension.self)
+        boundary.wrap(&r)
+        for k in 0..<Dimension.count { positions[i &* Dimension.count &+ k] = r[k] }
+      }
+    }
+  }
+}

@@ -1,0 +1,36 @@
+import DualNumbers
+
+/// The energy U(r) of one pair of particles at distance r, written once, generically over the scalar
+/// type.
+///
+/// Forces, Hessian-vector products and parameter derivatives all come from evaluating this one
+/// function on (nested) dual numbers; no derivative of a potential is written by hand. The kernel
+/// only calls ``energy(distance:diameter:lift:)`` for 0 < r < ``cutoffRatio``·σᵢⱼ, so the formula
+/// need not test the cutoff itself.
+public protocol PairPotential: Sendable {
+  /// The type of the potential's own parameters (ε, α, ...): `Double`, or a dual number when a
+  /// derivative with respect to a parameter is wanted.
+  associatedtype Scalar: RealScalar
+
+  /// r_c / σᵢⱼ: the pair energy is zero at and beyond this multiple of the interaction diameter.
+  var cutoffRatio: Double { get }
+
+  /// U(r; σ) in energy units for r < cutoffRatio·σ.
+  ///
+  /// - Parameters:
+  ///   - r: the centre-to-centre distance (length units).
+  ///   - σ: the interaction diameter σᵢⱼ of the pair (length units).
+  ///   - lift: embeds the potential's parameters into `T` (`T` may carry derivatives the
+  ///     parameters do not).
+  func energy<T: RealScalar>(distance r: T, diameter σ: T, lift: (Scalar) -> T) -> T
+}
+
+extension PairPotential where Scalar == Double {
+  /// U(r) and dU/dr of a pair, for plotting and tests; both from the same generic formula.
+  @inlinable
+  public func energyAndSlope(distance r: Double, diameter σ: Double) -> (energy: Double, slope: Double) {
+    guard r < cutoffRatio * σ else { return (0, 0) }
+    let u = energy(distance: Dual(r, tangent: 1), diameter: Dual(constant: σ), lift: { Dual(constant: $0) })
+    return (u.value, u.tangent)
+  }
+}

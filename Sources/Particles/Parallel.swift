@@ -1,0 +1,45 @@
+import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// How many threads the kernels split their loops over.
+public enum ThreadCount {
+  /// The number of online processors, overridable with the environment variable
+  /// `MDSENS_THREADS` (a benchmark runs with 1 to measure the serial baseline).
+  public static var available: Int {
+    if let text = getenv("MDSENS_THREADS"), let count = Int(String(cString: text)), count > 0 {
+      return count
+    }
+    return max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+  }
+}
+
+/// Runs `body(chunk, range)` over `count` items split into contiguous chunks, one per thread;
+/// serially when there is one thread or too little work to pay for a thread hand-off.
+@inlinable
+func forEachChunk(
+  of count: Int, threads: Int, minimumChunk: Int = 4096,
+  _ body: (_ chunk: Int, _ range: Range<Int>) -> Void
+) {
+  let chunks = max(1, min(threads, count / max(1, minimumChunk)))
+  if chunks == 1 {
+    body(0, 0..<count)
+    return
+  }
+  withoutActuallyEscaping(body) { body in
+    let task = ChunkTask(body: body)
+    DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+      let start = count * chunk / chunks
+      let end = count * (chunk + 1) / chunks
+      task.body(chunk, start..<end)
+    }
+  }
+}
+
+/// Carries a non-Sendable closure into `concurrentPerform`: every chunk writes disjoint memory.
+@usableFromInline
+struct ChunkTask: @unchecked Sendable {
+  @usableFromInline let body: (Int, Range<Int>) -> Void
+  @inlinable init(body: @escaping (Int, Range<Int>) -> Void) { self.body = body }
+}

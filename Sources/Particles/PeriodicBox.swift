@@ -1,0 +1,52 @@
+import DualNumbers
+
+/// An orthorhombic periodic cell [0, L₁) × [0, L₂) (× [0, L₃)) with minimum-image displacements:
+/// dₖ ← dₖ − Lₖ·round(dₖ / Lₖ).
+///
+/// The rounding uses the primal value, so a box length that is a dual number still carries its
+/// derivative through dₖ (the image index is piecewise constant in L).
+public struct PeriodicBox<Dimension: SpatialDimension, Scalar: RealScalar>: Boundary {
+  /// Edge lengths Lₖ (length units); `z` is unused in two dimensions.
+  public var edges: SpatialVector<Scalar>
+
+  @inlinable
+  public init(edges: SpatialVector<Scalar>) {
+    self.edges = edges
+  }
+
+  /// A square or cubic box of side `length`.
+  @inlinable
+  public init(side length: Scalar) {
+    self.edges = SpatialVector(length, length, Dimension.count == 3 ? length : 0)
+  }
+
+  @inlinable @inline(__always)
+  public func minimumImage(_ displacement: inout SpatialVector<Scalar>) {
+    for k in 0..<Dimension.count {
+      let length = edges[k]
+      let images = (displacement[k].primalValue / length.primalValue).rounded(.toNearestOrEven)
+      if images != 0 { displacement[k] -= Scalar.scaled(length, by: images) }
+    }
+  }
+
+  @inlinable
+  public func wrap(_ position: inout SpatialVector<Scalar>) {
+    for k in 0..<Dimension.count {
+      let length = edges[k]
+      let images = (position[k].primalValue / length.primalValue).rounded(.down)
+      if images != 0 { position[k] -= Scalar.scaled(length, by: images) }
+      // Rounding can leave exactly L (a tiny negative coordinate plus L); [0, L) is the contract.
+      if position[k].primalValue >= length.primalValue { position[k] -= length }
+    }
+  }
+
+  public var cellGeometry: CellGeometry {
+    .periodic(edges: (0..<Dimension.count).map { edges[$0].primalValue })
+  }
+
+  /// The volume (area in two dimensions) ∏ Lₖ.
+  @inlinable
+  public var volume: Scalar {
+    Dimension.count == 3 ? edges.x * edges.y * edges.z : edges.x * edges.y
+  }
+}

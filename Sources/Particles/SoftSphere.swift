@@ -1,0 +1,40 @@
+import DualNumbers
+
+/// Soft repulsive spheres, the potential of jamming studies:
+///
+///     U(r) = ε/α · (1 − r/σ)^α   for r < σ,   0 otherwise,
+///
+/// with α = 2 harmonic and α = 5/2 Hertzian contacts (any α > 1 gives continuous forces).
+/// ε is in energy units, α is dimensionless, σ is the pair's interaction diameter.
+public struct SoftSphere<Scalar: RealScalar>: PairPotential {
+  /// Energy scale ε.
+  public var epsilon: Scalar
+  /// Exponent α > 1.
+  public var alpha: Scalar
+
+  @inlinable
+  public init(epsilon: Scalar = 1, alpha: Scalar = 2) {
+    self.epsilon = epsilon
+    self.alpha = alpha
+  }
+
+  @inlinable @inline(__always)
+  public var cutoffRatio: Double { 1 }
+
+  @inlinable @inline(__always)
+  public func energy<T: RealScalar>(distance r: T, diameter σ: T, lift: (Scalar) -> T) -> T {
+    let overlap = 1 - r / σ
+    let exponent = alpha.primalValue
+    let power: T
+    // Integer and half-integer exponents without derivatives need no logarithm: harmonic and
+    // Hertzian contacts stay as cheap as hand-written code, and stay exact at overlap → 0.
+    if alpha.isConstant && exponent == 2 {
+      power = overlap * overlap
+    } else if alpha.isConstant && exponent == 2.5 {
+      power = overlap * overlap * T.sqrt(overlap)
+    } else {
+      power = T.pow(overlap, lift(alpha))
+    }
+    return lift(epsilon) / lift(alpha) * power
+  }
+}

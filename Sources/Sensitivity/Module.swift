@@ -1,0 +1,1 @@
+// Sensitivity: see issue 4

@@ -1,0 +1,185 @@
+import Foundation
+import Particles
+
+/// A system file checked and resolved: particle species, σ table, box, potential and minimiser
+/// settings, ready to build interactions from.
+public struct ParticleSystem: Sendable {
+  public let description: SystemDescription
+  /// 2 or 3.
+  public let dimension: Int
+  public let periodic: Bool
+  /// Box edge lengths (length units), one per axis. In free space: the region random starts fill.
+  public let boxEdges: [Double]
+  public let speciesNames: [String]
+  public let speciesDiameters: [Double]
+  /// Species index of every particle.
+  public let speciesOfParticle: [Int]
+  /// σ between species a and b.
+  public let pairDiameters: [[Double]]
+  public let potential: PotentialChoice
+  public let minimizer: MinimizerChoice
+  /// Directory the system file is in: relative paths inside it are resolved from here.
+  public let baseDirectory: URL?
+
+  public var particleCount: Int { speciesOfParticle.count }
+
+  /// Σ over particles of the disc area π d²/4 (2D) or sphere volume π d³/6 (3D).
+  public static func particleVolume(diameters: [Double], counts: [Int], dimension: Int) -> Double {
+    zip(diameters, counts).reduce(0.0) { sum, pair in
+      let (d, count) = pair
+      return sum + Double(count) * (dimension == 2 ? Double.pi * d * d / 4 : Double.pi * d * d * d / 6)
+    }
+  }
+
+  /// The packing fraction Σ vᵢ / V of the box.
+  public var packingFraction: Double {
+    Self.particleVolume(diameters: speciesDiameters, counts: speciesNames.indices.map { a in
+      speciesOfParticle.filter { $0 == a }.count
+    }, dimension: dimension) / boxEdges.reduce(1, *)
+  }
+
+  /// The species `--param diameter` differentiates when none is named: the one marked
+  /// `"variable": true`, else the first.
+  public var variableSpecies: Int {
+    description.species.firstIndex { $0.variable == true } ?? 0
+  }
+
+  /// Checks every field and resolves defaults; throws ``SystemError`` naming the offending field.
+  public init(_ description: SystemDescription, baseDirectory: URL? = nil) throws {
+    self.description = description
+    self.baseDirectory = baseDirectory
+    guard description.dimension == 2 || description.dimension == 3 else {
+      throw SystemError("dimension must be 2 or 3, got \(description.dimension)")
+    }
+    dimension = description.dimension
+    switch description.boundary ?? "periodic" {
+    case "periodic": periodic = true
+    case "free", "none": periodic = false
+    case let other: throw SystemError("boundary '\(other)' is unknown; use periodic or free")
+    }
+    guard !description.species.isEmpty else { throw SystemError("species: at least one species is needed") }
+    var seen = Set<String>()
+    for (index, species) in description.species.enumerated() {
+      guard !species.name.isEmpty, seen.insert(species.name).inserted else {
+        throw SystemError("species[\(index)].name must be non-empty and unique, got '\(species.name)'")
+      }
+      guard species.count >= 0 else { throw SystemError("species[\(index)].count must not be negative") }
+      guard species.diameter.isFinite, species.diameter > 0 else {
+        throw SystemError("species[\(index)].diameter must be a finite positive number, got \(species.diameter)")
+      }
+    }
+    speciesNames = description.species.map(\.name)
+    speciesDiameters = description.species.map(\.diameter)
+    let counts = description.species.map(\.count)
+    guard counts.reduce(0, +) > 0 else { throw SystemError("species: the system has no particles (N = 0)") }
+    speciesOfParticle = counts.enumerated().flatMap { Array(repeating: $0.offset, count: $0.element) }
+    if let table = description.pairDiameters {
+      let n = speciesDiameters.count
+      guard table.count == n, table.allSatisfy({ $0.count == n }) else {
+        throw SystemError("pair_diameters must be a \(n)×\(n) table (one row and column per species)")
+      }
+      for a in 0..<n {
+        for b in 0..<n {
+          guard table[a][b].isFinite, table[a][b] > 0 else {
+            throw SystemError("pair_diameters[\(a)][\(b)] must be a finite positive number")
+          }
+          guard table[a][b] == table[b][a] else { throw SystemError("pair_diameters must be symmetric") }
+        }
+      }
+      pairDiameters = table
+    } else {
+      let diameters = description.species.map(\.diameter)
+      pairDiameters = diameters.map { a in diameters.map { b in (a + b) / 2 } }
+    }
+    potential = try PotentialChoice(description.potential)
+
+    switch (description.box, description.packingFraction) {
+    case (let box?, nil):
+      guard box.count == 1 || box.count == dimension else {
+        throw SystemError("box must be one side length or \(dimension) edge lengths, got \(box.count) numbers")
+      }
+      guard box.allSatisfy({ $0.isFinite && $0 > 0 }) else {
+        throw SystemError("box lengths must be finite positive numbers, got \(box)")
+      }
+      boxEdges = box.count == 1 ? Array(repeating: box[0], count: dimension) : box
+    case (nil, let fraction?):
+      guard fraction.isFinite, fraction > 0, fraction < 1 else {
+        throw SystemError("packing_fraction must lie strictly between 0 and 1, got \(fraction)")
+      }
+      let volume = Self.particleVolume(diameters: description.species.map(\.diameter), counts: counts,
+                                       dimension: description.dimension) / fraction
+      boxEdges = Array(repeating: Foundation.pow(volume, 1 / Double(dimension)), count: dimension)
+    case (nil, nil):
+      throw SystemError("the system needs either box or packing_fraction")
+    case (_?, _?):
+      throw SystemError("give either box or packing_fraction, not both")
+    }
+    if periodic {
+      let largest = pairDiameters.lazy.flatMap { $0 }.max() ?? 0
+      let reach = potential.cutoffRatio * largest
+      let shortest = boxEdges.min() ?? 0
+      guard reach < shortest / 2 else {
+        throw SystemError(
+          "box edges \(boxEdges) are shorter than twice the interaction range \(reach): the minimum image is ambiguous")
+      }
+    }
+    let largestDiameter = pairDiameters.lazy.flatMap { $0 }.max() ?? 1
+    minimizer = try MinimizerChoice(description.minimizer, largestDiameter: largestDiameter)
+    if let seed = description.initial?.seed, description.initial?.positions != nil {
+      throw SystemError("initial: give either seed (\(seed)) or positions, not both")
+    }
+  }
+
+  /// Reads and checks a system file.
+  public static func load(path: String) throws -> ParticleSystem {
+    let url = URL(fileURLWithPath: path)
+    let data: Data
+    do {
+      data = try Data(contentsOf: url)
+    } catch {
+      throw SystemError("cannot read system file \(path): \(error.localizedDescription)")
+    }
+    let description: SystemDescription
+    do {
+      description = try JSONDecoder().decode(SystemDescription.self, from: data)
+    } catch let error as DecodingError {
+      throw SystemError("system file \(path): \(Self.explain(error))")
+    } catch {
+      throw SystemError("system file \(path): \(error)")
+    }
+    do {
+      return try ParticleSystem(description, baseDirectory: url.deletingLastPathComponent())
+    } catch let error as SystemError {
+      throw SystemError("system file \(path): \(error.message)")
+    }
+  }
+
+  static func explain(_ error: DecodingError) -> String {
+    func path(_ keys: [CodingKey]) -> String {
+      keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+        .trimmingCharacters(in: CharacterSet(charactersIn: "."))
+    }
+    switch error {
+    case .keyNotFound(let key, let context):
+      let parent = path(context.codingPath)
+      return "missing field '\(parent.isEmpty ? key.stringValue : parent + "." + key.stringValue)'"
+    case .typeMismatch(_, let context), .valueNotFound(_, let context):
+      return "field '\(path(context.codingPath))' has the wrong type (\(context.debugDescription))"
+    case .dataCorrupted(let context):
+      let location = path(context.codingPath)
+      let underlying = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
+      return (location.isEmpty ? "not valid JSON" : "field '\(location)' is invalid")
+        + ": \(underlying ?? context.debugDescription)"
+    @unknown default:
+      return "\(error)"
+    }
+  }
+
+  /// The species index of a name, or a ``SystemError`` listing the known names.
+  public func speciesIndex(named name: String) throws -> Int {
+    guard let index = speciesNames.firstIndex(of: name) else {
+      throw SystemError("unknown species '\(name)'; the system has \(speciesNames.joined(separator: ", "))")
+    }
+    return index
+  }
+}

@@ -1,0 +1,54 @@
+import Particles
+
+/// The pair potential a system file asks for, with its parameters resolved and checked.
+public enum PotentialChoice: Sendable, Equatable {
+  /// U = ε/α (1 − r/σ)^α for r < σ.
+  case softSphere(epsilon: Double, alpha: Double)
+  /// Truncated and shifted 12-6 at r_c = cutoff·σ.
+  case lennardJones(epsilon: Double, cutoff: Double)
+  /// Truncated and shifted Morse with its minimum at σ.
+  case morse(epsilon: Double, alpha: Double, cutoff: Double)
+
+  /// r_c / σᵢⱼ.
+  public var cutoffRatio: Double {
+    switch self {
+    case .softSphere: return 1
+    case .lennardJones(_, let cutoff), .morse(_, _, let cutoff): return cutoff
+    }
+  }
+
+  /// The parameter names this potential has (for `--param` validation and reports).
+  public var parameterNames: [String] {
+    switch self {
+    case .softSphere: return ["epsilon", "alpha"]
+    case .lennardJones: return ["epsilon"]
+    case .morse: return ["epsilon", "alpha"]
+    }
+  }
+
+  init(_ description: SystemDescription.Potential) throws {
+    func positive(_ value: Double?, _ field: String, default fallback: Double) throws -> Double {
+      let value = value ?? fallback
+      guard value.isFinite, value > 0 else {
+        throw SystemError("potential.\(field) must be a finite positive number, got \(value)")
+      }
+      return value
+    }
+    let epsilon = try positive(description.epsilon, "epsilon", default: 1)
+    switch description.kind {
+    case "soft-sphere", "soft_sphere", "harmonic", "hertzian":
+      let defaultAlpha = description.kind == "hertzian" ? 2.5 : 2
+      let alpha = try positive(description.alpha, "alpha", default: defaultAlpha)
+      guard alpha > 1 else { throw SystemError("potential.alpha must exceed 1 for soft spheres, got \(alpha)") }
+      self = .softSphere(epsilon: epsilon, alpha: alpha)
+    case "lennard-jones", "lennard_jones", "lj":
+      self = .lennardJones(epsilon: epsilon, cutoff: try positive(description.cutoff, "cutoff", default: 2.5))
+    case "morse":
+      self = .morse(epsilon: epsilon, alpha: try positive(description.alpha, "alpha", default: 5),
+                    cutoff: try positive(description.cutoff, "cutoff", default: 2.5))
+    default:
+      throw SystemError(
+        "potential.kind '\(description.kind)' is unknown; use soft-sphere, lennard-jones or morse")
+    }
+  }
+}

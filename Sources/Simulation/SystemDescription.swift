@@ -1,0 +1,123 @@
+import Foundation
+
+/// A particle system as a user writes it in a JSON file under `Systems/`.
+///
+/// ```json
+/// { "name": "paper-2d-128", "dimension": 2, "boundary": "periodic",
+///   "species": [ {"name": "small", "count": 64, "diameter": 0.6, "variable": true},
+///                {"name": "large", "count": 64, "diameter": 1.0} ],
+///   "potential": {"kind": "soft-sphere", "epsilon": 1, "alpha": 2},
+///   "packing_fraction": 0.98,
+///   "initial": {"seed": 0},
+///   "minimizer": {"kind": "fire", "force_tolerance": 1e-12, "max_steps": 100000} }
+/// ```
+///
+/// Particles are numbered species by species in the order listed. The box is either `box` (one
+/// side length, or one per axis) or `packing_fraction` φ, the fraction of the box covered by the
+/// particles' discs (π d²/4) or spheres (π d³/6); a cubic or square box of side (Σ vᵢ / φ)^{1/d}
+/// follows. σᵢⱼ is the additive mix (dᵢ + dⱼ)/2 of species diameters unless `pair_diameters` gives
+/// the species-pair table.
+public struct SystemDescription: Codable, Sendable, Equatable {
+  public struct Species: Codable, Sendable, Equatable {
+    public var name: String
+    public var count: Int
+    /// Diameter (length units).
+    public var diameter: Double
+    /// The species whose diameter `mdsens sensitivity --param diameter` differentiates by default.
+    public var variable: Bool?
+  }
+
+  public struct Potential: Codable, Sendable, Equatable {
+    /// "soft-sphere", "lennard-jones" or "morse".
+    public var kind: String
+    public var epsilon: Double?
+    /// Soft sphere: the exponent α (2 harmonic, 2.5 Hertzian). Morse: the stiffness α.
+    public var alpha: Double?
+    /// r_c / σᵢⱼ for Lennard-Jones and Morse.
+    public var cutoff: Double?
+  }
+
+  public struct Initial: Codable, Sendable, Equatable {
+    /// Seed of the uniform random start (``RandomConfiguration``).
+    public var seed: UInt64?
+    /// An XYZ or H5MD file with starting positions (relative to the system file).
+    public var positions: String?
+  }
+
+  public struct MinimizerSettings: Codable, Sendable, Equatable {
+    /// "fire" or "gradient-descent".
+    public var kind: String?
+    public var forceTolerance: Double?
+    public var maxSteps: Int?
+    /// Neighbour-list skin (length units).
+    public var neighbourSkin: Double?
+    /// Gradient descent's step size.
+    public var stepSize: Double?
+
+    enum CodingKeys: String, CodingKey {
+      case kind
+      case forceTolerance = "force_tolerance"
+      case maxSteps = "max_steps"
+      case neighbourSkin = "neighbour_skin"
+      case stepSize = "step_size"
+    }
+  }
+
+  public var name: String?
+  public var description: String?
+  public var dimension: Int
+  /// "periodic" (default) or "free".
+  public var boundary: String?
+  public var species: [Species]
+  public var potential: Potential
+  /// Explicit σ table between species, overriding additive mixing.
+  public var pairDiameters: [[Double]]?
+  /// Box side lengths: one number (square/cubic) or one per axis.
+  public var box: [Double]?
+  public var packingFraction: Double?
+  public var initial: Initial?
+  public var minimizer: MinimizerSettings?
+
+  enum CodingKeys: String, CodingKey {
+    case name, description, dimension, boundary, species, potential, box, initial, minimizer
+    case pairDiameters = "pair_diameters"
+    case packingFraction = "packing_fraction"
+  }
+
+  public init(from decoder: Decoder) throws {
+    let container = try decoder.container(keyedBy: CodingKeys.self)
+    name = try container.decodeIfPresent(String.self, forKey: .name)
+    description = try container.decodeIfPresent(String.self, forKey: .description)
+    dimension = try container.decode(Int.self, forKey: .dimension)
+    boundary = try container.decodeIfPresent(String.self, forKey: .boundary)
+    species = try container.decode([Species].self, forKey: .species)
+    potential = try container.decode(Potential.self, forKey: .potential)
+    pairDiameters = try container.decodeIfPresent([[Double]].self, forKey: .pairDiameters)
+    if let side = try? container.decodeIfPresent(Double.self, forKey: .box) {
+      box = [side]
+    } else {
+      box = try container.decodeIfPresent([Double].self, forKey: .box)
+    }
+    packingFraction = try container.decodeIfPresent(Double.self, forKey: .packingFraction)
+    initial = try container.decodeIfPresent(Initial.self, forKey: .initial)
+    minimizer = try container.decodeIfPresent(MinimizerSettings.self, forKey: .minimizer)
+  }
+
+  public init(
+    name: String? = nil, dimension: Int, boundary: String? = "periodic", species: [Species],
+    potential: Potential, pairDiameters: [[Double]]? = nil, box: [Double]? = nil,
+    packingFraction: Double? = nil, initial: Initial? = nil, minimizer: MinimizerSettings? = nil
+  ) {
+    self.name = name
+    self.dimension = dimension
+    self.boundary = boundary
+    self.species = species
+    self.potential = potential
+    self.pairDiameters = pairDiameters
+    self.box = box
+    self.packingFraction = packingFraction
+    self.initial = initial
+    self.minimizer = minimizer
+  }
+}
+

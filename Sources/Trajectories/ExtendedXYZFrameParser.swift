@@ -1,0 +1,224 @@
+/// Parses extended XYZ frames one at a time, keeping the header of the first frame to check later
+/// frames against.
+struct ExtendedXYZFrameParser {
+  let path: String
+  let dimension: Int
+  let lines: [Substring]
+  /// Index of the next unread line (0-based; errors report `index + 1`).
+  private var next = 0
+  /// Frames read so far; a frame without `step=` gets its index as step.
+  private var frameIndex = 0
+  private(set) var header: TrajectoryHeader?
+
+  init(path: String, dimension: Int, lines: [Substring]) {
+    self.path = path
+    self.dimension = dimension
+    self.lines = lines
+  }
+
+  private func error(_ line: Int, _ reason: String, _ kind: TrajectoryError.Kind = .malformedText) -> TrajectoryError {
+    TrajectoryError(kind, path: path, line: line + 1, reason: reason)
+  }
+
+  /// The next frame, or nil at the end of the file (trailing blank lines are allowed).
+  mutating func nextFrame() throws -> TrajectoryFrame? {
+    if lines[next...].allSatisfy({ $0.allSatisfy(\.isWhitespace) }) { return nil }
+    let countLine = next
+    let countText = lines[countLine].trimmingWhitespace()
+    guard let count = Int(countText), count >= 1 else {
+      throw error(countLine, "expected a particle count (a positive integer), found \"\(countText)\"")
+    }
+    guard countLine + 1 < lines.count else { throw error(countLine, "the file ends before the comment line") }
+    let commentLine = countLine + 1
+    let comment: ExtendedXYZCommentLine
+    do {
+      comment = try ExtendedXYZCommentLine(parsing: lines[commentLine])
+    } catch let syntax {
+      throw error(commentLine, syntax.message)
+    }
+    let layout = try columnLayout(comment, line: commentLine)
+    let geometry = try boxAndBoundary(comment, line: commentLine)
+    let firstParticleLine = commentLine + 1
+    let available = lines.count - firstParticleLine
+    guard available >= count,
+          lines[firstParticleLine..<(firstParticleLine + count)].allSatisfy({ !$0.allSatisfy(\.isWhitespace) }) else {
+      let found = lines[firstParticleLine..<min(lines.count, firstParticleLine + count)]
+        .prefix { !$0.allSatisfy(\.isWhitespace) }.count
+      throw error(firstParticleLine + found,
+                  "the particle count on line \(countLine + 1) is \(count) but only \(found) particle lines follow")
+    }
+    next = firstParticleLine + count
+
+    let speciesNames = try speciesNameList(comment, line: commentLine)
+    var names = speciesNames ?? header?.speciesNames ?? []
+    var species: [Int] = []
+    var positions: [Double] = []
+    var fields: [String: [Double]] = Dictionary(uniqueKeysWithValues: layout.fields.map { ($0.name, []) })
+    for line in firstParticleLine..<next {
+      let tokens = lines[line].split(whereSeparator: \.isWhitespace)
+      guard tokens.count == layout.columnCount else {
+        throw error(line, "expected \(layout.columnCount) columns as Properties says, found \(tokens.count)")
+      }
+      let name = String(tokens[layout.speciesColumn])
+      if let index = names.firstIndex(of: name) {
+        species.append(index)
+      } else if speciesNames == nil && header == nil {
+        names.append(name)
+        species.append(names.count - 1)
+      } else {
+        throw error(line, "species \"\(name)\" is not among the species names \(names)", .invalidData)
+      }
+      positions += try vector(tokens, from: layout.positionColumn, count: layout.positionCount, line: line, what: "pos")
+      for field in layout.fields {
+        fields[field.name]! += try vector(tokens, from: field.column, count: field.count, line: line, what: field.name)
+      }
+    }
+
+    if let header {
+      guard species.count == header.particleCount else {
+        throw error(countLine, "this frame has \(species.count) particles, the first frame \(header.particleCount)",
+                    .inconsistentShape)
+      }
+      guard names == header.speciesNames, species == header.species else {
+        throw error(commentLine, "the species differ from the first frame's", .inconsistentShape)
+      }
+    } else {
+      header = TrajectoryHeader(
+        dimension: dimension, speciesNames: names, species: species, periodic: geometry.periodic,
+        box: geometry.box, creatorName: "", lengthUnit: comment.value(forKey: "length_unit") ?? "",
+        energyUnit: comment.value(forKey: "energy_unit") ?? "")
+    }
+    if header!.periodic != geometry.periodic {
+      throw error(commentLine, "pbc differs from the first frame's", .inconsistentShape)
+    }
+    frameIndex += 1
+    return TrajectoryFrame(
+      step: try integer(comment, "step", line: commentLine) ?? frameIndex - 1,
+      time: try number(comment, "time", line: commentLine) ?? 0,
+      positions: positions, box: geometry.box,
+      potentialEnergy: try number(comment, "energy", line: commentLine),
+      maxForceComponent: try number(comment, "max_force", line: commentLine),
+      fields: fields)
+  }
+
+  private struct ColumnLayout {
+    var columnCount = 0
+    var speciesColumn = 0
+    var positionColumn = 0
+    var positionCount = 3
+    var fields: [(name: String, column: Int, count: Int)] = []
+  }
+
+  private func columnLayout(_ comment: ExtendedXYZCommentLine, line: Int) throws -> ColumnLayout {
+    guard let text = comment.value(forKey: "Properties") else {
+      throw error(line, "the comment line has no Properties= key", .missingObject)
+    }
+    let properties: [ExtendedXYZProperty]
+    do { properties = try ExtendedXYZProperty.parseList(text) } catch let syntax { throw error(line, syntax.message) }
+    var layout = ColumnLayout()
+    var foundSpecies = false, foundPosition = false
+    for property in properties {
+      switch (property.name, property.type, property.count) {
+      case ("species", .string, 1):
+        layout.speciesColumn = layout.columnCount
+        foundSpecies = true
+      case ("pos", .real, 3), ("pos", .real, dimension):
+        layout.positionColumn = layout.columnCount
+        layout.positionCount = property.count
+        foundPosition = true
+      case (_, .real, 3) where isValidFieldName(property.name),
+           (_, .real, dimension) where isValidFieldName(property.name):
+        layout.fields.append((property.name, layout.columnCount, property.count))
+      default:
+        break  // columns this module has no use for (masses, tags, ...) are skipped
+      }
+      layout.columnCount += property.count
+    }
+    guard foundSpecies, foundPosition else {
+      throw error(line, "Properties=\(text) needs species:S:1 and pos:R:3 columns", .missingObject)
+    }
+    return layout
+  }
+
+  /// Reads `count` numbers starting at `column`, keeping `dimension` of them; dropped z values must be 0.
+  private func vector(_ tokens: [Substring], from column: Int, count: Int, line: Int, what: String) throws -> [Double] {
+    var values: [Double] = []
+    for component in 0..<count {
+      let token = tokens[column + component]
+      guard let value = Double(token) else {
+        throw error(line, "column \(column + component + 1) (\(what)) is not a number: \"\(token)\"")
+      }
+      guard value.isFinite else {
+        throw error(line, "column \(column + component + 1) (\(what)) is not finite: \"\(token)\"", .invalidData)
+      }
+      if component < dimension {
+        values.append(value)
+      } else if value != 0 {
+        throw error(line, "\(what) has z = \(token) but a 2D system lies in the z = 0 plane", .invalidData)
+      }
+    }
+    return values
+  }
+
+  private func boxAndBoundary(_ comment: ExtendedXYZCommentLine, line: Int) throws
+    -> (box: SimulationBox, periodic: [Bool]) {
+    var periodic = [Bool](repeating: comment.value(forKey: "Lattice") != nil, count: 3)
+    if let text = comment.value(forKey: "pbc") {
+      let flags = text.split(whereSeparator: \.isWhitespace).map { $0.lowercased() }
+      guard flags.count == 3, flags.allSatisfy({ ["t", "f", "true", "false", "1", "0"].contains($0) }) else {
+        throw error(line, "pbc=\"\(text)\" must be three flags T or F")
+      }
+      periodic = flags.map { ["t", "true", "1"].contains($0) }
+    }
+    periodic = Array(periodic.prefix(dimension))
+    guard let text = comment.value(forKey: "Lattice") else {
+      guard !periodic.contains(true) else { throw error(line, "pbc has a periodic axis but there is no Lattice=", .missingObject) }
+      return (SimulationBox(edges: [Double](repeating: 0, count: dimension)), periodic)
+    }
+    let tokens = text.split(whereSeparator: \.isWhitespace)
+    let numbers = tokens.compactMap { Double($0) }
+    guard tokens.count == 9, numbers.count == 9 else {
+      throw error(line, "Lattice=\"\(text)\" must be nine numbers")
+    }
+    guard numbers.allSatisfy(\.isFinite) else { throw error(line, "Lattice has a non-finite number", .invalidData) }
+    let offDiagonal = [1, 2, 3, 5, 6, 7].map { numbers[$0] }
+    guard offDiagonal.allSatisfy({ $0 == 0 }) else {
+      throw error(line, "Lattice is not orthorhombic; only orthorhombic boxes are supported", .invalidData)
+    }
+    let edges = Array([numbers[0], numbers[4], numbers[8]].prefix(dimension))
+    for axis in 0..<dimension where periodic[axis] ? edges[axis] <= 0 : edges[axis] < 0 {
+      throw error(line, "Lattice edge \(axis + 1) is \(edges[axis])", .invalidData)
+    }
+    return (SimulationBox(edges: edges), periodic)
+  }
+
+  private func speciesNameList(_ comment: ExtendedXYZCommentLine, line: Int) throws -> [String]? {
+    guard let text = comment.value(forKey: "species_names") else { return nil }
+    let names = text.split(whereSeparator: \.isWhitespace).map(String.init)
+    guard !names.isEmpty, Set(names).count == names.count else {
+      throw error(line, "species_names=\"\(text)\" must list distinct names", .invalidData)
+    }
+    return names
+  }
+
+  private func number(_ comment: ExtendedXYZCommentLine, _ key: String, line: Int) throws -> Double? {
+    guard let text = comment.value(forKey: key) else { return nil }
+    guard let value = Double(text) else { throw error(line, "\(key)=\(text) is not a number") }
+    guard value.isFinite else { throw error(line, "\(key)=\(text) is not finite", .invalidData) }
+    return value
+  }
+
+  private func integer(_ comment: ExtendedXYZCommentLine, _ key: String, line: Int) throws -> Int? {
+    guard let text = comment.value(forKey: key) else { return nil }
+    guard let value = Int(text) else { throw error(line, "\(key)=\(text) is not an integer") }
+    return value
+  }
+}
+
+extension Substring {
+  func trimmingWhitespace() -> Substring {
+    let start = firstIndex { !$0.isWhitespace } ?? endIndex
+    let end = lastIndex { !$0.isWhitespace }.map { index(after: $0) } ?? start
+    return self[start..<Swift.max(start, end)]
+  }
+}

@@ -1,0 +1,148 @@
+import Foundation
+
+/// Writes a trajectory as extended XYZ (the ASE / OVITO convention), one frame after another.
+///
+/// Each frame is a particle-count line, a comment line such as
+/// `Lattice="3.3 0 0 0 3.4 0 0 0 3.5" Properties=species:S:1:pos:R:3:sensitivity_diameter:R:3
+/// pbc="T T F" step=10 time=0.1 energy=-1.5 max_force=1e-06 species_names="A B"` and one line per
+/// particle. Numbers are written in Swift's shortest round-trip form, so reading gives back the same
+/// doubles. The keys `species_names`, `length_unit` and `energy_unit` carry what the format has no
+/// standard place for; ASE keeps them in `atoms.info`.
+///
+/// Two-dimensional systems are written as 3D ones in the z = 0 plane, as ASE and OVITO expect three
+/// coordinates: z columns are 0, the third lattice vector is `0 0 1` (unit length, so the cell
+/// volume equals the 2D area) and the third `pbc` flag is `F`. Extra fields likewise get a zero z
+/// component. ``ExtendedXYZReader`` maps such files back to 2D when asked for dimension 2.
+///
+/// The file appears at `path` only after ``finish()`` succeeds; any error removes the temporary file.
+public final class ExtendedXYZWriter {
+  /// The destination; the file appears here when ``finish()`` succeeds.
+  public let path: String
+  /// What every frame is checked against.
+  public let header: TrajectoryHeader
+  /// The number of frames appended so far.
+  public private(set) var frameCount = 0
+
+  private let atomicFile: AtomicFile
+  private var stream: UnsafeMutablePointer<FILE>?
+  private var hasFailed = false
+
+  /// Creates the temporary file.
+  ///
+  /// - Throws: ``TrajectoryError`` when the header is invalid or the directory is missing or unwritable.
+  public init(path: String, header: TrajectoryHeader) throws {
+    if let problem = header.validationProblem() {
+      throw TrajectoryError(.invalidData, path: path, reason: problem)
+    }
+    self.path = path
+    self.header = header
+    self.atomicFile = try AtomicFile(destination: path)
+    // "x": never follow or reuse an existing file at the temporary name.
+    guard let stream = fopen(atomicFile.temporaryPath, "wx") else {
+      let reason = String(cString: strerror(errno))
+      atomicFile.discard()
+      throw TrajectoryError(.cannotCreate, path: path, reason: "cannot create the temporary file: \(reason)")
+    }
+    self.stream = stream
+  }
+
+  /// Appends one frame.
+  ///
+  /// - Throws: ``TrajectoryError`` when the frame does not match the header or writing fails; the
+  ///   file is then abandoned.
+  public func append(_ frame: TrajectoryFrame) throws {
+    guard let stream, !hasFailed else {
+      throw TrajectoryError(.invalidState, path: path, reason: "the writer has already finished or failed")
+    }
+    if let problem = header.frameProblem(frame) {
+      abandon()
+      throw TrajectoryError(.inconsistentShape, path: path, reason: problem)
+    }
+    let text = formatted(frame)
+    let bytes = Array(text.utf8)
+    guard fwrite(bytes, 1, bytes.count, stream) == bytes.count else {
+      let reason = String(cString: strerror(errno))
+      abandon()
+      throw TrajectoryError(.cannotWrite, path: path, reason: "writing failed: \(reason)")
+    }
+    frameCount += 1
+  }
+
+  /// Flushes and closes the file and moves it to ``path``.
+  public func finish() throws {
+    guard let stream, !hasFailed else {
+      throw TrajectoryError(.invalidState, path: path, reason: "the writer has already finished or failed")
+    }
+    self.stream = nil
+    // fclose flushes; a full disk shows up here.
+    guard fclose(stream) == 0 else {
+      let reason = String(cString: strerror(errno))
+      abandon()
+      throw TrajectoryError(.cannotWrite, path: path, reason: "closing failed: \(reason)")
+    }
+    try atomicFile.commit()
+  }
+
+  /// Writes a whole trajectory to `path` in one call.
+  public static func write(_ frames: [TrajectoryFrame], header: TrajectoryHeader, to path: String) throws {
+    let writer = try ExtendedXYZWriter(path: path, header: header)
+    for frame in frames { try writer.append(frame) }
+    try writer.finish()
+  }
+
+  deinit {
+    // Released without finish(): the trajectory is incomplete, so nothing may stay behind.
+    if stream != nil { abandon() }
+  }
+
+  private func abandon() {
+    if let stream { fclose(stream) }
+    stream = nil
+    hasFailed = true
+    atomicFile.discard()
+  }
+
+  private func formatted(_ frame: TrajectoryFrame) -> String {
+    let d = header.dimension
+    let fieldNames = frame.fields.keys.sorted()
+    let properties = [ExtendedXYZProperty(name: "species", type: .string, count: 1),
+                      ExtendedXYZProperty(name: "pos", type: .real, count: 3)]
+      + fieldNames.map { ExtendedXYZProperty(name: $0, type: .real, count: 3) }
+    var entries: [(key: String, value: String)] = [
+      ("Lattice", latticeText(frame.box)),
+      ("Properties", ExtendedXYZProperty.formatList(properties)),
+      ("pbc", (0..<3).map { $0 < d && header.periodic[$0] ? "T" : "F" }.joined(separator: " ")),
+      ("step", String(frame.step)),
+      ("time", numberText(frame.time)),
+    ]
+    if let energy = frame.potentialEnergy { entries.append(("energy", numberText(energy))) }
+    if let force = frame.maxForceComponent { entries.append(("max_force", numberText(force))) }
+    entries.append(("species_names", header.speciesNames.joined(separator: " ")))
+    if !header.lengthUnit.isEmpty { entries.append(("length_unit", header.lengthUnit)) }
+    if !header.energyUnit.isEmpty { entries.append(("energy_unit", header.energyUnit)) }
+
+    var text = "\(header.particleCount)\n\(ExtendedXYZCommentLine(entries: entries).formatted)\n"
+    for particle in 0..<header.particleCount {
+      var columns = [header.speciesNames[header.species[particle]]]
+      columns += vectorText(frame.positions, particle: particle)
+      for name in fieldNames { columns += vectorText(frame.fields[name]!, particle: particle) }
+      text += columns.joined(separator: " ") + "\n"
+    }
+    return text
+  }
+
+  /// The three components of a particle's vector, padding 2D vectors with z = 0.
+  private func vectorText(_ values: [Double], particle: Int) -> [String] {
+    let d = header.dimension
+    return (0..<3).map { $0 < d ? numberText(values[particle * d + $0]) : "0" }
+  }
+
+  private func latticeText(_ box: SimulationBox) -> String {
+    let edges = box.edges + (header.dimension == 2 ? [1] : [])
+    return (0..<3).flatMap { row in (0..<3).map { row == $0 ? numberText(edges[row]) : "0" } }
+      .joined(separator: " ")
+  }
+}
+
+/// The shortest text that reads back as the same double (Swift's `description`, e.g. `0.1`, `1e-300`).
+func numberText(_ value: Double) -> String { value.description }

@@ -1,0 +1,182 @@
+import CHDF5
+
+/// Writes a trajectory as an H5MD 1.1 file (HDF5), frame by frame.
+///
+/// Layout: `/h5md` (`version` = [1, 1], `author`/`name`, `creator`/`name`, `version`);
+/// `/particles/all/position/{step,time,value}` with value shape [frames, N, d];
+/// `/particles/all/box` (`dimension`, `boundary`) with the time-dependent `edges` of shape [frames, d];
+/// `/particles/all/species` (int, N) whose `names` attribute lists the species names;
+/// `/observables/potential_energy` and `/observables/max_force` (time-dependent scalars);
+/// every extra field as `/particles/all/<name>/{step,time,value}`. Value datasets carry `unit`.
+/// Two-dimensional systems are stored with d = 2 and `dimension` = 2.
+///
+/// The file appears at `path` only after ``finish()`` succeeds. Any error removes the temporary
+/// file and leaves the writer unusable, so a destination never holds a partial trajectory.
+/// All libhdf5 calls are serialised (the library is not thread-safe), so writers may be used from
+/// different threads, one thread per writer at a time.
+public final class H5MDWriter {
+  /// The destination; the file appears here when ``finish()`` succeeds.
+  public let path: String
+  /// What every frame is checked against.
+  public let header: TrajectoryHeader
+  /// The number of frames appended so far.
+  public private(set) var frameCount = 0
+
+  private enum State { case writing, finished, failed }
+  private var state = State.writing
+  private let atomicFile: AtomicFile
+  private var file: hid_t = -1
+  private var series: [String: H5MDTimeSeries] = [:]
+
+  /// Creates the temporary file and writes the metadata, particle species and box description.
+  ///
+  /// - Throws: ``TrajectoryError`` when the header is invalid (`.invalidData`), the directory does
+  ///   not exist or is not writable (`.cannotCreate`), or libhdf5 fails.
+  public init(path: String, header: TrajectoryHeader) throws {
+    if let problem = header.validationProblem() {
+      throw TrajectoryError(.invalidData, path: path, reason: problem)
+    }
+    self.path = path
+    self.header = header
+    self.atomicFile = try AtomicFile(destination: path)
+    try HDF5Library.synchronized {
+      let p = HDF5Library.defaultProperties
+      file = H5Fcreate(atomicFile.temporaryPath, mdsens_h5f_acc_trunc(), p, p)
+      guard file >= 0 else {
+        abandon()
+        throw TrajectoryError(.cannotCreate, path: path, reason: "HDF5 cannot create the temporary file \(atomicFile.temporaryPath)")
+      }
+      do {
+        try writeStaticGroups()
+      } catch {
+        abandon()
+        throw error.asTrajectoryError(path: path)
+      }
+    }
+  }
+
+  /// Appends one frame: positions, box edges, the observables it carries and its extra fields.
+  ///
+  /// - Throws: ``TrajectoryError``; `.inconsistentShape`/`.invalidData` when the frame does not match
+  ///   the header (wrong N × d, non-finite values). Any error abandons the file.
+  public func append(_ frame: TrajectoryFrame) throws {
+    try HDF5Library.synchronized {
+      guard state == .writing else {
+        throw TrajectoryError(.invalidState, path: path, reason: "the writer has already finished or failed")
+      }
+      if let problem = header.frameProblem(frame) {
+        abandon()
+        throw TrajectoryError(.inconsistentShape, path: path, reason: problem)
+      }
+      do {
+        try appendValidated(frame)
+      } catch {
+        abandon()
+        throw error.asTrajectoryError(path: path)
+      }
+      frameCount += 1
+    }
+  }
+
+  /// Closes the file and moves it to ``path``.
+  public func finish() throws {
+    try HDF5Library.synchronized {
+      guard state == .writing else {
+        throw TrajectoryError(.invalidState, path: path, reason: "the writer has already finished or failed")
+      }
+      let seriesClosed = series.values.allSatisfy { $0.close() }
+      series = [:]
+      let fileClosed = H5Fclose(file) >= 0
+      file = -1
+      guard seriesClosed, fileClosed else {
+        abandon()
+        throw TrajectoryError(.cannotWrite, path: path, reason: "HDF5 failed to close the file")
+      }
+      do {
+        try atomicFile.commit()
+      } catch {
+        state = .failed
+        throw error
+      }
+      state = .finished
+    }
+  }
+
+  /// Writes a whole trajectory to `path` in one call.
+  public static func write(_ frames: [TrajectoryFrame], header: TrajectoryHeader, to path: String) throws {
+    let writer = try H5MDWriter(path: path, header: header)
+    for frame in frames { try writer.append(frame) }
+    try writer.finish()
+  }
+
+  deinit {
+    // Released without finish(): the trajectory is incomplete, so nothing may stay behind.
+    HDF5Library.synchronized { if state == .writing { abandon() } }
+  }
+
+  /// Closes everything without checking and removes the temporary file.
+  private func abandon() {
+    series.values.forEach { $0.close() }
+    series = [:]
+    if file >= 0 { H5Fclose(file) }
+    file = -1
+    atomicFile.discard()
+    state = .failed
+  }
+
+  private func writeStaticGroups() throws {
+    let metadata = try hdf5CreateGroup(file, H5MDLayout.metadataGroup)
+    defer { H5Gclose(metadata) }
+    try hdf5WriteAttribute(metadata, "version", integers: H5MDLayout.version)
+    let author = try hdf5CreateGroup(file, H5MDLayout.authorGroup)
+    defer { H5Gclose(author) }
+    try hdf5WriteAttribute(author, "name", strings: [header.authorName], scalar: true)
+    let creator = try hdf5CreateGroup(file, H5MDLayout.creatorGroup)
+    defer { H5Gclose(creator) }
+    try hdf5WriteAttribute(creator, "name", strings: [header.creatorName], scalar: true)
+    try hdf5WriteAttribute(creator, "version", strings: [header.creatorVersion], scalar: true)
+
+    H5Gclose(try hdf5CreateGroup(file, H5MDLayout.particlesGroup))
+    H5Gclose(try hdf5CreateGroup(file, H5MDLayout.particleGroup))
+    let box = try hdf5CreateGroup(file, H5MDLayout.boxGroup)
+    defer { H5Gclose(box) }
+    try hdf5WriteAttribute(box, "dimension", integers: [Int32(header.dimension)], scalar: true)
+    try hdf5WriteAttribute(box, "boundary", strings: header.periodic.map(H5MDLayout.boundaryName))
+    let species = try hdf5CreateDataset(file, H5MDLayout.species, integers: header.species.map { Int32($0) })
+    defer { H5Dclose(species) }
+    try hdf5WriteAttribute(species, H5MDLayout.speciesNamesAttribute, strings: header.speciesNames)
+
+    let n = header.particleCount, d = header.dimension
+    try openSeries(H5MDLayout.position, frameShape: [n, d], unit: header.lengthUnit)
+    try openSeries(H5MDLayout.edges, frameShape: [d], unit: header.lengthUnit)
+    // Created up front, even if no frame carries them, so that the energy unit is always recorded.
+    H5Gclose(try hdf5CreateGroup(file, H5MDLayout.observablesGroup))
+    try openSeries(H5MDLayout.potentialEnergy, frameShape: [], unit: header.energyUnit)
+    try openSeries(H5MDLayout.maxForce, frameShape: [], unit: header.forceUnit)
+  }
+
+  @discardableResult
+  private func openSeries(_ seriesPath: String, frameShape: [Int], unit: String) throws -> H5MDTimeSeries {
+    if let existing = series[seriesPath] { return existing }
+    let created = try H5MDTimeSeries(file: file, path: seriesPath, frameShape: frameShape, unit: unit)
+    series[seriesPath] = created
+    return created
+  }
+
+  private func appendValidated(_ frame: TrajectoryFrame) throws {
+    let n = header.particleCount, d = header.dimension
+    try series[H5MDLayout.position]!.append(step: frame.step, time: frame.time, values: frame.positions)
+    try series[H5MDLayout.edges]!.append(step: frame.step, time: frame.time, values: frame.box.edges)
+    if let energy = frame.potentialEnergy {
+      try series[H5MDLayout.potentialEnergy]!.append(step: frame.step, time: frame.time, values: [energy])
+    }
+    if let force = frame.maxForceComponent {
+      try series[H5MDLayout.maxForce]!.append(step: frame.step, time: frame.time, values: [force])
+    }
+    // Sorted so that files written from the same frames are identical.
+    for name in frame.fields.keys.sorted() {
+      let element = try openSeries(H5MDLayout.field(name), frameShape: [n, d], unit: header.fieldUnits[name] ?? "")
+      try element.append(step: frame.step, time: frame.time, values: frame.fields[name]!)
+    }
+  }
+}

@@ -1,0 +1,117 @@
+import DualNumbers
+import Particles
+import Testing
+
+/// Central difference of the energy along coordinate `index`.
+private func energyDerivative<B: Boundary, P: PairPotential, R: InteractionDiameters>(
+  _ system: PairInteraction<B, P, R>, _ positions: [Double], index: Int, neighbours: NeighbourList,
+  step h: Double = 1e-6
+) -> Double where B.Scalar == Double {
+  var plus = positions
+  var minus = positions
+  plus[index] += h
+  minus[index] -= h
+  return (system.energy(plus, neighbours: neighbours) - system.energy(minus, neighbours: neighbours)) / (2 * h)
+}
+
+/// Checks F = −∇E component by component against central differences of the energy.
+private func checkForces<B: Boundary, P: PairPotential, R: InteractionDiameters>(
+  _ system: PairInteraction<B, P, R>, _ positions: [Double]
+) -> (worstRelativeError: Double, activePairs: Int) where B.Scalar == Double {
+  let count = positions.count / B.Dimension.count
+  let all = NeighbourList.allPairs(particleCount: count)
+  var forces = [Double]()
+  system.forces(positions, neighbours: all, into: &forces)
+  // Differences of a sum of many pair energies lose ~ε·|E|/h to rounding: errors are measured
+  // against the largest force, not component by component.
+  let reference = positions.indices.map { -energyDerivative(system, positions, index: $0, neighbours: all) }
+  let active = forces.filter { $0 != 0 }.count
+  return (relativeMaxDifference(forces, reference), active)
+}
+
+@Suite("Forces are the negative gradient of the energy")
+struct ForceTests {
+  static let potentials: [String] = ["harmonic", "hertzian", "soft-sphere-3.3", "lennard-jones", "morse"]
+
+  func check<D: SpatialDimension>(_ dimension: D.Type, potential name: String) {
+    let perSide = D.count == 3 ? 4 : 6
+    // Soft spheres overlap when the spacing is below the diameters; LJ and Morse sit near their wells.
+    let spacing = name.contains("soft") || name == "harmonic" || name == "hertzian" ? 0.9 : 1.1
+    let positions = jitteredLattice(D.self, perSide: perSide, spacing: spacing, jitter: 0.2, seed: 7)
+    let count = positions.count / D.count
+    let box = PeriodicBox<D, Double>(side: Double(perSide) * spacing)
+    let diameters = SpeciesPairDiameters<Double>(species: bidisperseSpecies(count), speciesDiameters: [1.0, 1.2])
+    let result: (worstRelativeError: Double, activePairs: Int)
+    switch name {
+    case "harmonic":
+      result = checkForces(PairInteraction(boundary: box, potential: SoftSphere(epsilon: 1.3, alpha: 2), diameters: diameters), positions)
+    case "hertzian":
+      result = checkForces(PairInteraction(boundary: box, potential: SoftSphere(epsilon: 1, alpha: 2.5), diameters: diameters), positions)
+    case "soft-sphere-3.3":
+      result = checkForces(PairInteraction(boundary: box, potential: SoftSphere(epsilon: 0.7, alpha: 3.3), diameters: diameters), positions)
+    case "lennard-jones":
+      result = checkForces(PairInteraction(boundary: box, potential: LennardJones(epsilon: 0.8, cutoffRatio: 2.0), diameters: diameters), positions)
+    default:
+      result = checkForces(PairInteraction(boundary: box, potential: Morse(epsilon: 1.1, alpha: 4, cutoffRatio: 2.0), diameters: diameters), positions)
+    }
+    #expect(result.activePairs > count, "the configuration must have interacting pairs")
+    #expect(result.worstRelativeError < 2e-7, "\(name) in \(D.count)D: worst relative error \(result.worstRelativeError)")
+  }
+
+  @Test("in two dimensions, every potential", arguments: potentials)
+  func twoDimensions(potential: String) { check(TwoDimensions.self, potential: potential) }
+
+  @Test("in three dimensions, every potential", arguments: potentials)
+  func threeDimensions(potential: String) { check(ThreeDimensions.self, potential: potential) }
+
+  @Test("in free space")
+  func freeSpace() {
+    let positions = jitteredLattice(ThreeDimensions.self, perSide: 3, spacing: 0.9, jitter: 0.2, seed: 3)
+    let system = PairInteraction(
+      boundary: FreeSpace<ThreeDimensions, Double>(), potential: SoftSphere<Double>(),
+      diameters: ParticleDiameters((0..<27).map { 1 + 0.01 * Double($0) }))
+    let result = checkForces(system, positions)
+    #expect(result.worstRelativeError < 2e-7)
+  }
+
+  @Test("harmonic soft spheres: a closed-form pair")
+  func closedFormPair() {
+    // Two discs of σ = 1 at distance 0.8 across the periodic boundary: overlap 0.2,
+    // U = ε/2·0.2² = 0.02, |F| = ε·0.2 = 0.2 pushing them apart.
+    let box = PeriodicBox<TwoDimensions, Double>(side: 5)
+    let system = PairInteraction(boundary: box, potential: SoftSphere<Double>(),
+                                 diameters: ParticleDiameters([1.0, 1.0]))
+    let positions = [0.3, 2.0, 4.5, 2.0]
+    var forces = [Double]()
+    let energy = system.forces(positions, neighbours: .allPairs(particleCount: 2), into: &forces)
+    #expect(abs(energy - 0.02) < 1e-15)
+    #expect(abs(forces[0] - 0.2) < 1e-14 && abs(forces[2] + 0.2) < 1e-14)
+    #expect(forces[1] == 0 && forces[3] == 0)
+  }
+
+  @Test("dual positions give the Hessian-vector product: tangent of the forces = −H·v")
+  func hessianVectorProduct() {
+    let positions = jitteredLattice(TwoDimensions.self, perSide: 5, spacing: 0.9, jitter: 0.2, seed: 11)
+    let count = positions.count / 2
+    let species = bidisperseSpecies(count)
+    let system = PairInteraction(boundary: PeriodicBox<TwoDimensions, Double>(side: 4.5),
+                                 potential: SoftSphere<Double>(alpha: 2.5),
+                                 diameters: SpeciesPairDiameters(species: species, speciesDiameters: [1.0, 1.2]))
+    let dualSystem = PairInteraction(
+      boundary: PeriodicBox<TwoDimensions, Dual<Double>>(side: Dual(constant: 4.5)),
+      potential: SoftSphere<Dual<Double>>(alpha: 2.5),
+      diameters: SpeciesPairDiameters(species: species, speciesDiameters: [Dual(constant: 1.0), Dual(constant: 1.2)]))
+    var generator = SeededGenerator(seed: 5)
+    let direction = positions.map { _ in generator.nextNormal() }
+    let all = NeighbourList.allPairs(particleCount: count)
+    var dualForces = [Dual<Double>]()
+    dualSystem.forces(zip(positions, direction).map { Dual($0, tangent: $1) }, neighbours: all, into: &dualForces)
+    // Reference: central difference of the forces along v.
+    let h = 1e-6
+    var plus = [Double](), minus = [Double]()
+    system.forces(zip(positions, direction).map { $0 + h * $1 }, neighbours: all, into: &plus)
+    system.forces(zip(positions, direction).map { $0 - h * $1 }, neighbours: all, into: &minus)
+    let reference = zip(plus, minus).map { ($0 - $1) / (2 * h) }
+    #expect(relativeMaxDifference(dualForces.map(\.tangent), reference) < 1e-7)
+  }
+}

@@ -1,0 +1,54 @@
+import DualNumbers
+import Particles
+import Testing
+
+@Suite("Energy and forces respect the symmetries of the system")
+struct InvarianceTests {
+  let side = 6.0
+  let count = 48
+
+  func system(species: [Int]) -> PairInteraction<PeriodicBox<TwoDimensions, Double>, SoftSphere<Double>, SpeciesPairDiameters<Double>> {
+    PairInteraction(boundary: PeriodicBox(side: side), potential: SoftSphere(alpha: 2.5),
+                    diameters: SpeciesPairDiameters(species: species, table: [[0.9, 1.1], [1.1, 1.3]]))
+  }
+
+  @Test("a global translation (across the periodic boundary) changes neither energy nor forces")
+  func translation() {
+    let positions = uniformPositions(count: count, dimension: 2, side: side, seed: 21)
+    let interaction = system(species: bidisperseSpecies(count))
+    let all = NeighbourList.allPairs(particleCount: count)
+    var forces = [Double](), shiftedForces = [Double]()
+    let energy = interaction.forces(positions, neighbours: all, into: &forces)
+    var shifted = positions.enumerated().map { $0.offset % 2 == 0 ? $0.element + 2.7 : $0.element - 4.1 }
+    interaction.wrap(&shifted)
+    let shiftedEnergy = interaction.forces(shifted, neighbours: all, into: &shiftedForces)
+    #expect(energy > 0)
+    #expect(abs(energy - shiftedEnergy) <= 1e-12 * energy)
+    #expect(relativeMaxDifference(shiftedForces, forces) < 1e-12)
+    // Newton's third law: the forces sum to zero.
+    let total = (0..<2).map { k in stride(from: k, to: forces.count, by: 2).reduce(0.0) { $0 + forces[$1] } }
+    #expect(total.allSatisfy { abs($0) < 1e-12 })
+  }
+
+  @Test("relabelling the particles permutes the forces and keeps the energy")
+  func relabelling() {
+    let positions = uniformPositions(count: count, dimension: 2, side: side, seed: 22)
+    let species = bidisperseSpecies(count)
+    var generator = SeededGenerator(seed: 3)
+    let permutation = Array(0..<count).shuffled(using: &generator)
+    let permutedPositions = permutation.flatMap { [positions[2 * $0], positions[2 * $0 + 1]] }
+    let permutedSpecies = permutation.map { species[$0] }
+    var forces = [Double](), permutedForces = [Double]()
+    var list = NeighbourList(skin: 0.3)
+    var permutedList = NeighbourList(skin: 0.3)
+    let original = system(species: species)
+    let relabelled = system(species: permutedSpecies)
+    original.updateNeighbours(&list, positions: positions)
+    relabelled.updateNeighbours(&permutedList, positions: permutedPositions)
+    let energy = original.forces(positions, neighbours: list, into: &forces)
+    let permutedEnergy = relabelled.forces(permutedPositions, neighbours: permutedList, into: &permutedForces)
+    #expect(abs(energy - permutedEnergy) <= 1e-12 * energy)
+    let expected = permutation.flatMap { [forces[2 * $0], forces[2 * $0 + 1]] }
+    #expect(relativeMaxDifference(permutedForces, expected) < 1e-12)
+  }
+}

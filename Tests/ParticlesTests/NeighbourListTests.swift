@@ -1,0 +1,94 @@
+import DualNumbers
+import Particles
+import Testing
+
+/// Pairs i < j with |rᵢ − rⱼ| (minimum image) < cutoffRatio·σᵢⱼ + extra, by brute force.
+private func bruteForcePairs<D: SpatialDimension, R: InteractionDiameters>(
+  _ positions: [Double], box: PeriodicBox<D, Double>?, diameters: R, cutoffRatio: Double, extra: Double
+) -> Set<[Int]> {
+  let count = positions.count / D.count
+  var pairs = Set<[Int]>()
+  for i in 0..<count {
+    for j in (i + 1)..<max(i + 1, count) {
+      var d = SpatialVector<Double>.zero
+      for k in 0..<D.count { d[k] = positions[i * D.count + k] - positions[j * D.count + k] }
+      box?.minimumImage(&d)
+      let reach = cutoffRatio * diameters.diameter(i, j).primalValue + extra
+      if d.squaredLength(D.self) < reach * reach { pairs.insert([i, j]) }
+    }
+  }
+  return pairs
+}
+
+private func listedPairs(_ list: NeighbourList) -> Set<[Int]> {
+  var pairs = Set<[Int]>()
+  for i in 0..<list.particleCount {
+    for slot in Int(list.rowStart[i])..<Int(list.rowStart[i + 1]) { pairs.insert([i, Int(list.neighbours[slot])]) }
+  }
+  return pairs
+}
+
+@Suite("Neighbour lists equal brute force")
+struct NeighbourListTests {
+  /// Moves all particles randomly many times; after every move the list must contain every
+  /// interacting pair, forces must equal brute force, and rebuilds must happen only when needed.
+  func check<D: SpatialDimension>(_: D.Type, count: Int, side: Double, moves: Int, threads: Int) {
+    var positions = uniformPositions(count: count, dimension: D.count, side: side, seed: UInt64(count))
+    let diameters = SpeciesPairDiameters<Double>(species: bidisperseSpecies(count), speciesDiameters: [1.0, 1.4])
+    var system = PairInteraction(boundary: PeriodicBox<D, Double>(side: side), potential: SoftSphere<Double>(),
+                                 diameters: diameters)
+    system.threads = threads
+    let skin = 0.3
+    var list = NeighbourList(skin: skin, threads: threads)
+    var generator = SeededGenerator(seed: 99)
+    let all = NeighbourList.allPairs(particleCount: count)
+    for move in 0..<moves {
+      let rebuilt = list.update(positions: positions, boundary: system.boundary, cutoffRatio: 1, diameters: diameters)
+      if rebuilt {
+        // A fresh build holds exactly the pairs within cutoff + skin.
+        let expected = bruteForcePairs(positions, box: system.boundary, diameters: diameters, cutoffRatio: 1, extra: skin)
+        #expect(listedPairs(list) == expected, "\(D.count)D N=\(count) L=\(side): build \(list.buildCount) differs")
+      }
+      let interacting = bruteForcePairs(positions, box: system.boundary, diameters: diameters, cutoffRatio: 1, extra: 0)
+      #expect(interacting.isSubset(of: listedPairs(list)), "move \(move): an interacting pair is missing")
+      var forces = [Double](), reference = [Double]()
+      let energy = system.forces(positions, neighbours: list, into: &forces)
+      let referenceEnergy = system.forces(positions, neighbours: all, into: &reference)
+      #expect(abs(energy - referenceEnergy) <= 1e-12 * max(1, referenceEnergy))
+      #expect(relativeMaxDifference(forces, reference) < 1e-12)
+      for index in positions.indices { positions[index] += 0.06 * (2 * generator.nextUnit() - 1) }
+      system.wrap(&positions)
+    }
+    if moves >= 8 && count > 2 {
+      #expect(list.buildCount > 1, "the moves must trigger rebuilds")
+      #expect(list.buildCount < moves, "the list must not be rebuilt at every move")
+    }
+  }
+
+  @Test("2D, a large box (many cells), serial and two threads", arguments: [1, 2])
+  func largeBox2D(threads: Int) { check(TwoDimensions.self, count: 800, side: 30, moves: 10, threads: threads) }
+
+  @Test("2D, a box only a few cutoffs wide")
+  func smallBox2D() { check(TwoDimensions.self, count: 30, side: 4.2, moves: 25, threads: 1) }
+
+  @Test("3D, a large box")
+  func largeBox3D() { check(ThreeDimensions.self, count: 500, side: 8.5, moves: 8, threads: 2) }
+
+  @Test("3D, a box only a few cutoffs wide, and tiny systems")
+  func smallBox3D() {
+    check(ThreeDimensions.self, count: 20, side: 3.3, moves: 25, threads: 1)
+    check(ThreeDimensions.self, count: 2, side: 3.0, moves: 5, threads: 1)
+    check(TwoDimensions.self, count: 1, side: 3.0, moves: 3, threads: 1)
+  }
+
+  @Test("free space: the cell grid follows the particles' bounding box")
+  func freeSpace() {
+    let positions = uniformPositions(count: 400, dimension: 2, side: 25, seed: 4)
+    let diameters = ParticleDiameters((0..<400).map { 1.0 + 0.001 * Double($0) })
+    var list = NeighbourList(skin: 0.2)
+    list.update(positions: positions, boundary: FreeSpace<TwoDimensions, Double>(), cutoffRatio: 1, diameters: diameters)
+    let expected = bruteForcePairs(positions, box: nil as PeriodicBox<TwoDimensions, Double>?, diameters: diameters,
+                                   cutoffRatio: 1, extra: 0.2)
+    #expect(listedPairs(list) == expected)
+  }
+}
