@@ -201,6 +201,19 @@ struct ImplicitOptimalityConditionTests {
     try expectDerivativesMatch(solved, problem.referenceJacobian(at: solved.solution), tolerance: 1e-10)
   }
 
+  @Test("proximal gradient with the library's LassoProximalOperator gives the same derivative")
+  func proximalGradientLibraryOperator() throws {
+    let problem = LassoProblem()
+    let m = problem.targets.count
+    let map = ProximalGradientFixedPoint(
+      objective: LeastSquares(design: problem.design), proximalOperator: LassoProximalOperator(),
+      stepSize: 0.9 / problem.lipschitz, objectiveParameters: 0..<m, proximalParameters: m..<(m + 1))
+    let solved = try ImplicitFunction(fixedPoint: map, solver: problem.solve).solve(at: problem.parameters)
+    try expectDerivativesMatch(
+      solved, problem.referenceJacobian(at: solved.solution), tolerance: 1e-10,
+      linearSolver: GMRES(tolerance: 1e-13))
+  }
+
   @Test("block proximal gradient (ℓ1 on one block, none on the other, separate step sizes)")
   func blockProximalGradient() throws {
     let problem = LassoProblem(strength: 1.5, penalised: [true, true, true, false, false], seed: 5)
