@@ -1,18 +1,27 @@
 import DualNumbers
 
 /// The Fast Inertial Relaxation Engine (Bitzek, Koskinen, Gähler, Moseler & Gumbsch,
-/// Phys. Rev. Lett. 97, 170201, 2006), step for step as JAX-MD's `fire_descent`, mass 1:
+/// Phys. Rev. Lett. 97, 170201, 2006), step for step as JAX-MD 0.2.29's `fire_descent`, mass 1:
 ///
-///     x ← shift(x, dt·v + dt²·F_old)
-///     F ← F(x);   v ← v + dt/2·(F_old + F)
-///     P = F·v;    v ← v + α(F·|v|/|F| − v),   |F| = √(ΣF² + 10⁻⁶)
-///     P > 0 for more than n_min steps: dt ← min(dt·f_inc, dt_max), α ← α·f_α
-///     P < 0: dt ← dt·f_dec, α ← α_start, v ← 0
+///     v ← v + dt/2·F;   x ← shift(x, dt·v);   F ← F(x);   v ← v + dt/2·F     (velocity Verlet)
+///     P = F·v;   v ← v + α(F·|v|/|F| − v),   |F| = √(ΣF² + 10⁻⁶)
+///     P ≥ 0 counts up n_pos (P < 0 resets it); P > 0 and n_pos > n_min: dt ← min(dt·f_inc, dt_max),
+///     α ← α·f_α;   P < 0: dt ← dt·f_dec, α ← α_start, v ← 0
 ///
-/// (the dt² rather than dt²/2 in the position update, and the 10⁻⁶ inside |F|, are JAX-MD's and are
-/// kept so that trajectories can be compared). Written generically: run on dual numbers, the same
-/// iterations carry derivatives with respect to whatever the positions or forces were seeded with.
+/// (the 10⁻⁶ inside |F| is JAX-MD's and is kept so that trajectories can be compared). Written
+/// generically: run on dual numbers, the same iterations carry derivatives with respect to whatever
+/// the positions or forces were seeded with.
 public struct FIRE: Minimizer, Sendable {
+  /// How the step-control state (dt, α) is rounded.
+  public enum ControlArithmetic: String, Sendable {
+    /// dt and α in double precision.
+    case double
+    /// As JAX-MD, which keeps dt, α and the constants in float16: with this, FIRE retraces JAX-MD's
+    /// trajectories to rounding.
+    case jaxMD = "jax-md"
+  }
+
+  public var controlArithmetic: ControlArithmetic = .jaxMD
   public var initialTimeStep = 0.1
   public var maximumTimeStep = 0.4
   /// n_min: steps with P > 0 before dt grows and α shrinks.
@@ -39,13 +48,14 @@ public struct FIRE: Minimizer, Sendable {
     var positions = start
     var velocities = [S](repeating: 0, count: count)
     var forces = [S](repeating: 0, count: count)
-    var oldForces = [S](repeating: 0, count: count)
     var displacement = [S](repeating: 0, count: count)
     var energy = landscape.forces(at: positions, into: &forces)
-    var timeStep = initialTimeStep
-    var mixing = initialMixing
+    let control = StepControl(self)
+    var timeStep = control.round(initialTimeStep)
+    var mixing = control.round(initialMixing)
     var stepsWithPositivePower = 0
     var (maximumForce, finite) = largestComponent(forces)
+    finite = finite && largestComponent(positions).finite
     var step = 0
     func stopReason() -> MinimizationStopReason? {
       if !finite { return .nonFinite }
@@ -56,26 +66,25 @@ public struct FIRE: Minimizer, Sendable {
     observer?(0, positions, energy, maximumForce)
     while stopReason() == nil {
       step += 1
-      let squaredTimeStep = timeStep * timeStep
+      let halfStep = 0.5 * timeStep
       for index in 0..<count {
-        displacement[index] = S.scaled(velocities[index], by: timeStep) + S.scaled(forces[index], by: squaredTimeStep)
+        velocities[index] += S.scaled(forces[index], by: halfStep)
+        displacement[index] = S.scaled(velocities[index], by: timeStep)
       }
       landscape.displace(&positions, by: displacement)
-      swap(&oldForces, &forces)
       energy = landscape.forces(at: positions, into: &forces)
 
       var squaredForce: S = 0
       var squaredVelocity: S = 0
       var power: S = 0
-      let halfStep = 0.5 * timeStep
       for index in 0..<count {
-        let velocity = velocities[index] + S.scaled(oldForces[index] + forces[index], by: halfStep)
+        let velocity = velocities[index] + S.scaled(forces[index], by: halfStep)
         velocities[index] = velocity
         squaredForce += forces[index] * forces[index]
         squaredVelocity += velocity * velocity
         power += forces[index] * velocity
       }
-      let forceNorm = S.sqrt(squaredForce + S(1e-6))
+      let forceNorm = S.sqrt(squaredForce + S(control.forceNormRegularisation))
       let velocityNorm = S.sqrt(squaredVelocity)
       let steering = velocityNorm / forceNorm
       for index in 0..<count {
@@ -85,18 +94,47 @@ public struct FIRE: Minimizer, Sendable {
       let p = power.primalValue
       stepsWithPositivePower = p >= 0 ? stepsWithPositivePower + 1 : 0
       if p > 0 && stepsWithPositivePower > minimumStepsBeforeAcceleration {
-        timeStep = min(timeStep * timeStepIncrease, maximumTimeStep)
-        mixing *= mixingDecrease
+        timeStep = min(control.multiply(timeStep, control.timeStepIncrease), control.maximumTimeStep)
+        mixing = control.multiply(mixing, control.mixingDecrease)
       }
       if p < 0 {
-        timeStep *= timeStepDecrease
-        mixing = initialMixing
+        timeStep = control.multiply(timeStep, control.timeStepDecrease)
+        mixing = control.round(initialMixing)
         for index in 0..<count { velocities[index] = 0 }
       }
       (maximumForce, finite) = largestComponent(forces)
+      finite = finite && largestComponent(positions).finite
       if let observer, interval > 0, step % interval == 0 { observer(step, positions, energy, maximumForce) }
     }
     return MinimizationResult(positions: positions, forces: forces, energy: energy, steps: step,
                               maximumForce: maximumForce, stopReason: stopReason()!)
   }
+}
+
+/// FIRE's dt and α arithmetic in the chosen precision.
+struct StepControl {
+  let arithmetic: FIRE.ControlArithmetic
+  let timeStepIncrease: Double
+  let timeStepDecrease: Double
+  let maximumTimeStep: Double
+  let mixingDecrease: Double
+  let forceNormRegularisation: Double
+
+  init(_ fire: FIRE) {
+    arithmetic = fire.controlArithmetic
+    forceNormRegularisation = 1e-6
+    func rounded(_ x: Double) -> Double { fire.controlArithmetic == .jaxMD ? Double(Float16(x)) : x }
+    timeStepIncrease = rounded(fire.timeStepIncrease)
+    timeStepDecrease = rounded(fire.timeStepDecrease)
+    maximumTimeStep = rounded(fire.maximumTimeStep)
+    mixingDecrease = rounded(fire.mixingDecrease)
+  }
+
+  func round(_ x: Double) -> Double { arithmetic == .jaxMD ? Double(Float16(x)) : x }
+
+  /// x·y rounded as JAX-MD rounds a float16 product.
+  func multiply(_ x: Double, _ y: Double) -> Double {
+    arithmetic == .jaxMD ? Double(Float16(x) * Float16(y)) : x * y
+  }
+
 }
