@@ -30,6 +30,10 @@ public struct FIRE: Minimizer, Sendable {
   public var timeStepDecrease = 0.5
   public var initialMixing = 0.1
   public var mixingDecrease = 0.99
+  /// The largest distance any coordinate may move in one step (length units): the whole step is
+  /// scaled down when dt·v exceeds it, as LAMMPS's `dmax`. `nil`, as JAX-MD, sets no limit; a limit
+  /// tames random starts of Lennard-Jones and Morse systems, whose overlapping pairs have huge forces.
+  public var maximumDisplacement: Double?
   /// Stop when max |Fᵢₖ| ≤ this (energy / length units). Zero runs the full step budget.
   public var forceTolerance: Double
   public var maximumSteps: Int
@@ -71,6 +75,7 @@ public struct FIRE: Minimizer, Sendable {
         velocities[index] += S.scaled(forces[index], by: halfStep)
         displacement[index] = S.scaled(velocities[index], by: timeStep)
       }
+      if let limit = maximumDisplacement { limitDisplacement(&displacement, to: limit) }
       landscape.displace(&positions, by: displacement)
       energy = landscape.forces(at: positions, into: &forces)
 
@@ -109,6 +114,16 @@ public struct FIRE: Minimizer, Sendable {
     return MinimizationResult(positions: positions, forces: forces, energy: energy, steps: step,
                               maximumForce: maximumForce, stopReason: stopReason()!)
   }
+}
+
+/// Scales a step so that no component exceeds `limit` (the factor is a constant, also for duals).
+@inlinable
+func limitDisplacement<S: RealScalar>(_ displacement: inout [S], to limit: Double) {
+  var largest = 0.0
+  for component in displacement { largest = max(largest, Swift.abs(component.primalValue)) }
+  guard largest > limit else { return }
+  let factor = limit / largest
+  for index in displacement.indices { displacement[index] = S.scaled(displacement[index], by: factor) }
 }
 
 /// FIRE's dt and α arithmetic in the chosen precision.

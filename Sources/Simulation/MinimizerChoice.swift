@@ -15,8 +15,13 @@ public struct MinimizerChoice: Sendable, Equatable {
   public var neighbourSkin: Double
   /// Gradient descent's step size.
   public var stepSize: Double
+  /// FIRE's initial and largest time step.
+  public var timeStep: Double
+  public var maximumTimeStep: Double
+  /// FIRE's largest move of a coordinate in one step (nil: no limit).
+  public var maximumDisplacement: Double?
 
-  init(_ settings: SystemDescription.MinimizerSettings?, largestDiameter: Double) throws {
+  init(_ settings: SystemDescription.MinimizerSettings?, largestDiameter: Double, potential: PotentialChoice) throws {
     let kindName = settings?.kind ?? "fire"
     guard let kind = Kind(rawValue: kindName) else {
       throw SystemError("minimizer.kind '\(kindName)' is unknown; use fire or gradient-descent")
@@ -34,12 +39,30 @@ public struct MinimizerChoice: Sendable, Equatable {
     }
     stepSize = settings?.stepSize ?? 0.1
     guard stepSize.isFinite, stepSize > 0 else { throw SystemError("minimizer.step_size must be positive") }
+    // JAX-MD's defaults suit soft spheres; Lennard-Jones and Morse wells are stiffer (curvature
+    // ~57 ε/σ² and 2εα²/σ²), and FIRE's velocity Verlet is unstable at dt·ω > 2.
+    let soft: Bool
+    if case .softSphere = potential { soft = true } else { soft = false }
+    timeStep = settings?.timeStep ?? (soft ? 0.1 : 0.01)
+    maximumTimeStep = settings?.maximumTimeStep ?? (soft ? 0.4 : 0.05)
+    maximumDisplacement = settings?.maximumDisplacement ?? (soft ? nil : 0.1 * largestDiameter)
+    guard timeStep.isFinite, timeStep > 0, maximumTimeStep.isFinite, maximumTimeStep >= timeStep else {
+      throw SystemError("minimizer.time_step and max_time_step must be positive with time_step ≤ max_time_step")
+    }
+    if let limit = maximumDisplacement, !(limit.isFinite && limit > 0) {
+      throw SystemError("minimizer.max_displacement must be a finite positive length, got \(limit)")
+    }
   }
 
   /// The configured minimiser.
   public var minimizer: any Minimizer {
     switch kind {
-    case .fire: return FIRE(forceTolerance: forceTolerance, maximumSteps: maximumSteps)
+    case .fire:
+      var fire = FIRE(forceTolerance: forceTolerance, maximumSteps: maximumSteps)
+      fire.initialTimeStep = timeStep
+      fire.maximumTimeStep = maximumTimeStep
+      fire.maximumDisplacement = maximumDisplacement
+      return fire
     case .gradientDescent:
       return GradientDescent(stepSize: stepSize, forceTolerance: forceTolerance, maximumSteps: maximumSteps)
     }

@@ -13,7 +13,7 @@ public struct ParticleSystem: Sendable {
   public let speciesNames: [String]
   public let speciesDiameters: [Double]
   /// Species index of every particle.
-  public let speciesOfParticle: [Int]
+  public private(set) var speciesOfParticle: [Int]
   /// σ between species a and b.
   public let pairDiameters: [[Double]]
   public let potential: PotentialChoice
@@ -124,7 +124,7 @@ public struct ParticleSystem: Sendable {
       }
     }
     let largestDiameter = pairDiameters.lazy.flatMap { $0 }.max() ?? 1
-    minimizer = try MinimizerChoice(description.minimizer, largestDiameter: largestDiameter)
+    minimizer = try MinimizerChoice(description.minimizer, largestDiameter: largestDiameter, potential: potential)
     if let seed = description.initial?.seed, description.initial?.positions != nil {
       throw SystemError("initial: give either seed (\(seed)) or positions, not both")
     }
@@ -139,19 +139,56 @@ public struct ParticleSystem: Sendable {
     } catch {
       throw SystemError("cannot read system file \(path): \(error.localizedDescription)")
     }
+    return try parse(data: data, origin: "system file \(path)", baseDirectory: url.deletingLastPathComponent())
+  }
+
+  /// Checks a system given as JSON text; `origin` names it in error messages.
+  public static func parse(json: String, origin: String, baseDirectory: URL? = nil) throws -> ParticleSystem {
+    try parse(data: Data(json.utf8), origin: origin, baseDirectory: baseDirectory)
+  }
+
+  static func parse(data: Data, origin: String, baseDirectory: URL?) throws -> ParticleSystem {
     let description: SystemDescription
     do {
       description = try JSONDecoder().decode(SystemDescription.self, from: data)
     } catch let error as DecodingError {
-      throw SystemError("system file \(path): \(Self.explain(error))")
+      throw SystemError("\(origin): \(Self.explain(error))")
     } catch {
-      throw SystemError("system file \(path): \(error)")
+      throw SystemError("\(origin): \(error)")
     }
     do {
-      return try ParticleSystem(description, baseDirectory: url.deletingLastPathComponent())
+      return try ParticleSystem(description, baseDirectory: baseDirectory)
     } catch let error as SystemError {
-      throw SystemError("system file \(path): \(error.message)")
+      throw SystemError("\(origin): \(error.message)")
     }
+  }
+
+  /// The same system in a box with other edge lengths (from a positions file's lattice), with the
+  /// same checks; a packing fraction in the file is replaced by the explicit box.
+  public func replacingBox(edges: [Double]) throws -> ParticleSystem {
+    var changed = description
+    changed.packingFraction = nil
+    changed.box = edges
+    return try ParticleSystem(changed, baseDirectory: baseDirectory)
+  }
+
+  /// The same system with particles assigned to species in another order (as a positions file
+  /// lists them); the number of particles of every species must stay the same.
+  public func reorderingSpecies(_ assignment: [Int]) throws -> ParticleSystem {
+    guard assignment.count == particleCount else {
+      throw SystemError("the positions file has \(assignment.count) particles, the system \(particleCount)")
+    }
+    for species in speciesNames.indices {
+      let wanted = speciesOfParticle.filter { $0 == species }.count
+      let found = assignment.filter { $0 == species }.count
+      guard wanted == found else {
+        throw SystemError(
+          "the positions file has \(found) particles of species '\(speciesNames[species])', the system \(wanted)")
+      }
+    }
+    var copy = self
+    copy.speciesOfParticle = assignment
+    return copy
   }
 
   static func explain(_ error: DecodingError) -> String {

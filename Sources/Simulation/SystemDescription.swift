@@ -53,9 +53,18 @@ public struct SystemDescription: Codable, Sendable, Equatable {
     public var neighbourSkin: Double?
     /// Gradient descent's step size.
     public var stepSize: Double?
+    /// FIRE's initial time step dt_start (default 0.1 for soft spheres, 0.01 otherwise).
+    public var timeStep: Double?
+    /// FIRE's dt_max (default 0.4 for soft spheres, 0.05 otherwise).
+    public var maximumTimeStep: Double?
+    /// FIRE's largest move of a coordinate per step (default: none for soft spheres, 0.1 σ otherwise).
+    public var maximumDisplacement: Double?
 
     enum CodingKeys: String, CodingKey {
       case kind
+      case timeStep = "time_step"
+      case maximumTimeStep = "max_time_step"
+      case maximumDisplacement = "max_displacement"
       case forceTolerance = "force_tolerance"
       case maxSteps = "max_steps"
       case neighbourSkin = "neighbour_skin"

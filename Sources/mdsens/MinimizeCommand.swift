@@ -1,0 +1,116 @@
+import Foundation
+import Minimization
+import Simulation
+
+/// `mdsens minimize`: energy-minimise a system and write the trajectory.
+enum MinimizeCommand {
+  static let help = """
+    USAGE: mdsens minimize [SYSTEM.json] [options]
+
+    Minimises the potential energy of a particle system with FIRE (or the minimiser the system
+    file names) and writes the initial and final configurations (and every K-th step with --every)
+    to an H5MD or extended XYZ file. Without SYSTEM.json it minimises the built-in default, the
+    paper's system (Systems/paper-2d-128.json: 128 harmonic soft discs, phi = 0.98).
+
+    OPTIONS:
+      --positions FILE     start from the last frame of an XYZ or H5MD file (species by name; the
+                           box from the file's lattice when it has one) instead of a random start
+      --out PATH           output file (default: Trajectories/<system name>-minimized.h5)
+      --format h5md|xyz    output format (default: from the extension of --out, else h5md)
+      --ftol X             stop when max |F| component <= X (default: the system file's, else 1e-12)
+      --max-steps N        step limit (default: the system file's, else 100000)
+      --seed S             seed of the uniform random start (default: the system file's, else 0)
+      --every K            also record every K-th step in the output
+      --json               print one JSON object with the result instead of the summary
+      -h, --help           show this help
+
+    Exit status: 0 when the force tolerance was reached and the output written; 3 when the run
+    stopped without reaching it (the output is still written); 1 on bad input or a write failure.
+    """
+
+  static func run(_ arguments: [String]) throws -> Int32 {
+    let options = try Arguments(
+      arguments, valued: ["positions", "out", "format", "ftol", "max-steps", "seed", "every"],
+      flags: ["json", "help"], command: "minimize")
+    if options.has("help") {
+      Output.result(help)
+      return 0
+    }
+    guard options.positional.count <= 1 else {
+      throw UsageError("minimize takes at most one system file, got \(options.positional.count) arguments")
+    }
+    var system = try options.positional.first.map { try ParticleSystem.load(path: $0) } ?? BuiltInSystems.paper()
+    var choice = system.minimizer
+    if let tolerance = try options.number("ftol", minimum: 0) { choice.forceTolerance = tolerance }
+    if let steps = try options.integer("max-steps") { choice.maximumSteps = steps }
+    let interval = try options.integer("every") ?? 0
+    let seed = try options.values["seed"].map { text -> UInt64 in
+      guard let seed = UInt64(text) else { throw UsageError("--seed must be a whole number ≥ 0, got '\(text)'") }
+      return seed
+    }
+    let start: [Double]
+    if let file = options.values["positions"] {
+      guard seed == nil else { throw UsageError("give either --positions or --seed, not both") }
+      let loaded = try PositionsFile(path: file, system: system)
+      (system, start) = (loaded.system, loaded.positions)
+    } else {
+      (system, start) = try system.startingPositions(seed: seed)
+    }
+    let name = system.description.name ?? "system"
+    let format: TrajectoryFormat
+    if let text = options.values["format"] {
+      guard let chosen = TrajectoryFormat(rawValue: text) else {
+        throw UsageError("--format must be h5md or xyz, got '\(text)'")
+      }
+      format = chosen
+    } else {
+      format = options.values["out"].map(TrajectoryFormat.init(path:)) ?? .h5md
+    }
+    let output = try options.values["out"] ?? defaultOutput(name: name, format: format)
+
+    let json = options.has("json")
+    let run = MinimizationRun(system: system, minimizer: choice.minimizer, interval: interval) { step, energy, force in
+      Output.progress("step \(step): energy \(Output.short(energy)), max |F| \(Output.short(force))")
+    }
+    let outcome = try run.run(from: start)
+    let frames = outcome.frames.map {
+      system.frame(step: $0.step, positions: $0.positions, energy: $0.energy, maximumForce: $0.maximumForce)
+    }
+    try writeTrajectory(frames, header: system.trajectoryHeader(), to: output, format: format)
+
+    if json {
+      Output.json([
+        "system": name, "n_particles": system.particleCount, "dimension": system.dimension,
+        "box": system.boxEdges, "periodic": system.periodic, "converged": outcome.converged,
+        "stop_reason": outcome.stopReason.rawValue, "steps": outcome.steps, "energy": outcome.energy,
+        "max_force": outcome.maximumForce, "force_tolerance": choice.forceTolerance,
+        "minimizer": choice.kind.rawValue, "seconds": outcome.seconds, "output": output,
+        "format": format.rawValue, "frames": frames.count, "neighbour_list_builds": outcome.neighbourListBuilds,
+      ])
+    } else {
+      let box = system.boxEdges.map(Output.short).joined(separator: " × ")
+      Output.result("""
+        mdsens minimize: \(name), \(system.particleCount) particles in \(system.dimension)D, \
+        \(system.periodic ? "periodic box" : "free space, start region") \(box)
+        \(outcome.converged ? "converged" : "NOT converged (\(outcome.stopReason.rawValue))"): \
+        max |F| = \(Output.short(outcome.maximumForce)) (tolerance \(Output.short(choice.forceTolerance))) \
+        after \(outcome.steps) \(choice.kind.rawValue) steps in \(String(format: "%.2f", outcome.seconds)) s
+        energy: \(Output.exact(outcome.energy))
+        max force: \(Output.exact(outcome.maximumForce))
+        output: \(output) (\(format.rawValue), \(frames.count) frames)
+        """)
+    }
+    return outcome.converged ? 0 : 3
+  }
+
+  /// Trajectories/<name>-minimized.<ext>, creating Trajectories/ in the working directory if needed.
+  static func defaultOutput(name: String, format: TrajectoryFormat) throws -> String {
+    let directory = "Trajectories"
+    do {
+      try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    } catch {
+      throw SystemError("cannot create the output directory \(directory): \(error.localizedDescription)")
+    }
+    return "\(directory)/\(name)-minimized.\(format.fileExtension)"
+  }
+}

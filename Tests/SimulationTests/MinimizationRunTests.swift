@@ -1,0 +1,95 @@
+import Foundation
+import Simulation
+import Testing
+import Trajectories
+
+private func temporaryPath(_ name: String) -> String {
+  let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mdsens-tests-\(UUID().uuidString)")
+  try! FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+  return directory.appendingPathComponent(name).path
+}
+
+@Suite("Minimisation runs and their files")
+struct MinimizationRunTests {
+  @Test("minimising the paper's system writes a valid H5MD file that reads back", arguments: [TrajectoryFormat.h5md, .xyz])
+  func paperRoundTrip(format: TrajectoryFormat) throws {
+    let (system, start) = try BuiltInSystems.paper().startingPositions(seed: 1)
+    let outcome = try MinimizationRun(system: system, interval: 200).run(from: start)
+    #expect(outcome.converged)
+    #expect(outcome.maximumForce <= 1e-12)
+    #expect(outcome.frames.first?.step == 0 && outcome.frames.last?.step == outcome.steps)
+    let path = temporaryPath("paper.\(format.fileExtension)")
+    let frames = outcome.frames.map { system.frame(step: $0.step, positions: $0.positions, energy: $0.energy, maximumForce: $0.maximumForce) }
+    try writeTrajectory(frames, header: system.trajectoryHeader(), to: path, format: format)
+    // Reading the file back as a starting configuration: the species and box match, and the
+    // minimiser has nothing left to do.
+    let loaded = try PositionsFile(path: path, system: system)
+    #expect(loaded.positions == outcome.positions)
+    #expect(loaded.system.speciesOfParticle == system.speciesOfParticle)
+    #expect(loaded.system.boxEdges == system.boxEdges)
+    let again = try MinimizationRun(system: loaded.system).run(from: loaded.positions)
+    #expect(again.steps == 0 && again.converged)
+    #expect(again.energy == outcome.energy)
+  }
+
+  @Test("a positions file must match the system: count, species names, dimension")
+  func positionsMismatch() throws {
+    let system = try BuiltInSystems.paper()
+    let path = temporaryPath("wrong.xyz")
+    var header = system.trajectoryHeader()
+    header.speciesNames = ["small", "huge"]
+    let positions = RandomConfiguration.uniform(count: 128, edges: system.boxEdges, seed: 3)
+    try writeTrajectory([system.frame(step: 0, positions: positions, energy: nil, maximumForce: nil)],
+                        header: header, to: path, format: .xyz)
+    #expect { try PositionsFile(path: path, system: system) } throws: { "\($0)".contains("species 'huge'") }
+
+    let small = try ParticleSystem.parse(json: """
+      {"dimension": 2, "species": [{"name": "small", "count": 3, "diameter": 1}],
+       "potential": {"kind": "soft-sphere"}, "box": 10}
+      """, origin: "small")
+    let threePath = temporaryPath("three.xyz")
+    try writeTrajectory([small.frame(step: 0, positions: [1, 1, 2, 2, 3, 3], energy: nil, maximumForce: nil)],
+                        header: small.trajectoryHeader(), to: threePath, format: .xyz)
+    #expect { try PositionsFile(path: threePath, system: system) } throws: { "\($0)".contains("has 3 particles") }
+    #expect(throws: SystemError.self) { try PositionsFile(path: "/nonexistent.xyz", system: system) }
+  }
+
+  @Test("the box of a positions file's lattice replaces the system's box")
+  func boxFromLattice() throws {
+    let system = try BuiltInSystems.paper()
+    var header = system.trajectoryHeader()
+    header.box = SimulationBox(edges: [9, 9])
+    let path = temporaryPath("box.xyz")
+    let positions = RandomConfiguration.uniform(count: 128, edges: [9, 9], seed: 2)
+    try ExtendedXYZWriter.write([TrajectoryFrame(step: 0, time: 0, positions: positions, box: SimulationBox(edges: [9, 9]))],
+                                header: header, to: path)
+    let loaded = try PositionsFile(path: path, system: system)
+    #expect(loaded.system.boxEdges == [9, 9])
+  }
+
+  @Test("an unwritable output leaves no file behind")
+  func unwritable() throws {
+    let system = try BuiltInSystems.paper()
+    let frame = system.frame(step: 0, positions: RandomConfiguration.uniform(count: 128, edges: system.boxEdges, seed: 0),
+                             energy: 1, maximumForce: 1)
+    let path = "/nonexistent-directory/out.h5"
+    #expect(throws: SystemError.self) {
+      try writeTrajectory([frame], header: system.trajectoryHeader(), to: path, format: .h5md)
+    }
+    #expect(!FileManager.default.fileExists(atPath: path))
+  }
+
+  @Test("every potential and boundary minimises: Lennard-Jones, Morse, Hertzian 3D, free space", arguments: [
+    #"{"dimension": 3, "species": [{"name": "a", "count": 40, "diameter": 1}, {"name": "b", "count": 40, "diameter": 1.4}], "potential": {"kind": "soft-sphere", "alpha": 2.5}, "packing_fraction": 0.7, "minimizer": {"force_tolerance": 1e-10}}"#,
+    #"{"dimension": 2, "species": [{"name": "a", "count": 30, "diameter": 1}], "potential": {"kind": "lennard-jones", "cutoff": 2.5}, "box": 7, "minimizer": {"force_tolerance": 1e-9, "max_steps": 30000}}"#,
+    #"{"dimension": 3, "species": [{"name": "a", "count": 27, "diameter": 1}], "potential": {"kind": "morse", "alpha": 5, "cutoff": 2}, "box": 5, "minimizer": {"force_tolerance": 1e-9, "max_steps": 30000}}"#,
+    #"{"dimension": 2, "boundary": "free", "species": [{"name": "a", "count": 30, "diameter": 1}], "potential": {"kind": "soft-sphere"}, "box": 3}"#,
+  ])
+  func otherSystems(json: String) throws {
+    let system = try ParticleSystem.parse(json: json, origin: "test")
+    let (_, start) = try system.startingPositions(seed: 4)
+    let outcome = try MinimizationRun(system: system).run(from: start)
+    #expect(outcome.converged, "\(outcome.stopReason.rawValue) at max force \(outcome.maximumForce) after \(outcome.steps)")
+    #expect(outcome.energy.isFinite)
+  }
+}
