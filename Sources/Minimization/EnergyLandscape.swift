@@ -16,6 +16,7 @@ public protocol EnergyLandscape {
 }
 
 extension EnergyLandscape {
+  @inlinable
   public func displace(_ positions: inout [Scalar], by displacement: [Scalar]) {
     for index in positions.indices { positions[index] += displacement[index] }
   }
@@ -43,6 +44,17 @@ public struct MinimizationResult<Scalar: RealScalar> {
   public var stopReason: MinimizationStopReason
 
   public var converged: Bool { stopReason == .forceTolerance }
+
+  @inlinable
+  public init(positions: [Scalar], forces: [Scalar], energy: Scalar, steps: Int, maximumForce: Double,
+              stopReason: MinimizationStopReason) {
+    self.positions = positions
+    self.forces = forces
+    self.energy = energy
+    self.steps = steps
+    self.maximumForce = maximumForce
+    self.stopReason = stopReason
+  }
 }
 
 /// A progress report every few steps: step number, energy and largest force component.
@@ -58,6 +70,7 @@ public protocol Minimizer {
 }
 
 extension Minimizer {
+  @inlinable
   public func minimize<Landscape: EnergyLandscape>(
     _ landscape: inout Landscape, from positions: [Landscape.Scalar]
   ) -> MinimizationResult<Landscape.Scalar> {

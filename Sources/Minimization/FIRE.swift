@@ -43,6 +43,7 @@ public struct FIRE: Minimizer, Sendable {
     self.maximumSteps = maximumSteps
   }
 
+  @inlinable
   public func minimize<Landscape: EnergyLandscape>(
     _ landscape: inout Landscape, from start: [Landscape.Scalar],
     every interval: Int, observer: MinimizationObserver<Landscape.Scalar>?
@@ -127,14 +128,16 @@ func limitDisplacement<S: RealScalar>(_ displacement: inout [S], to limit: Doubl
 }
 
 /// FIRE's dt and α arithmetic in the chosen precision.
+@usableFromInline
 struct StepControl {
-  let arithmetic: FIRE.ControlArithmetic
-  let timeStepIncrease: Double
-  let timeStepDecrease: Double
-  let maximumTimeStep: Double
-  let mixingDecrease: Double
-  let forceNormRegularisation: Double
+  @usableFromInline let arithmetic: FIRE.ControlArithmetic
+  @usableFromInline let timeStepIncrease: Double
+  @usableFromInline let timeStepDecrease: Double
+  @usableFromInline let maximumTimeStep: Double
+  @usableFromInline let mixingDecrease: Double
+  @usableFromInline let forceNormRegularisation: Double
 
+  @usableFromInline
   init(_ fire: FIRE) {
     arithmetic = fire.controlArithmetic
     forceNormRegularisation = 1e-6
@@ -145,9 +148,11 @@ struct StepControl {
     mixingDecrease = rounded(fire.mixingDecrease)
   }
 
+  @usableFromInline
   func round(_ x: Double) -> Double { arithmetic == .jaxMD ? Double(Float16(x)) : x }
 
   /// x·y rounded as JAX-MD rounds a float16 product.
+  @usableFromInline
   func multiply(_ x: Double, _ y: Double) -> Double {
     arithmetic == .jaxMD ? Double(Float16(x) * Float16(y)) : x * y
   }

@@ -14,6 +14,7 @@ public struct GradientDescent: Minimizer, Sendable {
     self.maximumSteps = maximumSteps
   }
 
+  @inlinable
   public func minimize<Landscape: EnergyLandscape>(
     _ landscape: inout Landscape, from start: [Landscape.Scalar],
     every interval: Int, observer: MinimizationObserver<Landscape.Scalar>?

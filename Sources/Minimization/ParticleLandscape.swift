@@ -10,7 +10,7 @@ where Space.Scalar == Potential.Scalar, Potential.Scalar == Diameters.Scalar {
   public var interaction: PairInteraction<Space, Potential, Diameters>
   public var neighbours: NeighbourList
   /// Force evaluations so far (for benchmarks and reports).
-  public private(set) var forceEvaluations = 0
+  public var forceEvaluations = 0
 
   /// - Parameter skin: the Verlet skin (length units); ~0.1–0.3 diameters is usual.
   public init(_ interaction: PairInteraction<Space, Potential, Diameters>, skin: Double) {
@@ -18,12 +18,14 @@ where Space.Scalar == Potential.Scalar, Potential.Scalar == Diameters.Scalar {
     self.neighbours = NeighbourList(skin: skin, threads: interaction.threads)
   }
 
+  @inlinable
   public mutating func forces(at positions: [Scalar], into forces: inout [Scalar]) -> Scalar {
     interaction.updateNeighbours(&neighbours, positions: positions)
     forceEvaluations += 1
     return interaction.forces(positions, neighbours: neighbours, into: &forces)
   }
 
+  @inlinable
   public func displace(_ positions: inout [Scalar], by displacement: [Scalar]) {
     for index in positions.indices { positions[index] += displacement[index] }
     interaction.wrap(&positions)

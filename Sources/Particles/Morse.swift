@@ -1,17 +1,18 @@
 import DualNumbers
 
-/// The Morse potential with its minimum at r = σ, truncated at r_c = cutoffRatio·σ and shifted to
-/// vanish there:
+/// The Morse potential with its minimum at r = σ, truncated at r_c = x_c·σ and force-shifted so
+/// that energy and force vanish continuously there:
 ///
-///     U(r) = ε [(1 − e^{−α(r/σ − 1)})² − 1] − U_unshifted(r_c).
+///     U(r) = ε [φ(x) − φ(x_c) − (x − x_c) φ'(x_c)],   φ(x) = (1 − e^{−α(x − 1)})² − 1,   x = r/σ.
 ///
-/// ε is the well depth (energy units); α is the dimensionless stiffness (range σ/α).
+/// ε is the well depth (energy units); α is the dimensionless stiffness (range σ/α). φ'(x_c) comes
+/// from a dual number, so a derivative with respect to α flows through the shift too.
 public struct Morse<Scalar: RealScalar>: PairPotential {
   /// Well depth ε.
   public var epsilon: Scalar
   /// Stiffness α (dimensionless: the exponent is measured in units of σ).
   public var alpha: Scalar
-  /// r_c / σ.
+  /// x_c = r_c / σ.
   public var cutoffRatio: Double
 
   @inlinable
@@ -21,11 +22,19 @@ public struct Morse<Scalar: RealScalar>: PairPotential {
     self.cutoffRatio = cutoffRatio
   }
 
+  /// φ(x) = (1 − e^{−α(x − 1)})² − 1, the dimensionless Morse shape.
+  @inlinable @inline(__always)
+  static func shape<U: RealScalar>(_ x: U, stiffness α: U) -> U {
+    let well = 1 - U.exp(-α * (x - 1))
+    return well * well - 1
+  }
+
   @inlinable @inline(__always)
   public func energy<T: RealScalar>(distance r: T, diameter σ: T, lift: (Scalar) -> T) -> T {
-    let a = lift(alpha)
-    let well = 1 - T.exp(-a * (r / σ - 1))
-    let wellAtCutoff = 1 - T.exp(-a * T(cutoffRatio - 1))
-    return lift(epsilon) * (well * well - wellAtCutoff * wellAtCutoff)
+    let x = r / σ
+    let α = lift(alpha)
+    let atCutoff = Self.shape(Dual<T>(T(cutoffRatio), tangent: 1), stiffness: Dual(constant: α))
+    let shifted = Self.shape(x, stiffness: α) - atCutoff.value - (x - T(cutoffRatio)) * atCutoff.tangent
+    return lift(epsilon) * shifted
   }
 }

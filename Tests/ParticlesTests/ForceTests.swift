@@ -1,4 +1,5 @@
 import DualNumbers
+import Foundation
 import Particles
 import Testing
 
@@ -113,5 +114,29 @@ struct ForceTests {
     system.forces(zip(positions, direction).map { $0 - h * $1 }, neighbours: all, into: &minus)
     let reference = zip(plus, minus).map { ($0 - $1) / (2 * h) }
     #expect(relativeMaxDifference(dualForces.map(\.tangent), reference) < 1e-7)
+  }
+}
+
+@Suite("Truncated potentials vanish smoothly at the cutoff")
+struct CutoffTests {
+  @Test("Lennard-Jones and Morse: energy and force → 0 as r → r_c, and the well sits where it should")
+  func forceShifted() {
+    let lennardJones = LennardJones<Double>(epsilon: 1.5, cutoffRatio: 2.5)
+    let morse = Morse<Double>(epsilon: 0.7, alpha: 4, cutoffRatio: 2.0)
+    let σ = 1.2
+    for (name, cutoff, sample) in [
+      ("lennard-jones", 2.5 * σ, { (r: Double) in lennardJones.energyAndSlope(distance: r, diameter: σ) }),
+      ("morse", 2.0 * σ, { (r: Double) in morse.energyAndSlope(distance: r, diameter: σ) }),
+    ] as [(String, Double, (Double) -> (energy: Double, slope: Double))] {
+      let justInside = sample(cutoff * (1 - 1e-9))
+      #expect(abs(justInside.energy) < 1e-12, "\(name): U(r_c⁻) = \(justInside.energy)")
+      #expect(abs(justInside.slope) < 1e-9, "\(name): U'(r_c⁻) = \(justInside.slope)")
+      #expect(sample(cutoff).energy == 0 && sample(cutoff).slope == 0)
+    }
+    // The Morse well is at r = σ up to the small tilt of the force shift: U'(σ) = −ε φ'(x_c)/σ.
+    let atWell = morse.energyAndSlope(distance: σ, diameter: σ)
+    let decay = exp(-4.0 * (2.0 - 1))
+    let shapeSlopeAtCutoff = 2 * (1 - decay) * 4 * decay
+    #expect(abs(atWell.slope + 0.7 * shapeSlopeAtCutoff / σ) < 1e-14)
   }
 }
