@@ -8,13 +8,15 @@ struct MinimizeVisitor<Scalar: SeedableScalar, Method: Minimizer>: ModelVisitor 
   let start: [Scalar]
   let minimizer: Method
   let skin: Double
+  var interval = 0
+  var observer: MinimizationObserver<Scalar>? = nil
 
   func visit<Space: Boundary, Potential: PairPotential, Diameters: InteractionDiameters>(
     _ interaction: PairInteraction<Space, Potential, Diameters>
   ) -> MinimizationResult<Scalar>
   where Space.Scalar == Scalar, Potential.Scalar == Scalar, Diameters.Scalar == Scalar {
     var landscape = ParticleLandscape(interaction, skin: skin)
-    return minimizer.minimize(&landscape, from: start)
+    return minimizer.minimize(&landscape, from: start, every: interval, observer: observer)
   }
 }
 

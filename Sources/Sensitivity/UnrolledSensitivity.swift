@@ -7,15 +7,27 @@ import Minimization
 /// the given steps; the paper shows it may fail to converge, and blow up with rattlers.
 public enum UnrolledSensitivity {
   /// Runs `minimizer` from `start` (physical, flat) and returns the sensitivity of where it ended.
+  /// `checkpoint(step, dx/dθ)`, if given, receives the normalised sensitivity of the iterate every
+  /// `checkpointInterval` steps (one run shows how the unrolled derivative converges).
   public static func compute(
     model: ParticleModel, start: [Double], parameter: SensitivityParameter,
-    holding held: HeldQuantity = .packingFraction, minimizer: FIRE, skin: Double? = nil
+    holding held: HeldQuantity = .packingFraction, minimizer: FIRE, skin: Double? = nil,
+    checkpointInterval: Int = 0, checkpoint: ((_ step: Int, _ normalised: [Double]) -> Void)? = nil
   ) throws(SensitivityError) -> PositionSensitivity {
     guard start.count == model.degreesOfFreedom else { throw .invalidInput("start does not fit the model") }
     let tangent = try model.tangent(for: parameter, holding: held)
     let dualStart = start.map { Dual($0, tangent: $0 * tangent.boxScaleRate) }
     let largest = model.diameters.particleDiameters.max() ?? 1
-    let visitor = MinimizeVisitor(start: dualStart, minimizer: minimizer, skin: skin ?? 0.2 * largest)
+    var visitor = MinimizeVisitor(start: dualStart, minimizer: minimizer, skin: skin ?? 0.2 * largest)
+    if let checkpoint, checkpointInterval > 0 {
+      visitor.interval = checkpointInterval
+      visitor.observer = { step, positions, _, _ in
+        let values = positions.map(\.value)
+        checkpoint(step, positions.indices.map { index in
+          (positions[index].tangent - values[index] * tangent.boxScaleRate) / model.boxEdges[index % model.dimension]
+        })
+      }
+    }
     let result: MinimizationResult<Dual<Double>>
     do { result = try model.withInteraction(tangent: tangent, visitor) } catch { throw .invalidInput("\(error)") }
     let positions = result.positions.map(\.value)
