@@ -9,7 +9,7 @@ import Particles
 /// (H symmetric, so Hᵀ = H). With σᵢⱼ = (dᵢ + dⱼ)/2 and fᵢⱼ = −U'(r; σᵢⱼ) rᵢⱼ/r the force on i
 /// from j, wᵀ ∂F/∂dₖ = Σ over pairs containing k of ½ (wᵢ − wⱼ)·∂fᵢⱼ/∂σ, gathered in one pass over
 /// the pairs with ∂²U/∂r∂σ from the pair energy on nested dual numbers. The box is held fixed.
-public struct AdjointGradient: Sendable {
+public struct AdjointGradient: Sendable, Codable {
   /// obs at x̂.
   public var value: Double
   /// d obs / d dₖ for every particle k (obs units per length unit).

@@ -1,18 +1,20 @@
 import Minimization
 
 /// What a finite-difference sensitivity saw at θ ± h.
-public struct FiniteDifferenceReport: Sendable {
+public struct FiniteDifferenceReport: Sendable, Codable {
   /// The step h (θ units).
   public var step: Double
   /// Max force components of the minima at θ + h and θ − h.
-  public var maximumForces: (plus: Double, minus: Double)
+  public var maximumForcePlus: Double
+  public var maximumForceMinus: Double
   /// Whether both re-minimisations reached their force tolerance.
   public var converged: Bool
-  /// Contacts gained and lost at θ + h and θ − h relative to x*.
-  public var contactChanges: (plus: Int, minus: Int)
+  /// Contacts gained plus contacts lost at θ + h and at θ − h, relative to x*.
+  public var contactChangesPlus: Int
+  public var contactChangesMinus: Int
   /// True when the contact network at θ ± h equals that at x*: the difference quotient then samples
   /// one smooth branch of x*(θ). When false, the report says the FD value may be meaningless.
-  public var networkUnchanged: Bool { contactChanges.plus == 0 && contactChanges.minus == 0 }
+  public var networkUnchanged: Bool { contactChangesPlus == 0 && contactChangesMinus == 0 }
 }
 
 /// dx*/dθ by central differences, dx/dθ ≈ (x*(θ+h) − x*(θ−h)) / 2h in normalised coordinates,
@@ -50,9 +52,9 @@ public enum FiniteDifferenceSensitivity {
       normalised[index] = change / (2 * step)
       physical[index] = positions[index] / model.boxEdges[k] * edgeDerivatives[k] + model.boxEdges[k] * normalised[index]
     }
-    let report = FiniteDifferenceReport(step: step, maximumForces: (plus.force, minus.force),
+    let report = FiniteDifferenceReport(step: step, maximumForcePlus: plus.force, maximumForceMinus: minus.force,
                                         converged: plus.converged && minus.converged,
-                                        contactChanges: (plus.changes, minus.changes))
+                                        contactChangesPlus: plus.changes, contactChangesMinus: minus.changes)
     return PositionSensitivity(method: .finiteDifference, parameter: parameter, held: held, parameterValue: θ,
                                positions: positions, boxEdges: model.boxEdges, boxEdgeDerivatives: edgeDerivatives,
                                physical: physical, normalised: normalised, finiteDifference: report)

@@ -62,3 +62,28 @@ public struct HessianOperator: LinearOperator {
     }
   }
 }
+
+extension ParticleModel {
+  /// The Hessian at `positions` on the space without `rattlers`, translations projected out or
+  /// not, with a neighbour list built there. With `projectTranslations`, the translation shift μ
+  /// is the mean of diag(H) (see the type's documentation).
+  public func hessian(at positions: [Double], rattlers: [Int] = [], projectTranslations: Bool = false)
+    -> HessianOperator
+  {
+    let neighbours = neighbourList(at: positions)
+    let space = ReducedSpace(dimension: dimension, particleCount: particleCount, rattlers: rattlers,
+                             projectsTranslations: projectTranslations)
+    let diagonal = space.restrict(hessianDiagonal(at: positions, neighbours: neighbours))
+    let mean = diagonal.reduce(0, +) / Double(max(1, diagonal.count))
+    return HessianOperator(forceMap: dualForceMap(neighbours: neighbours), positions: positions, space: space,
+                           translationShift: mean > 0 && mean.isFinite ? mean : 1)
+  }
+
+  /// B = ∂F/∂θ at fixed normalised coordinates (full d·N, energy / length per θ unit).
+  public func parameterDerivative(at positions: [Double], parameter: SensitivityParameter,
+                                  holding held: HeldQuantity) throws(SensitivityError) -> [Double] {
+    let tangent = try self.tangent(for: parameter, holding: held)
+    let map = dualForceMap(neighbours: neighbourList(at: positions), tangent: tangent)
+    return map(positions, tangents: positions.map { $0 * tangent.boxScaleRate }).tangents
+  }
+}

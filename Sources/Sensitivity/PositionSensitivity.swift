@@ -3,8 +3,8 @@
 /// Two coordinate systems: physical R (length units) and normalised x = R/L (per edge, x ∈ [0, 1)).
 /// When the box depends on θ (packing fraction held, or θ the box length),
 /// dR/dθ = (dL/dθ)·x + L·dx/dθ.
-public struct PositionSensitivity: Sendable {
-  public enum Method: String, Sendable {
+public struct PositionSensitivity: Sendable, Codable {
+  public enum Method: String, Sendable, Codable {
     case implicit
     case unrolled
     case finiteDifference = "fd"

@@ -1,5 +1,5 @@
 /// The scalar parameter θ a sensitivity dx*/dθ is taken with respect to.
-public enum SensitivityParameter: Sendable, Equatable, CustomStringConvertible {
+public enum SensitivityParameter: Sendable, Equatable, Codable, CustomStringConvertible {
   /// The diameter of one species (index into the species list). Pair diameters follow additively:
   /// ∂σₐᵦ/∂θ = (δₐₛ + δᵦₛ)/2, which is also how the paper's explicit table
   /// σ = [[θ, (1+θ)/2], [(1+θ)/2, 1]] depends on θ.
@@ -22,7 +22,7 @@ public enum SensitivityParameter: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// What stays fixed while θ changes.
-public enum HeldQuantity: String, Sendable, Equatable {
+public enum HeldQuantity: String, Sendable, Equatable, Codable {
   /// The box edges do not change (a diameter change then changes the packing fraction).
   case box
   /// The packing fraction φ = Σ vᵢ / V stays fixed, so the box scales with θ:

@@ -1,5 +1,5 @@
 /// How far an implicit sensitivity can be trusted.
-public struct ValidityReport: Sendable {
+public struct ValidityReport: Sendable, Codable {
   /// max |Fᵢₖ(x̂)| (energy / length).
   public var maximumForce: Double
   /// ‖P F(x̂)‖ over the non-rattler components, translations projected (energy / length).
@@ -54,7 +54,7 @@ public struct ValidityReport: Sendable {
 /// force map at x̂ ± εu (ε = 10⁻⁶·L), with u the unit direction of P F(x̂) (the direction in which x̂
 /// is off, to first order), or of J itself when F(x̂) vanishes exactly. This is an estimate of the
 /// constant along the actual error direction, not a worst-case bound.
-public struct ErrorEstimate: Sendable {
+public struct ErrorEstimate: Sendable, Codable {
   /// ‖P F(x̂)‖ / λ_min (length units).
   public var positionError: Double
   /// C (1 / length·θ units, per unit of θ): the sensitivity error per unit of position error.
