@@ -1,4 +1,5 @@
 import DualNumbers
+import Foundation
 import Particles
 import Simulation
 
@@ -169,4 +170,3 @@ public struct ModelTangent: Sendable, Equatable {
   public init() {}
 }
 
-import Foundation

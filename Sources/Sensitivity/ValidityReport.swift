@@ -57,7 +57,7 @@ public struct ValidityReport: Sendable, Codable {
 public struct ErrorEstimate: Sendable, Codable {
   /// ‖P F(x̂)‖ / λ_min (length units).
   public var positionError: Double
-  /// C (1 / length·θ units, per unit of θ): the sensitivity error per unit of position error.
+  /// C (per θ unit): the error of dR/dθ (length per θ unit) per unit of position error (length).
   public var lipschitzConstant: Double
   /// C·‖x̂ − x*‖ for dR/dθ at fixed normalised coordinates (length / θ units).
   public var sensitivityError: Double

