@@ -46,14 +46,19 @@ public enum ImplicitSensitivity {
         if spectrum.smallestEigenvalue <= 0 {
           warnings.append("smallest non-zero Hessian eigenvalue \(spectrum.smallestEigenvalue) ≤ 0: not a strict minimum")
         } else {
-          report.errorEstimate = ErrorEstimation.estimate(minimum, tangent: tangent, solution: solve.solution,
-                                                          smallestEigenvalue: spectrum.smallestEigenvalue)
+          var estimate = ErrorEstimation.estimate(minimum, tangent: tangent, solution: solve.solution,
+                                                  smallestEigenvalue: spectrum.smallestEigenvalue)
+          let solutionNorm = VectorOperations.norm(solve.solution)
+          estimate.solveError = solve.relativeResidual * VectorOperations.norm(b) / spectrum.smallestEigenvalue
+          estimate.relativeSolveError = solutionNorm > 0 ? estimate.solveError / solutionNorm : 0
+          report.errorEstimate = estimate
         }
       } else {
         warnings.append("Lanczos failed: no eigenvalue estimate")
       }
     }
     report.warnings = warnings
+    report.normalisedL1Norm = normalised.reduce(0) { $0 + abs($1) }
     return PositionSensitivity(
       method: .implicit, parameter: parameter, held: held, parameterValue: try model.value(of: parameter),
       positions: positions, boxEdges: model.boxEdges,

@@ -18,6 +18,8 @@ public struct ValidityReport: Sendable, Codable {
   public var eigenvalueConverged: Bool?
   /// The a-posteriori estimate (see ``ErrorEstimate``).
   public var errorEstimate: ErrorEstimate?
+  /// Σ|dxᵢₖ/dθ| in normalised coordinates (the paper's Fig. 17 quantity), set by the method.
+  public var normalisedL1Norm: Double?
   /// Human-readable warnings (force above the warning threshold, unconverged Lanczos, ...).
   public var warnings: [String]
 
@@ -54,6 +56,9 @@ public struct ValidityReport: Sendable, Codable {
 /// force map at x̂ ± εu (ε = 10⁻⁶·L), with u the unit direction of P F(x̂) (the direction in which x̂
 /// is off, to first order), or of J itself when F(x̂) vanishes exactly. This is an estimate of the
 /// constant along the actual error direction, not a worst-case bound.
+///
+/// The linear solve adds its own error, bounded by ‖b − A Ĵ‖ / λ_min (A symmetric positive definite
+/// on the rigid network): ``solveError``.
 public struct ErrorEstimate: Sendable, Codable {
   /// ‖P F(x̂)‖ / λ_min (length units).
   public var positionError: Double
@@ -63,6 +68,10 @@ public struct ErrorEstimate: Sendable, Codable {
   public var sensitivityError: Double
   /// sensitivityError / ‖J‖.
   public var relativeSensitivityError: Double
+  /// ‖b − A Ĵ‖ / λ_min: the error the inexact linear solve leaves (length per θ unit).
+  public var solveError: Double = 0
+  /// solveError / ‖J‖.
+  public var relativeSolveError: Double = 0
 
   public init(positionError: Double, lipschitzConstant: Double, sensitivityError: Double,
               relativeSensitivityError: Double) {

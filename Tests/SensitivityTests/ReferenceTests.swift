@@ -30,5 +30,9 @@ struct ReferenceTests {
     let smallest = try #require(report.smallestEigenvalue)
     #expect(abs(smallest * reference.boxSize * reference.boxSize - 0.7671850335132178) < 1e-5)
     #expect(report.warnings.isEmpty, "\(report.warnings)")
+    #expect(report.normalisedL1Norm == result.normalisedL1Norm)
+    // The a-posteriori estimate covers the observed difference from the tight reference solve.
+    let estimate = try #require(report.errorEstimate)
+    #expect(estimate.relativeSensitivityError + estimate.relativeSolveError >= error)
   }
 }
