@@ -1,1 +1,0 @@
-// Sensitivity: see issue 4

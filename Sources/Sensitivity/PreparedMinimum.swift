@@ -1,0 +1,79 @@
+import DualNumbers
+import LinearAlgebra
+import Particles
+
+/// Everything about a minimum x̂ that the implicit sensitivity and the adjoint gradient share:
+/// the neighbour list, forces, rattlers, the reduced space and the Hessian operator on it.
+struct PreparedMinimum {
+  let model: ParticleModel
+  let positions: [Double]
+  let neighbours: NeighbourList
+  let forceMap: DualForceMap
+  let forces: [Double]
+  let energy: Double
+  let maximumForce: Double
+  let rattlers: [Int]
+  let space: ReducedSpace
+  let hessian: HessianOperator
+  /// diag(A) on the reduced space (with the translation shift).
+  let diagonal: [Double]
+  var warnings: [String]
+
+  init(model: ParticleModel, positions: [Double], options: ImplicitOptions) throws(SensitivityError) {
+    guard positions.count == model.degreesOfFreedom else {
+      throw .invalidInput("\(positions.count) position components for \(model.particleCount) particles in \(model.dimension)D")
+    }
+    guard positions.allSatisfy(\.isFinite) else { throw .invalidInput("non-finite position") }
+    self.model = model
+    self.positions = positions
+    neighbours = model.neighbourList(at: positions, skin: options.neighbourSkin)
+    forceMap = model.dualForceMap(neighbours: neighbours)
+    let evaluation = forceMap(positions, tangents: [Double](repeating: 0, count: positions.count))
+    forces = evaluation.forces
+    energy = evaluation.energy.value
+    maximumForce = forces.reduce(0) { max($0, abs($1)) }
+    warnings = []
+    guard maximumForce <= options.refusalForce else {
+      throw .notAMinimum(maximumForce: maximumForce, threshold: options.refusalForce)
+    }
+    if maximumForce > options.warningForce {
+      warnings.append("max force component \(maximumForce) exceeds \(options.warningForce): the sensitivity is only as good as the minimum")
+    }
+    rattlers = options.excludeRattlers
+      ? RattlerDetection.rattlers(in: model.contactNetwork(at: positions, neighbours: neighbours),
+                                  dimension: model.dimension)
+      : []
+    let space = ReducedSpace(dimension: model.dimension, particleCount: model.particleCount, rattlers: rattlers,
+                             projectsTranslations: options.projectTranslations)
+    self.space = space
+    guard space.count > 0 else { throw .noRigidNetwork }
+    let fullDiagonal = space.restrict(model.hessianDiagonal(at: positions, neighbours: self.neighbours))
+    // μ: the mean curvature, so that the shifted translation modes sit inside H's spectrum.
+    let mean = fullDiagonal.reduce(0, +) / Double(fullDiagonal.count)
+    let shift = mean > 0 && mean.isFinite ? mean : 1
+    hessian = HessianOperator(forceMap: self.forceMap, positions: positions, space: space, translationShift: shift)
+    let active = Double(space.activeParticles.count)
+    diagonal = fullDiagonal.map { space.projectsTranslations ? $0 + shift / active : $0 }
+  }
+
+  /// Solves A y = b on the reduced space; throws when the solve misses its tolerance.
+  func solve(_ b: [Double], with choice: SolverChoice) throws(SensitivityError) -> LinearSolveResult {
+    if choice.method == .dense && model.particleCount > SolverChoice.denseParticleLimit {
+      throw .invalidInput("the dense solver is limited to \(SolverChoice.denseParticleLimit) particles")
+    }
+    let solver = try choice.makeSolver(diagonal: diagonal)
+    let result = solver.solve(hessian, b)
+    guard result.converged else {
+      throw .solveDidNotConverge(solver: solver.name, status: result.status.description,
+                                 relativeResidual: result.relativeResidual, iterations: result.iterations)
+    }
+    return result
+  }
+
+  /// The restricted, translation-projected residual force P F(x̂) (energy / length).
+  var reducedForces: [Double] {
+    var reduced = space.restrict(forces)
+    space.projectTranslations(&reduced)
+    return reduced
+  }
+}

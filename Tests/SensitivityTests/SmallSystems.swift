@@ -1,0 +1,31 @@
+import Foundation
+import Minimization
+import Sensitivity
+import Simulation
+
+/// Small systems the tests minimise themselves (debug builds are slow: N ≤ 128).
+enum SmallSystems {
+  /// A 2D periodic bidisperse harmonic packing of `count` discs (half 1.0, half 1.4) at packing
+  /// fraction `packingFraction`, with one diameter per particle.
+  static func bidisperse(count: Int = 32, packingFraction: Double = 0.9) -> ParticleModel {
+    let diameters = (0..<count).map { $0 < count / 2 ? 1.0 : 1.4 }
+    let area = diameters.reduce(0) { $0 + Double.pi * $1 * $1 / 4 }
+    let side = (area / packingFraction).squareRoot()
+    return ParticleModel(dimension: 2, boxEdges: [side, side], potential: .softSphere(epsilon: 1, alpha: 2),
+                         diameters: .particles(diameters), threads: 1)
+  }
+
+  /// The same packing described by two species (for species-diameter parameters).
+  static func bidisperseSpecies(count: Int = 32, packingFraction: Double = 0.9) -> ParticleModel {
+    var model = bidisperse(count: count, packingFraction: packingFraction)
+    model.diameters = .species(species: (0..<count).map { $0 < count / 2 ? 0 : 1 },
+                               table: [[1.0, 1.2], [1.2, 1.4]])
+    return model
+  }
+
+  /// FIRE from a seeded uniform start to max force `tolerance`.
+  static func minimum(of model: ParticleModel, seed: UInt64, tolerance: Double = 1e-13) -> MinimizationResult<Double> {
+    let start = RandomConfiguration.uniform(count: model.particleCount, edges: model.boxEdges, seed: seed)
+    return model.minimize(from: start, with: FIRE(forceTolerance: tolerance, maximumSteps: 200_000))
+  }
+}
