@@ -21,7 +21,7 @@ public struct FIRE: Minimizer, Sendable {
     case jaxMD = "jax-md"
   }
 
-  public var controlArithmetic: ControlArithmetic = .jaxMD
+  public var controlArithmetic: ControlArithmetic = .double
   public var initialTimeStep = 0.1
   public var maximumTimeStep = 0.4
   /// n_min: steps with P > 0 before dt grows and α shrinks.
