@@ -104,13 +104,13 @@ enum MinimizeCommand {
   }
 
   /// Trajectories/<name>-minimized.<ext>, creating Trajectories/ in the working directory if needed.
-  static func defaultOutput(name: String, format: TrajectoryFormat) throws -> String {
+  static func defaultOutput(name: String, format: TrajectoryFormat, suffix: String = "-minimized") throws -> String {
     let directory = "Trajectories"
     do {
       try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     } catch {
       throw SystemError("cannot create the output directory \(directory): \(error.localizedDescription)")
     }
-    return "\(directory)/\(name)-minimized.\(format.fileExtension)"
+    return "\(directory)/\(name)\(suffix).\(format.fileExtension)"
   }
 }

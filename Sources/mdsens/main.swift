@@ -7,6 +7,7 @@ let usage = """
 
   COMMANDS:
     minimize      energy-minimise a particle system (FIRE) and write its trajectory
+    sensitivity   how the minimum moves when a parameter changes: dx*/dθ (implicit, unrolled, fd)
     help          show this help
 
   Run 'mdsens <command> --help' for the options of a command.
@@ -24,6 +25,8 @@ func main() -> Int32 {
     switch command {
     case "minimize", "minimise":
       return try MinimizeCommand.run(arguments)
+    case "sensitivity":
+      return try SensitivityCommand.run(arguments)
     case "help", "--help", "-h":
       print(usage)
       return 0

@@ -1,0 +1,267 @@
+import Foundation
+import Minimization
+import Sensitivity
+import Simulation
+
+/// `mdsens sensitivity`: how the minimum moves when a parameter changes, dx*/dθ.
+enum SensitivityCommand {
+  static let help = """
+    USAGE: mdsens sensitivity [SYSTEM.json] --param NAME [options]
+
+    Minimises the system (or takes the minimum given with --positions), then computes the position
+    sensitivity dR*/dθ of the minimum with respect to one parameter θ, with a validity report.
+    Without SYSTEM.json it uses the built-in paper system (Systems/paper-2d-128.json).
+
+    PARAMETERS (--param):
+      diameter             the diameter of one species (--species NAME; default: the species the
+                           system file marks "variable", in the paper's system 'small', θ = 0.6)
+      epsilon              the energy scale ε of the pair potential
+      alpha                the soft-sphere exponent α (or Morse stiffness)
+      box                  the box side length L (isotropic scaling)
+      packing-fraction     the packing fraction φ (the box follows: dL/dφ = −L/(d·φ))
+
+    OPTIONS:
+      --species NAME       the species of --param diameter
+      --hold box|packing-fraction
+                           what stays fixed while θ changes (default: packing-fraction when the system
+                           file gives one, else box); ignored for box and packing-fraction
+      --method implicit|unrolled|fd
+                           implicit differentiation (default); forward-mode duals through the FIRE
+                           iterations from the random start; or central differences re-minimising at
+                           θ ± h from the minimum itself
+      --solver bicgstab|cg|minres|gmres|dense
+                           linear solver for H J = B (default bicgstab; dense for N ≤ 2000)
+      --jacobi             Jacobi-precondition the linear solver
+      --tol X              relative residual tolerance of the linear solve (default 1e-10)
+      --h X                finite-difference step of --method fd (default 1e-6)
+      --positions FILE     differentiate this minimum (XYZ or H5MD, last frame) instead of minimising
+      --seed S             seed of the random start (default: the system file's)
+      --ftol X             FIRE's force tolerance (default: the system file's)
+      --max-steps N        FIRE's step limit (for --method unrolled: the number of unrolled steps)
+      --out PATH           output file (default: Trajectories/<system>-sensitivity-<param>.h5); the
+                           sensitivity is stored as /particles/all/sensitivity_<param>/value
+                           (physical units) next to the positions, or as an extra XYZ column
+      --format h5md|xyz    output format (default: from the extension of --out, else h5md)
+      --json               print one JSON object instead of the summary
+      -h, --help           show this help
+
+    Exit status 0 on success; 1 on bad input, a configuration that is not a minimum, a linear solve
+    that does not converge, or a write failure (nothing is written then).
+    """
+
+  static func run(_ arguments: [String]) throws -> Int32 {
+    let options = try Arguments(
+      arguments,
+      valued: ["param", "species", "hold", "method", "solver", "tol", "h", "positions", "seed", "ftol",
+               "max-steps", "out", "format"],
+      flags: ["json", "help", "jacobi"], command: "sensitivity")
+    if options.has("help") {
+      Output.result(help)
+      return 0
+    }
+    guard options.positional.count <= 1 else {
+      throw UsageError("sensitivity takes at most one system file, got \(options.positional.count) arguments")
+    }
+    guard let parameterName = options.values["param"] else {
+      throw UsageError("--param is required (diameter, epsilon, alpha, box or packing-fraction)")
+    }
+    var system = try options.positional.first.map { try ParticleSystem.load(path: $0) } ?? BuiltInSystems.paper()
+    let name = system.description.name ?? "system"
+
+    // The parameter and what is held.
+    let defaultHold: HeldQuantity = system.description.packingFraction != nil ? .packingFraction : .box
+    var held = defaultHold
+    if let text = options.values["hold"] {
+      guard let chosen = HeldQuantity(rawValue: text) else {
+        throw UsageError("--hold must be box or packing-fraction, got '\(text)'")
+      }
+      held = chosen
+    }
+    let parameter: SensitivityParameter
+    var parameterLabel = parameterName
+    var chainFactor = 1.0  // dθ_library/dθ_user
+    switch parameterName {
+    case "diameter":
+      let species = try options.values["species"].map { try system.speciesIndex(named: $0) } ?? system.variableSpecies
+      parameter = .speciesDiameter(species)
+      parameterLabel = "diameter of species '\(system.speciesNames[species])'"
+    case "epsilon":
+      parameter = .epsilon
+    case "alpha":
+      guard system.potential.parameterNames.contains("alpha") else {
+        throw UsageError("the \(system.description.potential.kind) potential has no parameter alpha")
+      }
+      parameter = .alpha
+    case "box":
+      parameter = .boxLength
+      held = .box
+    case "packing-fraction":
+      // dR/dφ = dR/dL · dL/dφ with L = (Σv/φ)^{1/d}.
+      parameter = .boxLength
+      held = .box
+      chainFactor = -system.boxEdges[0] / (Double(system.dimension) * system.packingFraction)
+    default:
+      throw UsageError("unknown parameter '\(parameterName)'; use diameter, epsilon, alpha, box or packing-fraction")
+    }
+    if options.values["species"] != nil && parameterName != "diameter" {
+      throw UsageError("--species goes with --param diameter")
+    }
+
+    // Method and solver.
+    let method = options.values["method"] ?? "implicit"
+    guard ["implicit", "unrolled", "fd"].contains(method) else {
+      throw UsageError("--method must be implicit, unrolled or fd, got '\(method)'")
+    }
+    var solver = SolverChoice()
+    if let text = options.values["solver"] {
+      guard let chosen = SolverChoice.Method(rawValue: text) else {
+        throw UsageError("--solver must be bicgstab, cg, minres, gmres or dense, got '\(text)'")
+      }
+      solver.method = chosen
+    }
+    if let tolerance = try options.number("tol", minimum: 0) {
+      guard tolerance > 0 else { throw UsageError("--tol must be positive") }
+      solver.tolerance = tolerance
+    }
+    solver.jacobi = options.has("jacobi")
+    let step = try options.number("h", minimum: 0) ?? 1e-6
+    guard step > 0 else { throw UsageError("--h must be positive") }
+
+    // The minimum.
+    var choice = system.minimizer
+    if let tolerance = try options.number("ftol", minimum: 0) { choice.forceTolerance = tolerance }
+    if let steps = try options.integer("max-steps") { choice.maximumSteps = steps }
+    let seed = try options.values["seed"].map { text -> UInt64 in
+      guard let seed = UInt64(text) else { throw UsageError("--seed must be a whole number ≥ 0, got '\(text)'") }
+      return seed
+    }
+    let start: [Double]
+    var minimum: [Double]
+    var minimizationSteps = 0
+    if let file = options.values["positions"] {
+      guard seed == nil else { throw UsageError("give either --positions or --seed, not both") }
+      let loaded = try PositionsFile(path: file, system: system)
+      (system, start) = (loaded.system, loaded.positions)
+      minimum = start
+    } else {
+      (system, start) = try system.startingPositions(seed: seed)
+      if !options.has("json") { Output.progress("minimising \(name) (\(system.particleCount) particles)...") }
+      let outcome = try MinimizationRun(system: system, minimizer: choice.minimizer).run(from: start)
+      guard outcome.converged else {
+        throw SystemError(
+          "the minimisation stopped without reaching max |F| ≤ \(choice.forceTolerance) (\(outcome.stopReason.rawValue), max |F| = \(outcome.maximumForce) after \(outcome.steps) steps); no sensitivity computed")
+      }
+      minimum = outcome.positions
+      minimizationSteps = outcome.steps
+    }
+
+    let model = ParticleModel(system)
+    let clock = ContinuousClock()
+    let began = clock.now
+    var result: PositionSensitivity
+    do {
+      switch method {
+      case "unrolled":
+        guard case .fire = choice.kind else { throw UsageError("--method unrolled differentiates FIRE; the system's minimiser is \(choice.kind.rawValue)") }
+        var fire = FIRE(forceTolerance: 0, maximumSteps: choice.maximumSteps)
+        fire.initialTimeStep = choice.timeStep
+        fire.maximumTimeStep = choice.maximumTimeStep
+        fire.maximumDisplacement = choice.maximumDisplacement
+        if options.values["max-steps"] == nil {
+          // Unrolling retraces the minimisation that found x*: as many steps as it took.
+          guard options.values["positions"] == nil else {
+            throw UsageError("--method unrolled with --positions needs --max-steps: the FIRE steps to unroll from those positions")
+          }
+          fire.maximumSteps = minimizationSteps
+        }
+        result = try UnrolledSensitivity.compute(model: model, start: start, parameter: parameter, holding: held,
+                                                 minimizer: fire)
+        minimum = result.positions
+      case "fd":
+        var fire = FIRE(forceTolerance: min(choice.forceTolerance, 1e-13), maximumSteps: max(choice.maximumSteps, 100_000))
+        fire.initialTimeStep = choice.timeStep
+        fire.maximumTimeStep = choice.maximumTimeStep
+        result = try FiniteDifferenceSensitivity.compute(model: model, positions: minimum, parameter: parameter,
+                                                         holding: held, step: step, minimizer: fire)
+      default:
+        result = try ImplicitSensitivity.compute(model: model, positions: minimum, parameter: parameter, holding: held,
+                                                 options: ImplicitOptions(solver: solver))
+      }
+    } catch let error as SensitivityError {
+      throw SystemError("sensitivity: \(error)")
+    }
+    let elapsed = clock.now - began
+    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+    if chainFactor != 1 {
+      result.physical = result.physical.map { $0 * chainFactor }
+      result.normalised = result.normalised.map { $0 * chainFactor }
+    }
+
+    // Output.
+    let fieldName = "sensitivity_\(parameterName.replacingOccurrences(of: "-", with: "_"))"
+    let format: TrajectoryFormat
+    if let text = options.values["format"] {
+      guard let chosen = TrajectoryFormat(rawValue: text) else { throw UsageError("--format must be h5md or xyz, got '\(text)'") }
+      format = chosen
+    } else {
+      format = options.values["out"].map(TrajectoryFormat.init(path:)) ?? .h5md
+    }
+    let output = try options.values["out"]
+      ?? MinimizeCommand.defaultOutput(name: "\(name)-sensitivity-\(parameterName)", format: format, suffix: "")
+    let maximumForce = result.validity?.maximumForce ?? result.finiteDifference.map { max($0.maximumForcePlus, $0.maximumForceMinus) }
+    let frame = system.frame(step: minimizationSteps, positions: minimum, energy: nil, maximumForce: maximumForce,
+                             fields: [fieldName: result.physical])
+    let unit = parameterName == "diameter" || parameterName == "box" ? "" : "sigma"
+    try writeTrajectory([frame], header: system.trajectoryHeader(fieldUnits: [fieldName: unit]), to: output, format: format)
+
+    let maxAbs = result.physical.map(abs).max() ?? 0
+    let validity = result.validity
+    if options.has("json") {
+      var object: [String: Any] = [
+        "system": name, "n_particles": system.particleCount, "param": parameterName, "parameter": parameterLabel,
+        "hold": held.rawValue, "method": method, "l1_norm": result.normalisedL1Norm,
+        "l1_norm_physical": result.physical.reduce(0) { $0 + abs($1) }, "max_abs": maxAbs,
+        "rattlers": result.rattlers, "box": system.boxEdges, "box_length_derivative": result.boxLengthDerivative * chainFactor,
+        "seconds": seconds, "minimization_steps": minimizationSteps, "output": output, "field": fieldName,
+      ]
+      object["max_force"] = maximumForce ?? NSNull()
+      if let validity {
+        object["solver"] = ["name": validity.solverName, "iterations": validity.solverIterations,
+                            "residual": validity.solverResidual, "converged": validity.solverConverged]
+        object["zero_modes_removed"] = validity.zeroModesRemoved
+        object["smallest_eigenvalue"] = validity.smallestEigenvalue ?? NSNull()
+        object["error_estimate"] = validity.errorEstimate.map { ["position_error": $0.positionError,
+                                                                 "sensitivity_error": $0.sensitivityError,
+                                                                 "relative_sensitivity_error": $0.relativeSensitivityError,
+                                                                 "relative_solve_error": $0.relativeSolveError] as [String: Any] } ?? NSNull()
+        object["warnings"] = validity.warnings
+      } else {
+        object["solver"] = NSNull()
+        object["error_estimate"] = NSNull()
+      }
+      if let fd = result.finiteDifference { object["contact_network_unchanged"] = fd.networkUnchanged }
+      if let steps = result.unrolledSteps { object["unrolled_steps"] = steps }
+      Output.json(object)
+    } else {
+      var lines = [
+        "mdsens sensitivity: \(name), \(system.particleCount) particles; d x*/d θ for θ = \(parameterLabel), \(held == .box ? "box" : "packing fraction") held, method \(method)",
+        "L1 norm of dx/dθ (normalised coordinates x = R/L): \(Output.exact(result.normalisedL1Norm))",
+        "max |dR/dθ| (physical): \(Output.short(maxAbs)); dL/dθ = \(Output.short(result.boxLengthDerivative * chainFactor))",
+      ]
+      if let maximumForce { lines.append("max |F| at the minimum: \(Output.short(maximumForce))") }
+      if let validity {
+        lines.append("solver \(validity.solverName): \(validity.solverIterations) iterations, relative residual \(Output.short(validity.solverResidual)), \(validity.solverConverged ? "converged" : "NOT converged")")
+        lines.append("rattlers: \(validity.rattlers.count) \(validity.rattlers.isEmpty ? "" : "\(validity.rattlers)"); zero modes removed: \(validity.zeroModesRemoved)")
+        if let λ = validity.smallestEigenvalue { lines.append("smallest non-zero Hessian eigenvalue: \(Output.short(λ))") }
+        if let estimate = validity.errorEstimate {
+          lines.append("a-posteriori error estimate: relative \(Output.short(estimate.relativeSensitivityError)) (solve \(Output.short(estimate.relativeSolveError)))")
+        }
+        for warning in validity.warnings { lines.append("warning: \(warning)") }
+      }
+      if let fd = result.finiteDifference { lines.append("contact network unchanged at θ ± h: \(fd.networkUnchanged)") }
+      lines.append("output: \(output) (\(format.rawValue), field \(fieldName)); \(String(format: "%.3f", seconds)) s")
+      Output.result(lines.joined(separator: "\n"))
+    }
+    return 0
+  }
+}
