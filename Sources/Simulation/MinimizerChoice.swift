@@ -43,8 +43,8 @@ public struct MinimizerChoice: Sendable, Equatable {
     // ~57 ε/σ² and 2εα²/σ²), and FIRE's velocity Verlet is unstable at dt·ω > 2.
     let soft: Bool
     if case .softSphere = potential { soft = true } else { soft = false }
-    timeStep = settings?.timeStep ?? (soft ? 0.1 : 0.01)
-    maximumTimeStep = settings?.maximumTimeStep ?? (soft ? 0.4 : 0.05)
+    timeStep = settings?.timeStep ?? (soft ? 0.1 : 0.005)
+    maximumTimeStep = settings?.maximumTimeStep ?? (soft ? 0.4 : 0.02)
     maximumDisplacement = settings?.maximumDisplacement ?? (soft ? nil : 0.1 * largestDiameter)
     guard timeStep.isFinite, timeStep > 0, maximumTimeStep.isFinite, maximumTimeStep >= timeStep else {
       throw SystemError("minimizer.time_step and max_time_step must be positive with time_step ≤ max_time_step")

@@ -53,9 +53,9 @@ public struct SystemDescription: Codable, Sendable, Equatable {
     public var neighbourSkin: Double?
     /// Gradient descent's step size.
     public var stepSize: Double?
-    /// FIRE's initial time step dt_start (default 0.1 for soft spheres, 0.01 otherwise).
+    /// FIRE's initial time step dt_start (default 0.1 for soft spheres, 0.005 otherwise).
     public var timeStep: Double?
-    /// FIRE's dt_max (default 0.4 for soft spheres, 0.05 otherwise).
+    /// FIRE's dt_max (default 0.4 for soft spheres, 0.02 otherwise: a dense LJ glass is unstable at 0.05).
     public var maximumTimeStep: Double?
     /// FIRE's largest move of a coordinate per step (default: none for soft spheres, 0.1 σ otherwise).
     public var maximumDisplacement: Double?
