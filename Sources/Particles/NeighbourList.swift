@@ -47,6 +47,32 @@ public struct NeighbourList: Sendable {
   /// The number of particles the list was built for.
   public var particleCount: Int { rowStart.count - 1 }
 
+  /// The same list without any pair that involves one of `excluded`: evaluating forces with it
+  /// describes the system with those particles taken out (their pair terms dropped from everyone
+  /// else's forces and Hessian blocks). Meant for evaluations at the configuration it was built for;
+  /// an ``update(positions:boundary:cutoffRatio:diameters:)`` that rebuilds restores every pair.
+  public func removingPairs(involving excluded: some Sequence<Int>) -> NeighbourList {
+    var isExcluded = [Bool](repeating: false, count: particleCount)
+    for particle in excluded where isExcluded.indices.contains(particle) { isExcluded[particle] = true }
+    var list = self
+    var start: [Int32] = [0]
+    start.reserveCapacity(rowStart.count)
+    var kept = [Int32]()
+    kept.reserveCapacity(neighbours.count)
+    for i in 0..<particleCount {
+      if !isExcluded[i] {
+        for slot in Int(rowStart[i])..<Int(rowStart[i + 1]) where !isExcluded[Int(neighbours[slot])] {
+          kept.append(neighbours[slot])
+        }
+      }
+      start.append(Int32(kept.count))
+    }
+    list.rowStart = start
+    list.neighbours = kept
+    return list
+  }
+
+
   /// The number of stored pairs.
   public var pairCount: Int { neighbours.count }
 

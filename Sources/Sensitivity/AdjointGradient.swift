@@ -45,9 +45,17 @@ public struct AdjointGradient: Sendable, Codable {
       iterations = solve.iterations
       residual = solve.relativeResidual
     }
+    // wᵀ ∂F/∂dₖ over the backbone's pairs (rattlers removed); ∂E/∂dₖ over every pair (the energy is
+    // the whole system's; a rattler's contacts carry no force, and it has no adjoint component).
     let pass = try! model.withInteraction(
-      DiameterPairPass(positions: positions, neighbours: minimum.neighbours, adjoint: minimum.space.expand(w)))
-    let explicit = observable == .energy ? pass.energySlopes : [Double](repeating: 0, count: model.particleCount)
+      DiameterPairPass(positions: positions, neighbours: minimum.backbone, adjoint: minimum.space.expand(w)))
+    var explicit = [Double](repeating: 0, count: model.particleCount)
+    if observable == .energy {
+      explicit = minimum.rattlers.isEmpty
+        ? pass.energySlopes
+        : try! model.withInteraction(DiameterPairPass(positions: positions, neighbours: minimum.neighbours,
+                                                      adjoint: minimum.space.expand(w))).energySlopes
+    }
     let gradient = zip(pass.adjointProducts, explicit).map { $0 + $1 }
     return AdjointGradient(value: value, gradient: gradient, explicitPart: explicit, rattlers: minimum.rattlers,
                            maximumForce: minimum.maximumForce, solverIterations: iterations,

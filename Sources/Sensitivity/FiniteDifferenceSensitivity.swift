@@ -12,6 +12,12 @@ public struct FiniteDifferenceReport: Sendable, Codable {
   /// Contacts gained plus contacts lost at θ + h and at θ − h, relative to x*.
   public var contactChangesPlus: Int
   public var contactChangesMinus: Int
+  /// The rattlers of x* (the same rule as the implicit method), whose sensitivity is set to zero.
+  public var rattlers: [Int] = []
+  /// max |Δx|/2h over the rattlers' components before they were zeroed (normalised, per θ unit):
+  /// how far re-minimisation moved them. A rattler that was kicked drifts wherever FIRE's inertia
+  /// leaves it, so this is not a derivative.
+  public var largestRattlerQuotient: Double = 0
   /// True when the contact network at θ ± h equals that at x*: the difference quotient then samples
   /// one smooth branch of x*(θ). When false, the report says the FD value may be meaningless.
   public var networkUnchanged: Bool { contactChangesPlus == 0 && contactChangesMinus == 0 }
@@ -21,16 +27,26 @@ public struct FiniteDifferenceReport: Sendable, Codable {
 /// re-minimising at θ ± h warm-started from x* itself (at the same normalised coordinates, so the
 /// box may change with θ): a cold start from the original random configuration often lands in a
 /// neighbouring minimum.
+///
+/// The result is given in the implicit method's gauge, so that the two compare directly: the
+/// rattlers of x* (``RattlerDetection``, unless `excludeRattlers` is false) get zero sensitivity, and
+/// the mean of the backbone's difference quotient is subtracted per axis (its centre of mass held).
+/// FIRE conserves total momentum, so without rattlers that mean is round-off; but a rattler that a
+/// contact within ±h kicks keeps drifting, and the backbone then recoils by −(its displacement)/N.
 public enum FiniteDifferenceSensitivity {
   public static func compute(
     model: ParticleModel, positions: [Double], parameter: SensitivityParameter,
     holding held: HeldQuantity = .packingFraction, step: Double = 1e-6,
-    minimizer: FIRE = FIRE(forceTolerance: 1e-13, maximumSteps: 100_000), skin: Double? = nil
+    minimizer: FIRE = FIRE(forceTolerance: 1e-13, maximumSteps: 100_000), skin: Double? = nil,
+    excludeRattlers: Bool = true
   ) throws(SensitivityError) -> PositionSensitivity {
     guard positions.count == model.degreesOfFreedom else { throw .invalidInput("positions do not fit the model") }
     let θ = try model.value(of: parameter)
     let dimension = model.dimension
     let reference = model.contactNetwork(at: positions)
+    let rattlers = excludeRattlers
+      ? RattlerDetection.rattlers(in: reference, dimension: dimension, minimumContacts: model.rattlerContactThreshold)
+      : []
     var minima: [(positions: [Double], edges: [Double], force: Double, converged: Bool, changes: Int)] = []
     for sign in [1.0, -1.0] {
       let shifted = try model.setting(parameter, to: θ + sign * step, holding: held)
@@ -50,13 +66,36 @@ public enum FiniteDifferenceSensitivity {
       var change = plus.positions[index] / plus.edges[k] - minus.positions[index] / minus.edges[k]
       if model.periodic { change -= change.rounded() }
       normalised[index] = change / (2 * step)
+    }
+    // The implicit method's gauge: rattlers zero, the backbone's centre of mass fixed.
+    var isRattler = [Bool](repeating: false, count: model.particleCount)
+    for particle in rattlers { isRattler[particle] = true }
+    var largestRattlerQuotient = 0.0
+    for particle in rattlers {
+      for k in 0..<dimension {
+        largestRattlerQuotient = max(largestRattlerQuotient, abs(normalised[particle * dimension + k]))
+        normalised[particle * dimension + k] = 0
+      }
+    }
+    let backbone = (0..<model.particleCount).filter { !isRattler[$0] }
+    if !backbone.isEmpty {
+      for k in 0..<dimension {
+        let mean = backbone.reduce(0.0) { $0 + normalised[$1 * dimension + k] } / Double(backbone.count)
+        for particle in backbone { normalised[particle * dimension + k] -= mean }
+      }
+    }
+    for index in positions.indices {
+      let k = index % dimension
       physical[index] = positions[index] / model.boxEdges[k] * edgeDerivatives[k] + model.boxEdges[k] * normalised[index]
     }
-    let report = FiniteDifferenceReport(step: step, maximumForcePlus: plus.force, maximumForceMinus: minus.force,
+    var report = FiniteDifferenceReport(step: step, maximumForcePlus: plus.force, maximumForceMinus: minus.force,
                                         converged: plus.converged && minus.converged,
                                         contactChangesPlus: plus.changes, contactChangesMinus: minus.changes)
+    report.rattlers = rattlers
+    report.largestRattlerQuotient = largestRattlerQuotient
     return PositionSensitivity(method: .finiteDifference, parameter: parameter, held: held, parameterValue: θ,
                                positions: positions, boxEdges: model.boxEdges, boxEdgeDerivatives: edgeDerivatives,
-                               physical: physical, normalised: normalised, finiteDifference: report)
+                               physical: physical, normalised: normalised, rattlers: rattlers,
+                               finiteDifference: report)
   }
 }

@@ -5,7 +5,8 @@ import LinearAlgebra
 /// ``ReducedSpace`` (energy / length² units).
 ///
 /// H·v is the tangent of −F evaluated on dual positions R + εv through the same pair loop as the
-/// forces (no hand-written second derivative). Rattlers' rows and columns are removed; with the
+/// forces (no hand-written second derivative). Rattlers are removed (their rows and columns, and
+/// their pair terms in everyone else's blocks: the force map is the backbone's); with the
 /// translations projected out, the operator is
 ///
 ///     A = P H P + μ (I − P),
@@ -65,12 +66,15 @@ public struct HessianOperator: LinearOperator {
 
 extension ParticleModel {
   /// The Hessian at `positions` on the space without `rattlers`, translations projected out or
-  /// not, with a neighbour list built there. With `projectTranslations`, the translation shift μ
-  /// is the mean of diag(H) (see the type's documentation).
+  /// not, with a neighbour list built there. The rattlers are removed, not pinned: their pair terms
+  /// are dropped from the other particles' blocks too (see ``RattlerDetection``). With
+  /// `projectTranslations`, the translation shift μ is the mean of diag(H) (see the type's
+  /// documentation).
   public func hessian(at positions: [Double], rattlers: [Int] = [], projectTranslations: Bool = false)
     -> HessianOperator
   {
-    let neighbours = neighbourList(at: positions)
+    let whole = neighbourList(at: positions)
+    let neighbours = rattlers.isEmpty ? whole : whole.removingPairs(involving: rattlers)
     let space = ReducedSpace(dimension: dimension, particleCount: particleCount, rattlers: rattlers,
                              projectsTranslations: projectTranslations)
     let diagonal = space.restrict(hessianDiagonal(at: positions, neighbours: neighbours))

@@ -3,8 +3,11 @@ public struct ImplicitOptions: Sendable, Equatable {
   public var solver: SolverChoice
   /// Project the d global translations out (periodic systems; free space is translation invariant too).
   public var projectTranslations: Bool
-  /// Find rattlers and exclude them (zero sensitivity).
+  /// Find rattlers and remove them (their pair terms dropped, zero sensitivity; see ``RattlerDetection``).
   public var excludeRattlers: Bool
+  /// Contacts a particle needs not to be a rattler (nil: ``ParticleModel/rattlerContactThreshold``,
+  /// d + 1 for soft spheres, d with attraction).
+  public var minimumContacts: Int?
   /// Refuse (throw ``SensitivityError/notAMinimum(maximumForce:threshold:)``) above this max |Fᵢₖ|.
   public var refusalForce: Double
   /// Add a warning to the report above this max |Fᵢₖ|.
@@ -15,10 +18,17 @@ public struct ImplicitOptions: Sendable, Equatable {
   public var validate: Bool
   /// Lanczos steps for the eigenvalue estimate.
   public var lanczosSteps: Int
+  /// The reduced Hessian counts as singular (a floppy mode beyond the projected translations and
+  /// the removed rattlers) when λ_min ≤ `singularityThreshold`·λ_max; the report then says so.
+  public var singularityThreshold: Double
+  /// Throw ``SensitivityError/singularHessian(smallestEigenvalue:largestEigenvalue:)`` instead of
+  /// returning a result with a warning when the reduced Hessian is singular (needs `validate`).
+  public var refuseSingular: Bool
 
   public init(solver: SolverChoice = SolverChoice(), projectTranslations: Bool = true,
               excludeRattlers: Bool = true, refusalForce: Double = 1e-6, warningForce: Double = 1e-9,
-              neighbourSkin: Double? = nil, validate: Bool = true, lanczosSteps: Int = 150) {
+              neighbourSkin: Double? = nil, validate: Bool = true, lanczosSteps: Int = 150,
+              minimumContacts: Int? = nil, singularityThreshold: Double = 1e-8, refuseSingular: Bool = false) {
     self.solver = solver
     self.projectTranslations = projectTranslations
     self.excludeRattlers = excludeRattlers
@@ -27,5 +37,8 @@ public struct ImplicitOptions: Sendable, Equatable {
     self.neighbourSkin = neighbourSkin
     self.validate = validate
     self.lanczosSteps = lanczosSteps
+    self.minimumContacts = minimumContacts
+    self.singularityThreshold = singularityThreshold
+    self.refuseSingular = refuseSingular
   }
 }

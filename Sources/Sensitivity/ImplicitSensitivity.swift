@@ -43,8 +43,16 @@ public enum ImplicitSensitivity {
         report.largestEigenvalue = spectrum.largestEigenvalue
         report.eigenvalueConverged = spectrum.converged
         if !spectrum.converged { warnings.append("Lanczos did not converge in \(spectrum.steps) steps") }
+        let singular = spectrum.smallestEigenvalue <= options.singularityThreshold * abs(spectrum.largestEigenvalue)
+        report.singular = singular
+        if singular && options.refuseSingular {
+          throw .singularHessian(smallestEigenvalue: spectrum.smallestEigenvalue,
+                                 largestEigenvalue: spectrum.largestEigenvalue)
+        }
         if spectrum.smallestEigenvalue <= 0 {
-          warnings.append("smallest non-zero Hessian eigenvalue \(spectrum.smallestEigenvalue) ≤ 0: not a strict minimum")
+          warnings.append("smallest non-zero Hessian eigenvalue \(spectrum.smallestEigenvalue) ≤ 0: not a strict minimum (floppy or unstable mode); the sensitivity is not unique")
+        } else if singular {
+          warnings.append("smallest non-zero Hessian eigenvalue \(spectrum.smallestEigenvalue) ≤ \(options.singularityThreshold)·λ_max: the reduced Hessian is singular (a floppy mode beyond the translations and rattlers); the sensitivity is not unique")
         } else {
           var estimate = ErrorEstimation.estimate(minimum, tangent: tangent, solution: solve.solution,
                                                   smallestEigenvalue: spectrum.smallestEigenvalue)
@@ -66,13 +74,13 @@ public enum ImplicitSensitivity {
       physical: physical, normalised: normalised, rattlers: minimum.rattlers, validity: report)
   }
 
-  /// B = ∂F/∂θ at fixed normalised coordinates (full d·N): the tangent of F with θ seeded and the
-  /// positions moving with the box, Ṙ = R·(1/L)dL/dθ.
+  /// B = ∂F/∂θ at fixed normalised coordinates (full d·N) of the backbone (rattlers' pairs dropped):
+  /// the tangent of F with θ seeded and the positions moving with the box, Ṙ = R·(1/L)dL/dθ.
   static func parameterDerivative(_ minimum: PreparedMinimum, tangent: ModelTangent, at positions: [Double]? = nil)
     -> [Double]
   {
     let positions = positions ?? minimum.positions
-    let map = minimum.model.dualForceMap(neighbours: minimum.neighbours, tangent: tangent)
+    let map = minimum.model.dualForceMap(neighbours: minimum.backbone, tangent: tangent)
     return map(positions, tangents: positions.map { $0 * tangent.boxScaleRate }).tangents
   }
 }

@@ -4,12 +4,23 @@ import Particles
 
 /// Everything about a minimum x̂ that the implicit sensitivity and the adjoint gradient share:
 /// the neighbour list, forces, rattlers, the reduced space and the Hessian operator on it.
+///
+/// Rattlers are removed, not pinned (see ``RattlerDetection``): `backbone`, `forceMap`, the
+/// Hessian, its diagonal, B and the residual force all use the neighbour list without the rattlers'
+/// pairs; `neighbours`, `forces`, `energy` and `maximumForce` describe the whole system.
 struct PreparedMinimum {
   let model: ParticleModel
   let positions: [Double]
+  /// Every pair (the whole system).
   let neighbours: NeighbourList
+  /// The pairs of the backbone: `neighbours` without any pair involving a rattler.
+  let backbone: NeighbourList
+  /// The dual force map of the backbone.
   let forceMap: DualForceMap
+  /// F(x̂) of the whole system.
   let forces: [Double]
+  /// F(x̂) of the backbone alone (equal to `forces` without rattlers).
+  let backboneForces: [Double]
   let energy: Double
   let maximumForce: Double
   let rattlers: [Int]
@@ -27,8 +38,9 @@ struct PreparedMinimum {
     self.model = model
     self.positions = positions
     neighbours = model.neighbourList(at: positions, skin: options.neighbourSkin)
-    forceMap = model.dualForceMap(neighbours: neighbours)
-    let evaluation = forceMap(positions, tangents: [Double](repeating: 0, count: positions.count))
+    let wholeMap = model.dualForceMap(neighbours: neighbours)
+    let noTangents = [Double](repeating: 0, count: positions.count)
+    let evaluation = wholeMap(positions, tangents: noTangents)
     forces = evaluation.forces
     energy = evaluation.energy.value
     maximumForce = forces.reduce(0) { max($0, abs($1)) }
@@ -41,13 +53,23 @@ struct PreparedMinimum {
     }
     rattlers = options.excludeRattlers
       ? RattlerDetection.rattlers(in: model.contactNetwork(at: positions, neighbours: neighbours),
-                                  dimension: model.dimension)
+                                  dimension: model.dimension,
+                                  minimumContacts: options.minimumContacts ?? model.rattlerContactThreshold)
       : []
+    if rattlers.isEmpty {
+      backbone = neighbours
+      forceMap = wholeMap
+      backboneForces = forces
+    } else {
+      backbone = neighbours.removingPairs(involving: rattlers)
+      forceMap = model.dualForceMap(neighbours: backbone)
+      backboneForces = forceMap(positions, tangents: noTangents).forces
+    }
     let space = ReducedSpace(dimension: model.dimension, particleCount: model.particleCount, rattlers: rattlers,
                              projectsTranslations: options.projectTranslations)
     self.space = space
     guard space.count > 0 else { throw .noRigidNetwork }
-    let fullDiagonal = space.restrict(model.hessianDiagonal(at: positions, neighbours: self.neighbours))
+    let fullDiagonal = space.restrict(model.hessianDiagonal(at: positions, neighbours: backbone))
     // μ: the mean curvature, so that the shifted translation modes sit inside H's spectrum.
     let mean = fullDiagonal.reduce(0, +) / Double(fullDiagonal.count)
     let shift = mean > 0 && mean.isFinite ? mean : 1
@@ -70,9 +92,9 @@ struct PreparedMinimum {
     return result
   }
 
-  /// The restricted, translation-projected residual force P F(x̂) (energy / length).
+  /// The restricted, translation-projected residual force P F(x̂) of the backbone (energy / length).
   var reducedForces: [Double] {
-    var reduced = space.restrict(forces)
+    var reduced = space.restrict(backboneForces)
     space.projectTranslations(&reduced)
     return reduced
   }

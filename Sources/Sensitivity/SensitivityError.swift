@@ -13,6 +13,10 @@ public enum SensitivityError: Error, Equatable, Sendable, CustomStringConvertibl
   case invalidInput(String)
   /// Every degree of freedom belongs to a rattler: there is no rigid network to differentiate.
   case noRigidNetwork
+  /// The Hessian on the reduced space (translations projected, rattlers removed) is singular: a
+  /// floppy mode remains, so H J = B has no unique solution (thrown only when
+  /// ``ImplicitOptions/refuseSingular`` is set; otherwise the validity report warns).
+  case singularHessian(smallestEigenvalue: Double, largestEigenvalue: Double)
 
   public var description: String {
     switch self {
@@ -23,6 +27,8 @@ public enum SensitivityError: Error, Equatable, Sendable, CustomStringConvertibl
       return "\(solver) did not converge (\(status)) after \(iterations) iterations: relative residual \(residual)"
     case .invalidInput(let reason): return "invalid input: \(reason)"
     case .noRigidNetwork: return "every particle is a rattler"
+    case .singularHessian(let smallest, let largest):
+      return "singular reduced Hessian: smallest non-zero eigenvalue \(smallest), largest \(largest) (floppy mode)"
     }
   }
 }

@@ -16,6 +16,9 @@ public struct ValidityReport: Sendable, Codable {
   public var smallestEigenvalue: Double?
   public var largestEigenvalue: Double?
   public var eigenvalueConverged: Bool?
+  /// Whether λ_min ≤ ``ImplicitOptions/singularityThreshold``·λ_max: a floppy mode beyond the
+  /// translations and removed rattlers, so the returned sensitivity is one of many (nil: not checked).
+  public var singular: Bool?
   /// The a-posteriori estimate (see ``ErrorEstimate``).
   public var errorEstimate: ErrorEstimate?
   /// Σ|dxᵢₖ/dθ| in normalised coordinates (the paper's Fig. 17 quantity), set by the method.

@@ -37,11 +37,15 @@ struct AdjointTests {
     return (values[0] - values[1]) / (2 * step)
   }
 
+  /// Seed 1: no rattlers (seed 3's minimum has one, which re-minimisation kicks: the MSD then
+  /// measures its drift and the backbone recoils, moving every position observable).
   @Test("energy, a particle's position and the MSD: adjoint = FD for several particles")
   func agreesWithFiniteDifferences() throws {
     let model = SmallSystems.bidisperse()
-    let minimum = SmallSystems.minimum(of: model, seed: 3)
+    let minimum = SmallSystems.minimum(of: model, seed: 1)
     try #require(minimum.converged)
+    let contacts = model.contactNetwork(at: minimum.positions).contactNumbers
+    try #require(contacts.allSatisfy { $0 >= 3 }, "a well-posed fixture has no rattlers: \(contacts)")
     let reference = RandomConfiguration.uniform(count: model.particleCount, edges: model.boxEdges, seed: 99)
     let observables: [MinimumObservable] = [.energy, .position(particle: 5, component: 1),
                                             .meanSquareDisplacement(reference: reference)]

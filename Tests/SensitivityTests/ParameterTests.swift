@@ -63,16 +63,24 @@ struct ParameterTests {
     #expect(abs(table[0][0] - θ) < 1e-15 && abs(table[0][1] - (1 + θ) / 2) < 1e-15 && table[1][1] == 1)
   }
 
+  /// Seed 4 of a force-shifted Morse cluster: particle 12 has two bonds. Bonds act both ways, so two
+  /// hold it in 2D and it is no rattler (with the repulsive d + 1 rule it was excluded, and the
+  /// result was 0.5 off); the reduced Hessian is positive definite and no pair crosses the cutoff
+  /// within ±h (where the force-shifted U'' jumps).
   @Test("Morse: the α-sensitivity agrees with finite differences")
   func morseAlpha() throws {
     var model = SmallSystems.bidisperseSpecies(count: 16, packingFraction: 0.6)
     model.potential = .morse(epsilon: 1, alpha: 5, cutoff: 1.5)
     let minimum = SmallSystems.minimum(of: model, seed: 4)
     try #require(minimum.converged, "\(minimum.stopReason.rawValue)")
+    #expect(model.contactNetwork(at: minimum.positions).contactNumbers.min() == 2)
     let implicit = try ImplicitSensitivity.compute(model: model, positions: minimum.positions, parameter: .alpha,
                                                    holding: .box)
+    #expect(implicit.rattlers.isEmpty)
+    #expect(implicit.validity!.singular == false && implicit.validity!.smallestEigenvalue! > 0.1)
     let fd = try FiniteDifferenceSensitivity.compute(model: model, positions: minimum.positions, parameter: .alpha,
                                                      holding: .box, step: 1e-5)
+    #expect(fd.finiteDifference!.networkUnchanged)
     let difference = relativeDifference(implicit.physical, fd.physical)
     print("Morse α: implicit vs FD \(difference), rattlers \(implicit.rattlers), λmin \(implicit.validity?.smallestEigenvalue ?? .nan)")
     #expect(difference < 1e-5)

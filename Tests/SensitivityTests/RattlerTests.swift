@@ -1,4 +1,5 @@
 import Foundation
+import LinearAlgebra
 import Minimization
 import Sensitivity
 import Testing
@@ -57,5 +58,76 @@ struct RattlerTests {
     let difference = relativeDifference(implicit.physical, fd.physical)
     print("caged: rattlers \(implicit.rattlers), λmin \(smallest), implicit vs FD \(difference)")
     #expect(difference < 1e-5)
+  }
+
+  /// Seed 3 of the 32-disc packing at φ = 0.9: particle 12 has no contacts, but FIRE left it touching
+  /// its cage at zero force, so at θ ± h a contact closes and re-minimisation kicks it; FIRE keeps
+  /// it drifting and, conserving momentum, the backbone recoils by −(its displacement)/N. The FD
+  /// result is reported in the implicit gauge (rattler zero, backbone centre of mass fixed), and
+  /// the backbone then agrees.
+  @Test("a rattler touching its cage at zero force is kicked by FD; the backbone still agrees")
+  func kickedRattler() throws {
+    let model = SmallSystems.bidisperseSpecies()
+    let minimum = SmallSystems.minimum(of: model, seed: 3)
+    try #require(minimum.converged)
+    #expect(model.contactNetwork(at: minimum.positions).contactNumbers[12] == 0)
+    for (parameter, held) in [(SensitivityParameter.speciesDiameter(1), HeldQuantity.box),
+                              (.speciesDiameter(0), .packingFraction)] {
+      let implicit = try ImplicitSensitivity.compute(model: model, positions: minimum.positions,
+                                                     parameter: parameter, holding: held)
+      #expect(implicit.rattlers == [12])
+      let report = try #require(implicit.validity)
+      #expect(report.singular == false && report.smallestEigenvalue! > 1e-3, "λmin \(report.smallestEigenvalue!)")
+      let fd = try FiniteDifferenceSensitivity.compute(model: model, positions: minimum.positions,
+                                                       parameter: parameter, holding: held)
+      let fdReport = try #require(fd.finiteDifference)
+      #expect(fd.rattlers == [12] && fdReport.networkUnchanged)
+      let difference = relativeDifference(implicit.physical, fd.physical)
+      print("kicked rattler, \(parameter): implicit vs FD \(difference); the rattler's own |Δx|/2h \(fdReport.largestRattlerQuotient)")
+      #expect(fdReport.largestRattlerQuotient > 1, "the fixture is meant to kick the rattler")
+      #expect(difference < 1e-5)
+    }
+  }
+
+  /// Morse (attractive, two-sided bonds: d contacts hold a particle) at φ = 0.6, seed 5: particle 5
+  /// hangs on a single force-free bond. Removing it (its pair terms dropped from its partner's
+  /// block and from B) is what re-minimisation measures; pinning it (only its rows and columns
+  /// deleted) keeps the bond as a spring to a fixed point and is wrong. Without any exclusion the
+  /// reduced Hessian has the bond's rotation as a floppy mode, which the report flags.
+  @Test("a one-bond particle is removed, not pinned; keeping it leaves a floppy mode the report flags")
+  func removedNotPinned() throws {
+    var model = SmallSystems.bidisperseSpecies(count: 16, packingFraction: 0.6)
+    model.potential = .morse(epsilon: 1, alpha: 5, cutoff: 1.5)
+    let minimum = SmallSystems.minimum(of: model, seed: 5)
+    try #require(minimum.converged)
+    #expect(model.contactNetwork(at: minimum.positions).contactNumbers[5] == 1)
+    let implicit = try ImplicitSensitivity.compute(model: model, positions: minimum.positions, parameter: .alpha,
+                                                   holding: .box)
+    #expect(implicit.rattlers == [5])
+    #expect(implicit.validity!.singular == false)
+    let fd = try FiniteDifferenceSensitivity.compute(model: model, positions: minimum.positions, parameter: .alpha,
+                                                     holding: .box, step: 1e-5)
+    #expect(fd.finiteDifference!.networkUnchanged)
+    let removed = relativeDifference(implicit.physical, fd.physical)
+    // Pinned, by hand: the whole system's Hessian and B restricted to the other particles.
+    let space = ReducedSpace(dimension: 2, particleCount: model.particleCount, rattlers: [5], projectsTranslations: true)
+    let whole = model.dualForceMap(neighbours: model.neighbourList(at: minimum.positions))
+    let pinnedHessian = HessianOperator(forceMap: whole, positions: minimum.positions, space: space)
+    var b = space.restrict(try model.parameterDerivative(at: minimum.positions, parameter: .alpha, holding: .box))
+    space.projectTranslations(&b)
+    let pinned = space.expand(DenseLinearSolver(tolerance: 1e-12).solve(pinnedHessian, b).solution)
+    let pinnedDifference = relativeDifference(pinned, fd.physical)
+    print("one-bond rattler: removed vs FD \(removed), pinned vs FD \(pinnedDifference)")
+    #expect(removed < 1e-5)
+    #expect(pinnedDifference > 1e-2)
+    // Not excluded: a floppy mode, flagged in the report, or refused on request.
+    let kept = try ImplicitSensitivity.compute(model: model, positions: minimum.positions, parameter: .alpha,
+                                               holding: .box, options: ImplicitOptions(excludeRattlers: false))
+    #expect(kept.validity!.singular == true)
+    #expect(kept.validity!.warnings.contains { $0.contains("not unique") }, "\(kept.validity!.warnings)")
+    #expect(throws: SensitivityError.self) {
+      try ImplicitSensitivity.compute(model: model, positions: minimum.positions, parameter: .alpha, holding: .box,
+                                      options: ImplicitOptions(excludeRattlers: false, refuseSingular: true))
+    }
   }
 }

@@ -6,7 +6,7 @@ import Testing
 
 @Suite("Unrolled differentiation through FIRE")
 struct UnrolledTests {
-  /// The paper's system from seed 1 (FIRE converges there in ~800 steps): dual numbers through the
+  /// The paper's system from seed 1 (FIRE converges there in ~600 steps): dual numbers through the
   /// same FIRE code; the derivative of the iterate approaches the implicit derivative at the minimum
   /// it reaches as the step count grows.
   @Test("the unrolled derivative converges to the implicit one as FIRE steps grow")
@@ -27,12 +27,13 @@ struct UnrolledTests {
     print("unrolled vs implicit by FIRE step: \(errors.map { "\($0.0): \($0.1)" }.joined(separator: ", ")); final \(final)")
     #expect(checkpoints.count == 9)
     #expect(final < 1e-6)
-    // Far from the minimum the unrolled derivative is meaningless (errors ≫ 1); once FIRE has
-    // settled it is close, with transients when FIRE's power changes sign at round-off forces and
-    // resets its velocities (the paper's observation that unrolling need not converge cleanly).
-    #expect(errors.prefix(3).dropFirst().allSatisfy { $0.1 > 1 })
-    #expect(errors.suffix(5).allSatisfy { $0.1 < 0.05 }, "\(errors)")
-    #expect(errors.suffix(5).map(\.1).min()! < 1e-6)
+    // Far from the minimum (step 200) the unrolled derivative is meaningless (error ≫ 1); while
+    // FIRE is still settling (step 400, max force ~1e-4) it is only roughly right; once FIRE has
+    // converged (~600 steps) it matches the implicit derivative at the minimum it reaches, and
+    // stays there as the extra steps at round-off forces leave x and dx/dθ unchanged.
+    #expect(errors[1].1 > 1, "\(errors)")
+    #expect(errors[2].1 > 1e-4 && errors[2].1 < 1, "\(errors)")
+    #expect(errors.suffix(5).allSatisfy { $0.1 < 1e-6 }, "\(errors)")
   }
 
   @Test("with the box held, a small system: unrolled = implicit after convergence")
