@@ -15,6 +15,9 @@ let package = Package(
              targets: ["Particles", "Minimization", "Trajectories", "Simulation", "Sensitivity"]),
     .executable(name: "mdsens", targets: ["mdsens"]),
     .executable(name: "mdsens-benchmark", targets: ["mdsens-benchmark"]),
+    // Bilevel machine-learning examples on the implicit engine (the paper's Sec. 3-4).
+    .library(name: "BilevelExamples", targets: ["BilevelExamples"]),
+    .executable(name: "mdsens-examples", targets: ["mdsens-examples"]),
   ],
   targets: [
     // System libraries from Debian packages (tools/setup.sh installs them).
@@ -42,9 +45,15 @@ let package = Package(
             dependencies: ["DualNumbers", "LinearAlgebra", "Particles", "Minimization", "Simulation"],
             linkerSettings: linuxMath),
 
+    // Machine-learning bilevel problems built on the engine (secondary module).
+    .target(name: "BilevelExamples",
+            dependencies: ["DualNumbers", "LinearAlgebra", "ImplicitDifferentiation", "CBLAS"],
+            resources: [.copy("Data")], linkerSettings: linuxMath),
+
     // Programs.
     .executableTarget(name: "mdsens", dependencies: ["Simulation", "Sensitivity", "Trajectories"]),
     .executableTarget(name: "mdsens-benchmark", dependencies: ["Simulation", "Sensitivity"]),
+    .executableTarget(name: "mdsens-examples", dependencies: ["BilevelExamples"]),
 
     // Tests, one target per module.
     .testTarget(name: "DualNumbersTests", dependencies: ["DualNumbers"]),
@@ -55,6 +64,8 @@ let package = Package(
     .testTarget(name: "MinimizationTests", dependencies: ["Minimization", "Particles", "Simulation"]),
     .testTarget(name: "TrajectoriesTests", dependencies: ["Trajectories"]),
     .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Trajectories"]),
+    .testTarget(name: "BilevelExamplesTests",
+                dependencies: ["BilevelExamples", "ImplicitDifferentiation", "LinearAlgebra", "DualNumbers"]),
     .testTarget(name: "SensitivityTests",
                 dependencies: ["Sensitivity", "Simulation", "Particles", "Minimization", "LinearAlgebra", "DualNumbers"]),
   ]

@@ -1,0 +1,1 @@
+// Bilevel examples: see issue 5

@@ -1,0 +1,1 @@
+print("mdsens-examples: see issue 5")
