@@ -59,25 +59,42 @@ func runChild(_ request: Options.ChildRequest) -> [ConfigurationResult] {
   }
 }
 
+/// The report of the configurations measured so far.
+func makeReport(_ results: [ConfigurationResult]) -> Report {
+  Report(
+    date: ISO8601DateFormatter().string(from: Date()), processors: ProcessInfo.processInfo.activeProcessorCount,
+    command: (["mdsens-benchmark"] + CommandLine.arguments.dropFirst()).joined(separator: " "),
+    peakMemoryMethod: results.first?.peakMethod ?? "", rows: makeRows(results))
+}
+
+func writeMarkdown(_ report: Report) {
+  guard let path = options.markdownPath else { return }
+  do {
+    try markdownTable(report.rows, report: report, options: options)
+      .write(toFile: path, atomically: true, encoding: .utf8)
+  } catch {
+    fail("cannot write \(path): \(error)")
+  }
+}
+
 var results = [ConfigurationResult]()
 for dimension in options.dimensions {
   for size in options.sizes.sorted() {
     let started = Date()
     for result in runChild(Options.ChildRequest(size: size, dimension: dimension)) {
       results.append(result)
-      log(String(format: "N=%d d=%d threads=%d: force %.1f ns/particle, FIRE %.1f ns/particle, %.2f pairs/particle, peak %.1f MiB (%.0f s)",
-                 size, dimension, result.threads, result.medianForce, result.medianFIRE, result.medianPairs,
-                 result.peakMiB, Date().timeIntervalSince(started)))
+      log(String(format: "N=%d d=%d threads=%d: force %.1f ns/particle (%.2f ns/pair), FIRE %.1f ns/particle, %.2f pairs/particle, %.3f rebuilds/step, peak %.1f MiB (%.0f s)",
+                 size, dimension, result.threads, result.medianForce, result.medianForcePerPair,
+                 result.medianFIRE, result.medianPairs, result.medianRebuilds, result.peakMiB,
+                 Date().timeIntervalSince(started)))
     }
+    // Rewritten after every size: an interrupted run keeps the rows it finished.
+    writeMarkdown(makeReport(results))
   }
 }
 
-let rows = makeRows(results)
-let formatter = ISO8601DateFormatter()
-let report = Report(
-  date: formatter.string(from: Date()), processors: ProcessInfo.processInfo.activeProcessorCount,
-  command: (["mdsens-benchmark"] + CommandLine.arguments.dropFirst()).joined(separator: " "),
-  peakMemoryMethod: results.first?.peakMethod ?? "", rows: rows)
+let report = makeReport(results)
+let rows = report.rows
 
 if options.json {
   let encoder = JSONEncoder()
@@ -91,10 +108,4 @@ if options.json {
   print(textTable(rows))
 }
 
-if let path = options.markdownPath {
-  do {
-    try markdownTable(rows, report: report, options: options).write(toFile: path, atomically: true, encoding: .utf8)
-  } catch {
-    fail("cannot write \(path): \(error)")
-  }
-}
+writeMarkdown(report)
