@@ -4,21 +4,23 @@
 /// Along a periodic axis with fewer than three cells, adjacent cells would repeat (−1 and +1 are the
 /// same cell), so such an axis gets a single cell and the minimum image finds the partner: small
 /// boxes and tiny systems need no separate code path.
+@usableFromInline
 struct CellList {
-  let dimension: Int
-  let positions: [Double]
+  @usableFromInline let dimension: Int
+  @usableFromInline let positions: [Double]
   /// Periodic edge lengths, or nil in free space.
-  let edges: [Double]?
+  @usableFromInline let edges: [Double]?
   /// Cells along each axis.
-  let cellCounts: [Int]
+  @usableFromInline let cellCounts: [Int]
   /// Lower corner of the cell grid (free space: the particles' bounding box).
-  let origin: [Double]
-  let cellWidths: [Double]
+  @usableFromInline let origin: [Double]
+  @usableFromInline let cellWidths: [Double]
   /// Particles of cell c: `particles[cellStart[c] ..< cellStart[c+1]]`.
-  let cellStart: [Int]
-  let particles: [Int]
-  let cellOfParticle: [Int]
+  @usableFromInline let cellStart: [Int]
+  @usableFromInline let particles: [Int]
+  @usableFromInline let cellOfParticle: [Int]
 
+  @usableFromInline
   init(positions: [Double], dimension: Int, geometry: CellGeometry, cellSize: Double) {
     self.dimension = dimension
     self.positions = positions
@@ -102,7 +104,7 @@ struct CellList {
   }
 
   /// Calls `body(j)` for every particle j in the cell of i and in its adjacent cells (each once).
-  @inline(__always)
+  @inlinable @inline(__always)
   func forEachCandidate(of i: Int, _ body: (Int) -> Void) {
     // A fixed tuple, not an array: this runs once per particle per build.
     var coordinates = (0, 0, 0)
@@ -141,7 +143,7 @@ struct CellList {
   }
 
   /// |xᵢ − xⱼ|² with the minimum image in a periodic cell.
-  @inline(__always)
+  @inlinable @inline(__always)
   func squaredDistance(_ i: Int, _ j: Int) -> Double {
     var squared = 0.0
     for k in 0..<dimension {

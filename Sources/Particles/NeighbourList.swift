@@ -12,13 +12,13 @@ public struct NeighbourList: Sendable {
   /// Extra range beyond each pair's cutoff (length units).
   public let skin: Double
   /// Row offsets: the neighbours of particle i are `neighbours[rowStart[i] ..< rowStart[i+1]]`.
-  public private(set) var rowStart: [Int32]
+  public internal(set) var rowStart: [Int32]
   /// Neighbour indices j > i, row by row.
-  public private(set) var neighbours: [Int32]
+  public internal(set) var neighbours: [Int32]
   /// How many times the list has been built (for reports and tests).
-  public private(set) var buildCount = 0
+  public internal(set) var buildCount = 0
   /// Positions (primal values, flat) at the last build: displacements are measured from here.
-  private var referencePositions: [Double] = []
+  @usableFromInline var referencePositions: [Double] = []
   /// Threads used for building.
   public var threads: Int
 
@@ -78,7 +78,7 @@ public struct NeighbourList: Sendable {
 
   /// Rebuilds the list when it is empty, when the particle count changed, or when some particle
   /// moved more than skin/2 since the last build. Returns whether it rebuilt.
-  @discardableResult
+  @inlinable @discardableResult
   public mutating func update<B: Boundary, R: InteractionDiameters>(
     positions: [B.Scalar], boundary: B, cutoffRatio: Double, diameters: R
   ) -> Bool {
@@ -96,7 +96,8 @@ public struct NeighbourList: Sendable {
   }
 
   /// max_i |xᵢ − xᵢ(build)| > skin/2, with minimum-image displacements.
-  private func movedTooFar<B: Boundary>(_ positions: [B.Scalar], boundary: B) -> Bool {
+  @inlinable
+  func movedTooFar<B: Boundary>(_ positions: [B.Scalar], boundary: B) -> Bool {
     let limit = (skin / 2) * (skin / 2)
     let dimension = B.Dimension.count
     let edges: [Double]? = {
@@ -121,7 +122,8 @@ public struct NeighbourList: Sendable {
     }
   }
 
-  private mutating func build<R: InteractionDiameters>(
+  @inlinable
+  mutating func build<R: InteractionDiameters>(
     positions: [Double], geometry: CellGeometry, dimension: Int, cutoffRatio: Double, diameters: R
   ) {
     let cells = CellList(positions: positions, dimension: dimension, geometry: geometry,
@@ -168,6 +170,12 @@ public struct NeighbourList: Sendable {
     var flat = [Int32]()
     flat.reserveCapacity(Int(total))
     for row in rows { flat.append(contentsOf: row) }
+    install(rowStart: start, neighbours: flat)
+  }
+
+  /// Stores a freshly built list (the setters are not part of the inlinable interface).
+  @usableFromInline
+  mutating func install(rowStart start: [Int32], neighbours flat: [Int32]) {
     rowStart = start
     neighbours = flat
     buildCount += 1

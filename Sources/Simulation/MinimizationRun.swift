@@ -47,8 +47,28 @@ public struct MinimizationRun {
       throw SystemError("expected \(system.particleCount * system.dimension) coordinates, got \(start.count)")
     }
     guard start.allSatisfy(\.isFinite) else { throw SystemError("the starting positions contain NaN or infinity") }
-    return try system.withInteraction(Visitor(run: self, start: start))
+    guard system.periodic, system.particleCount >= reorderingThreshold else {
+      return try system.withInteraction(Visitor(run: self, start: start))
+    }
+    // Large systems run with particles numbered cell by cell (cache locality of the pair loop);
+    // results come back in the caller's numbering.
+    let order = SpatialOrder.cellOrder(
+      positions: start, dimension: system.dimension, edges: system.boxEdges,
+      cellSize: system.potential.cutoffRatio * (system.pairDiameters.joined().max() ?? 1) + system.minimizer.neighbourSkin)
+    var reordered = self
+    reordered.system = try system.reorderingSpecies(SpatialOrder.permuted(system.speciesOfParticle, by: order))
+    var outcome = try reordered.system.withInteraction(
+      Visitor(run: reordered, start: SpatialOrder.permuted(start, by: order, width: system.dimension)))
+    outcome.positions = SpatialOrder.restored(outcome.positions, from: order, width: system.dimension)
+    for index in outcome.frames.indices {
+      outcome.frames[index].positions = SpatialOrder.restored(outcome.frames[index].positions, from: order,
+                                                              width: system.dimension)
+    }
+    return outcome
   }
+
+  /// From this many particles on, runs number particles cell by cell internally.
+  public var reorderingThreshold = 20_000
 
   private struct Visitor: InteractionVisitor {
     let run: MinimizationRun

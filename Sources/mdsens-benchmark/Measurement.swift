@@ -108,20 +108,25 @@ func measure<D: SpatialDimension>(
   let packingFraction = dimension == 2 ? 0.90 : 0.70
   let speciesDiameters = [1.0, 1.4]
   // 50:50 by alternation; positions are random, so species carry no spatial pattern.
-  let species = (0..<n).map { $0 % 2 }
+  var species = (0..<n).map { $0 % 2 }
   var volume = 0.0
   for s in species {
     let d = speciesDiameters[s]
     volume += dimension == 2 ? Double.pi * d * d / 4 : Double.pi * d * d * d / 6
   }
   let side = pow(volume / packingFraction, 1 / Double(dimension))
+  var positions = RandomConfiguration.uniform(
+    count: n, edges: [Double](repeating: side, count: dimension), seed: options.seed)
+  // Number the particles cell by cell, as MinimizationRun does, so partners are close in memory.
+  let order = SpatialOrder.cellOrder(positions: positions, dimension: dimension,
+                                     edges: [Double](repeating: side, count: dimension), cellSize: 1.4 + options.skin)
+  positions = SpatialOrder.permuted(positions, by: order, width: dimension)
+  species = SpatialOrder.permuted(species, by: order)
   var interaction = PairInteraction(
     boundary: PeriodicBox<D, Double>(side: side),
     potential: SoftSphere<Double>(epsilon: 1, alpha: 2),
     diameters: SpeciesPairDiameters(species: species, speciesDiameters: speciesDiameters),
     threads: threadCounts.min()!)
-  var positions = RandomConfiguration.uniform(
-    count: n, edges: [Double](repeating: side, count: dimension), seed: options.seed)
   var landscape = ParticleLandscape(interaction, skin: options.skin)
 
   let warmupStart = now()

@@ -52,3 +52,18 @@ struct InvarianceTests {
     #expect(relativeMaxDifference(permutedForces, expected) < 1e-12)
   }
 }
+
+@Suite("Spatial ordering")
+struct SpatialOrderTests {
+  @Test("cell order is a permutation that restores exactly, and sorts particles by cell")
+  func permutation() {
+    let positions = uniformPositions(count: 500, dimension: 2, side: 10, seed: 12)
+    let order = SpatialOrder.cellOrder(positions: positions, dimension: 2, edges: [10, 10], cellSize: 1.5)
+    #expect(order.sorted() == Array(0..<500))
+    let reordered = SpatialOrder.permuted(positions, by: order, width: 2)
+    #expect(SpatialOrder.restored(reordered, from: order, width: 2) == positions)
+    // Row-major cells of side 10/6: the cell row (y) never decreases along the new numbering.
+    let rows = (0..<500).map { Int(reordered[2 * $0 + 1] / (10.0 / 6)) }
+    #expect(zip(rows, rows.dropFirst()).allSatisfy { $0 <= $1 })
+  }
+}

@@ -32,6 +32,20 @@ struct MinimizationRunTests {
     #expect(again.energy == outcome.energy)
   }
 
+  @Test("numbering particles cell by cell internally returns a minimum in the caller's numbering")
+  func spatialReordering() throws {
+    let (system, start) = try BuiltInSystems.paper().startingPositions(seed: 2)
+    var run = MinimizationRun(system: system, interval: 100)
+    run.reorderingThreshold = 0
+    let outcome = try run.run(from: start)
+    #expect(outcome.converged)
+    #expect(outcome.frames.first?.positions == start.map { $0 - 8.352016507218536 * ($0 / 8.352016507218536).rounded(.down) })
+    // The restored positions are a minimum of the system as numbered by the caller.
+    let check = try MinimizationRun(system: system).run(from: outcome.positions)
+    #expect(check.steps == 0 && check.maximumForce <= 1e-12)
+    #expect(abs(check.energy - outcome.energy) < 1e-12)
+  }
+
   @Test("a positions file must match the system: count, species names, dimension")
   func positionsMismatch() throws {
     let system = try BuiltInSystems.paper()
