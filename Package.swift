@@ -15,6 +15,7 @@ let package = Package(
              targets: ["Particles", "Minimization", "Trajectories", "Simulation", "Sensitivity"]),
     .executable(name: "mdsens", targets: ["mdsens"]),
     .executable(name: "mdsens-benchmark", targets: ["mdsens-benchmark"]),
+    .executable(name: "mdsens-sensitivity-benchmark", targets: ["mdsens-sensitivity-benchmark"]),
     // Bilevel machine-learning examples on the implicit engine (the paper's Sec. 3-4).
     .library(name: "BilevelExamples", targets: ["BilevelExamples"]),
     .executable(name: "mdsens-examples", targets: ["mdsens-examples"]),
@@ -54,6 +55,7 @@ let package = Package(
     .executableTarget(name: "mdsens", dependencies: ["Simulation", "Sensitivity", "Trajectories"]),
     .executableTarget(name: "mdsens-benchmark", dependencies: ["Simulation", "Sensitivity"]),
     .executableTarget(name: "mdsens-examples", dependencies: ["BilevelExamples"]),
+    .executableTarget(name: "mdsens-sensitivity-benchmark", dependencies: ["Simulation", "Sensitivity", "Particles"]),
 
     // Tests, one target per module.
     .testTarget(name: "DualNumbersTests", dependencies: ["DualNumbers"]),

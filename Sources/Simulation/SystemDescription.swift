@@ -25,6 +25,13 @@ public struct SystemDescription: Codable, Sendable, Equatable {
     public var diameter: Double
     /// The species whose diameter `mdsens sensitivity --param diameter` differentiates by default.
     public var variable: Bool?
+
+    public init(name: String, count: Int, diameter: Double, variable: Bool? = nil) {
+      self.name = name
+      self.count = count
+      self.diameter = diameter
+      self.variable = variable
+    }
   }
 
   public struct Potential: Codable, Sendable, Equatable {
@@ -35,6 +42,13 @@ public struct SystemDescription: Codable, Sendable, Equatable {
     public var alpha: Double?
     /// r_c / σᵢⱼ for Lennard-Jones and Morse.
     public var cutoff: Double?
+
+    public init(kind: String, epsilon: Double? = nil, alpha: Double? = nil, cutoff: Double? = nil) {
+      self.kind = kind
+      self.epsilon = epsilon
+      self.alpha = alpha
+      self.cutoff = cutoff
+    }
   }
 
   public struct Initial: Codable, Sendable, Equatable {
@@ -59,6 +73,19 @@ public struct SystemDescription: Codable, Sendable, Equatable {
     public var maximumTimeStep: Double?
     /// FIRE's largest move of a coordinate per step (default: none for soft spheres, 0.1 σ otherwise).
     public var maximumDisplacement: Double?
+
+    public init(kind: String? = "fire", forceTolerance: Double? = nil, maxSteps: Int? = nil,
+                neighbourSkin: Double? = nil, stepSize: Double? = nil, timeStep: Double? = nil,
+                maximumTimeStep: Double? = nil, maximumDisplacement: Double? = nil) {
+      self.kind = kind
+      self.forceTolerance = forceTolerance
+      self.maxSteps = maxSteps
+      self.neighbourSkin = neighbourSkin
+      self.stepSize = stepSize
+      self.timeStep = timeStep
+      self.maximumTimeStep = maximumTimeStep
+      self.maximumDisplacement = maximumDisplacement
+    }
 
     enum CodingKeys: String, CodingKey {
       case kind
