@@ -83,7 +83,7 @@ where Space.Scalar == Potential.Scalar, Potential.Scalar == Diameters.Scalar {
             nonisolated(unsafe) let energies = energies
             // Rows hold only partners j > i, so early rows hold more pairs (row i has ~(N−i)/N of
             // its neighbours): split at equal pair counts, not equal row counts.
-            let bounds = Self.balancedRowBounds(neighbours.rowStart, rows: rows, chunks: chunks)
+            let bounds = balancedRowBounds(neighbours.rowStart, rows: rows, chunks: chunks)
             forEachChunk(of: chunks, threads: chunks, minimumChunk: 1) { chunk, _ in
               let range = bounds[chunk]..<bounds[chunk + 1]
               let buffer = chunk == 0
@@ -101,25 +101,6 @@ where Space.Scalar == Potential.Scalar, Potential.Scalar == Diameters.Scalar {
       }
     }
     return energies.reduce(0, +)
-  }
-
-  /// Row boundaries 0 = b₀ ≤ b₁ ≤ … ≤ b_chunks = rows splitting the stored pairs evenly.
-  @inlinable
-  static func balancedRowBounds(_ rowStart: [Int32], rows: Int, chunks: Int) -> [Int] {
-    let total = Int(rowStart[rows])
-    var bounds = [0]
-    for chunk in 1..<chunks {
-      let target = total * chunk / chunks
-      var low = bounds[chunk - 1]
-      var high = rows
-      while low < high {
-        let middle = (low + high) / 2
-        if Int(rowStart[middle]) < target { low = middle + 1 } else { high = middle }
-      }
-      bounds.append(low)
-    }
-    bounds.append(rows)
-    return bounds
   }
 
   /// The pair loop over rows i ∈ `rows` of the neighbour list.

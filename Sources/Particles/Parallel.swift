@@ -43,3 +43,25 @@ struct ChunkTask: @unchecked Sendable {
   @usableFromInline let body: (Int, Range<Int>) -> Void
   @inlinable init(body: @escaping (Int, Range<Int>) -> Void) { self.body = body }
 }
+
+/// Rows of a half neighbour list (partners j > i only) hold more pairs early on, so chunks of
+/// equal row counts would give the first thread most of the work.
+/// Row boundaries 0 = b₀ ≤ b₁ ≤ … ≤ b_chunks = rows splitting the stored pairs evenly.
+@inlinable
+func balancedRowBounds(_ rowStart: [Int32], rows: Int, chunks: Int) -> [Int] {
+  let total = Int(rowStart[rows])
+  var bounds = [0]
+  for chunk in 1..<chunks {
+    let target = total * chunk / chunks
+    var low = bounds[chunk - 1]
+    var high = rows
+    while low < high {
+      let middle = (low + high) / 2
+      if Int(rowStart[middle]) < target { low = middle + 1 } else { high = middle }
+    }
+    bounds.append(low)
+  }
+  bounds.append(rows)
+  return bounds
+}
+

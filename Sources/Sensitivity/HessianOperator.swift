@@ -4,8 +4,9 @@ import LinearAlgebra
 /// The Hessian H = ∂²E/∂R² = −∂F/∂R at a configuration, as a matrix-free operator on a
 /// ``ReducedSpace`` (energy / length² units).
 ///
-/// H·v is the tangent of −F evaluated on dual positions R + εv through the same pair loop as the
-/// forces (no hand-written second derivative). Rattlers are removed (their rows and columns, and
+/// H·v comes from the per-pair stiffness blocks (``HessianProduct``), themselves the pair energy's
+/// second derivatives on nested dual numbers (no hand-written second derivative); they agree with
+/// the tangent of −F on dual positions R + εv through the force loop, which a test checks. Rattlers are removed (their rows and columns, and
 /// their pair terms in everyone else's blocks: the force map is the backbone's); with the
 /// translations projected out, the operator is
 ///
@@ -18,12 +19,12 @@ import LinearAlgebra
 public struct HessianOperator: LinearOperator {
   public let space: ReducedSpace
   public let positions: [Double]
-  @usableFromInline let forceMap: DualForceMap
+  @usableFromInline let product: HessianProduct
   /// μ (energy / length²): the eigenvalue given to the projected-out translations.
   public let translationShift: Double
 
-  public init(forceMap: DualForceMap, positions: [Double], space: ReducedSpace, translationShift: Double = 1) {
-    self.forceMap = forceMap
+  public init(product: HessianProduct, positions: [Double], space: ReducedSpace, translationShift: Double = 1) {
+    self.product = product
     self.positions = positions
     self.space = space
     self.translationShift = translationShift
@@ -37,9 +38,9 @@ public struct HessianOperator: LinearOperator {
   public func apply(_ x: [Double], into result: inout [Double]) {
     var projected = x
     space.projectTranslations(&projected)
-    let product = forceMap(positions, tangents: space.expand(projected)).tangents
-    var reduced = space.restrict(product)
-    for index in reduced.indices { reduced[index] = -reduced[index] }
+    var full = [Double]()
+    product(space.expand(projected), into: &full)
+    var reduced = space.restrict(full)
     space.projectTranslations(&reduced)
     if space.projectsTranslations {
       // + μ (I − P) x = μ (x − P x).
@@ -51,13 +52,13 @@ public struct HessianOperator: LinearOperator {
   /// The plain projected Hessian P H P (no shift), for eigenvalue estimates.
   public var projectedHessian: MatrixFreeOperator {
     let space = self.space
-    let forceMap = self.forceMap
-    let positions = self.positions
+    let product = self.product
     return MatrixFreeOperator(dimension: space.count) { x, result in
       var projected = x
       space.projectTranslations(&projected)
-      var reduced = space.restrict(forceMap(positions, tangents: space.expand(projected)).tangents)
-      for index in reduced.indices { reduced[index] = -reduced[index] }
+      var full = [Double]()
+      product(space.expand(projected), into: &full)
+      var reduced = space.restrict(full)
       space.projectTranslations(&reduced)
       result = reduced
     }
@@ -79,7 +80,8 @@ extension ParticleModel {
                              projectsTranslations: projectTranslations)
     let diagonal = space.restrict(hessianDiagonal(at: positions, neighbours: neighbours))
     let mean = diagonal.reduce(0, +) / Double(max(1, diagonal.count))
-    return HessianOperator(forceMap: dualForceMap(neighbours: neighbours), positions: positions, space: space,
+    return HessianOperator(product: hessianProduct(at: positions, neighbours: neighbours), positions: positions,
+                           space: space,
                            translationShift: mean > 0 && mean.isFinite ? mean : 1)
   }
 

@@ -73,7 +73,8 @@ struct PreparedMinimum {
     // μ: the mean curvature, so that the shifted translation modes sit inside H's spectrum.
     let mean = fullDiagonal.reduce(0, +) / Double(fullDiagonal.count)
     let shift = mean > 0 && mean.isFinite ? mean : 1
-    hessian = HessianOperator(forceMap: self.forceMap, positions: positions, space: space, translationShift: shift)
+    hessian = HessianOperator(product: model.hessianProduct(at: positions, neighbours: backbone), positions: positions,
+                              space: space, translationShift: shift)
     let active = Double(space.activeParticles.count)
     diagonal = fullDiagonal.map { space.projectsTranslations ? $0 + shift / active : $0 }
   }

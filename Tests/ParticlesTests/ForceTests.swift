@@ -140,3 +140,51 @@ struct CutoffTests {
     #expect(abs(atWell.slope + 0.7 * shapeSlopeAtCutoff / σ) < 1e-14)
   }
 }
+
+@Suite("Per-pair stiffness blocks")
+struct PairStiffnessTests {
+  func check<D: SpatialDimension, P: PairPotential>(_: D.Type, _ potential: P, spacing: Double) where P.Scalar == Double {
+    let perSide = D.count == 3 ? 4 : 6
+    let positions = jitteredLattice(D.self, perSide: perSide, spacing: spacing, jitter: 0.2, seed: 17)
+    let count = positions.count / D.count
+    let species = bidisperseSpecies(count)
+    let box = Double(perSide) * spacing
+    let interaction = PairInteraction(boundary: PeriodicBox<D, Double>(side: box), potential: potential,
+                                      diameters: SpeciesPairDiameters(species: species, speciesDiameters: [1.0, 1.2]),
+                                      threads: 2)
+    var list = NeighbourList(skin: 0.3)
+    interaction.updateNeighbours(&list, positions: positions)
+    let stiffness = PairStiffness<D>(interaction, positions: positions, neighbours: list)
+    var generator = SeededGenerator(seed: 2)
+    let v = positions.map { _ in generator.nextNormal() }
+    var product = [Double]()
+    stiffness.hessianVectorProduct(v, into: &product)
+    // Reference: −(tangent of the forces) on dual positions through the force loop.
+    let dual = PairInteraction(
+      boundary: PeriodicBox<D, Dual<Double>>(side: Dual(constant: box)),
+      potential: DualLift(potential),
+      diameters: SpeciesPairDiameters(species: species, speciesDiameters: [Dual(constant: 1.0), Dual(constant: 1.2)]))
+    var forces = [Dual<Double>]()
+    dual.forces(zip(positions, v).map { Dual($0, tangent: $1) }, neighbours: list, into: &forces)
+    #expect(relativeMaxDifference(product, forces.map { -$0.tangent }) < 1e-12)
+  }
+
+  @Test("H·v from the blocks equals the dual-number force loop, every potential, 2D and 3D")
+  func agreesWithDualForces() {
+    check(TwoDimensions.self, SoftSphere<Double>(alpha: 2), spacing: 0.9)
+    check(ThreeDimensions.self, SoftSphere<Double>(alpha: 2.5), spacing: 0.9)
+    check(TwoDimensions.self, LennardJones<Double>(cutoffRatio: 2.0), spacing: 1.1)
+    check(ThreeDimensions.self, Morse<Double>(alpha: 4, cutoffRatio: 2.0), spacing: 1.1)
+  }
+}
+
+/// A Double-parameter potential evaluated with its parameters lifted into dual numbers.
+struct DualLift<Base: PairPotential>: PairPotential where Base.Scalar == Double {
+  typealias Scalar = Dual<Double>
+  let base: Base
+  init(_ base: Base) { self.base = base }
+  var cutoffRatio: Double { base.cutoffRatio }
+  func energy<T: RealScalar>(distance r: T, diameter σ: T, lift: (Dual<Double>) -> T) -> T {
+    base.energy(distance: r, diameter: σ, lift: { lift(Dual(constant: $0)) })
+  }
+}

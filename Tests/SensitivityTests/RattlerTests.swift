@@ -111,8 +111,8 @@ struct RattlerTests {
     let removed = relativeDifference(implicit.physical, fd.physical)
     // Pinned, by hand: the whole system's Hessian and B restricted to the other particles.
     let space = ReducedSpace(dimension: 2, particleCount: model.particleCount, rattlers: [5], projectsTranslations: true)
-    let whole = model.dualForceMap(neighbours: model.neighbourList(at: minimum.positions))
-    let pinnedHessian = HessianOperator(forceMap: whole, positions: minimum.positions, space: space)
+    let whole = model.hessianProduct(at: minimum.positions, neighbours: model.neighbourList(at: minimum.positions))
+    let pinnedHessian = HessianOperator(product: whole, positions: minimum.positions, space: space)
     var b = space.restrict(try model.parameterDerivative(at: minimum.positions, parameter: .alpha, holding: .box))
     space.projectTranslations(&b)
     let pinned = space.expand(DenseLinearSolver(tolerance: 1e-12).solve(pinnedHessian, b).solution)

@@ -1,0 +1,127 @@
+import DualNumbers
+
+/// The Hessian of a pair interaction at one configuration, kept pair by pair: for every listed pair
+/// the d×d block Kᵢⱼ = ∂²U(|d|)/∂d∂d of its energy with respect to the separation d = rᵢ − rⱼ, so
+/// that
+///
+///     (H·v)ᵢ = Σⱼ Kᵢⱼ (vᵢ − vⱼ)
+///
+/// costs a few multiplications per pair. The blocks come from the pair energy evaluated on nested
+/// dual numbers, seeded along pairs of separation components (no hand-written second derivative);
+/// they are computed once, at the configuration, and serve every product of a linear solve — the
+/// dual-number force loop would re-derive them at every product.
+///
+/// The full d·N × d·N matrix is never formed: storage is one small block per pair, like the
+/// neighbour list itself.
+public struct PairStiffness<Dimension: SpatialDimension>: Sendable {
+  /// Row offsets and partners, as in the neighbour list the blocks were computed on.
+  public let rowStart: [Int32]
+  public let partners: [Int32]
+  /// Kᵢⱼ of pair p, row-major d×d, at `blocks[p·d² ..< (p+1)·d²]` (energy / length²).
+  public let blocks: [Double]
+  public var threads: Int
+
+  /// Blocks of every pair of `neighbours` at `positions` (pairs beyond the cutoff get zero blocks).
+  @inlinable
+  public init<Space: Boundary, Potential: PairPotential, Diameters: InteractionDiameters>(
+    _ interaction: PairInteraction<Space, Potential, Diameters>, positions: [Double], neighbours: NeighbourList
+  ) where Space.Scalar == Double, Space.Dimension == Dimension {
+    typealias Second = Dual<Dual<Double>>
+    let d = Dimension.count
+    rowStart = neighbours.rowStart
+    partners = neighbours.neighbours
+    threads = interaction.threads
+    var blocks = [Double](repeating: 0, count: neighbours.pairCount * d * d)
+    let cutoffRatio = interaction.potential.cutoffRatio
+    positions.withUnsafeBufferPointer { positions in
+      for i in 0..<neighbours.particleCount {
+        let ri = SpatialVector(positions, particle: i, Dimension.self)
+        for slot in Int(neighbours.rowStart[i])..<Int(neighbours.rowStart[i + 1]) {
+          let j = Int(neighbours.neighbours[slot])
+          var separation = ri
+          let rj = SpatialVector(positions, particle: j, Dimension.self)
+          for k in 0..<d { separation[k] -= rj[k] }
+          interaction.boundary.minimumImage(&separation)
+          let σ = interaction.diameters.diameter(i, j)
+          let reach = cutoffRatio * σ
+          guard separation.squaredLength(Dimension.self) < reach * reach else { continue }
+          // ∂²U/∂dₐ∂d_b: inner tangent along eₐ, outer along e_b.
+          for a in 0..<d {
+            for b in a..<d {
+              var seeded = SpatialVector<Second>.zero
+              for k in 0..<d {
+                seeded[k] = Second(Dual(separation[k], tangent: k == a ? 1 : 0),
+                                   tangent: Dual(k == b ? 1 : 0, tangent: 0))
+              }
+              let r = Second.sqrt(seeded.squaredLength(Dimension.self))
+              let u = interaction.potential.energy(distance: r, diameter: Second(σ),
+                                                   lift: { Second(constant: Dual(constant: $0)) })
+              let curvature = u.tangent.tangent
+              blocks[slot * d * d + a * d + b] = curvature
+              blocks[slot * d * d + b * d + a] = curvature
+            }
+          }
+        }
+      }
+    }
+    self.blocks = blocks
+  }
+
+  /// The number of particles.
+  public var particleCount: Int { rowStart.count - 1 }
+
+  /// result ← H·v (length of both: d·N).
+  @inlinable
+  public func hessianVectorProduct(_ v: [Double], into result: inout [Double]) {
+    let count = v.count
+    if result.count != count { result = [Double](repeating: 0, count: count) }
+    let rows = particleCount
+    let chunks = max(1, min(threads, rows / 2048))
+    var extra = [Double](repeating: 0, count: count * (chunks - 1))
+    for index in 0..<count { result[index] = 0 }
+    let bounds = balancedRowBounds(rowStart, rows: rows, chunks: chunks)
+    v.withUnsafeBufferPointer { v in
+      result.withUnsafeMutableBufferPointer { first in
+        extra.withUnsafeMutableBufferPointer { extra in
+          nonisolated(unsafe) let first = first
+          nonisolated(unsafe) let extra = extra
+          forEachChunk(of: chunks, threads: chunks, minimumChunk: 1) { chunk, _ in
+            let buffer = chunk == 0 ? first : UnsafeMutableBufferPointer(rebasing: extra[(chunk - 1) * count ..< chunk * count])
+            accumulate(rows: bounds[chunk]..<bounds[chunk + 1], v: v, into: buffer)
+          }
+          for chunk in 1..<max(1, chunks) {
+            let offset = (chunk - 1) * count
+            for index in 0..<count { first[index] += extra[offset + index] }
+          }
+        }
+      }
+    }
+  }
+
+  @inlinable
+  func accumulate(rows: Range<Int>, v: UnsafeBufferPointer<Double>, into result: UnsafeMutableBufferPointer<Double>) {
+    let d = Dimension.count
+    rowStart.withUnsafeBufferPointer { rowStart in
+      partners.withUnsafeBufferPointer { partners in
+        blocks.withUnsafeBufferPointer { blocks in
+          for i in rows {
+            var onI = SpatialVector<Double>.zero
+            let vi = SpatialVector(v, particle: i, Dimension.self)
+            for slot in Int(rowStart[i])..<Int(rowStart[i + 1]) {
+              let j = Int(partners[slot])
+              let vj = SpatialVector(v, particle: j, Dimension.self)
+              let base = slot &* d &* d
+              for a in 0..<d {
+                var sum = 0.0
+                for b in 0..<d { sum += blocks[base &+ a &* d &+ b] * (vi[b] - vj[b]) }
+                onI[a] += sum
+                result[j &* d &+ a] -= sum
+              }
+            }
+            for a in 0..<d { result[i &* d &+ a] += onI[a] }
+          }
+        }
+      }
+    }
+  }
+}
