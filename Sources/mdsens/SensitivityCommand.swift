@@ -38,6 +38,11 @@ enum SensitivityCommand {
       --seed S             seed of the random start (default: the system file's)
       --ftol X             FIRE's force tolerance (default: the system file's)
       --max-steps N        FIRE's step limit (for --method unrolled: the number of unrolled steps)
+      --trace K            with --method unrolled: record the L1 norm (normalised coordinates) of the
+                           unrolled dx/dθ every K FIRE steps (and at the last step) as "trace":
+                           [[step, l1], ...] in --json output (the paper's Fig. 17), and compute the
+                           implicit sensitivity at the end point for comparison ("implicit_l1_norm",
+                           null when max |F| there exceeds the force tolerance)
       --out PATH           output file (default: Trajectories/<system>-sensitivity-<param>.h5); the
                            sensitivity is stored as /particles/all/sensitivity_<param>/value
                            (physical units) next to the positions, or as an extra XYZ column
@@ -53,7 +58,7 @@ enum SensitivityCommand {
     let options = try Arguments(
       arguments,
       valued: ["param", "species", "hold", "method", "solver", "tol", "h", "positions", "seed", "ftol",
-               "max-steps", "out", "format"],
+               "max-steps", "out", "format", "trace"],
       flags: ["json", "help", "jacobi"], command: "sensitivity")
     if options.has("help") {
       Output.result(help)
@@ -125,6 +130,11 @@ enum SensitivityCommand {
     }
     solver.jacobi = options.has("jacobi")
     let step = try options.number("h", minimum: 0) ?? 1e-6
+    let traceInterval = try options.integer("trace")
+    if let traceInterval {
+      guard traceInterval > 0 else { throw UsageError("--trace must be a positive number of steps") }
+      guard method == "unrolled" else { throw UsageError("--trace goes with --method unrolled") }
+    }
     guard step > 0 else { throw UsageError("--h must be positive") }
 
     // The minimum.
@@ -159,6 +169,7 @@ enum SensitivityCommand {
     let clock = ContinuousClock()
     let began = clock.now
     var result: PositionSensitivity
+    let trace = UnrolledTrace()
     do {
       switch method {
       case "unrolled":
@@ -174,8 +185,14 @@ enum SensitivityCommand {
           }
           fire.maximumSteps = minimizationSteps
         }
-        result = try UnrolledSensitivity.compute(model: model, start: start, parameter: parameter, holding: held,
-                                                 minimizer: fire)
+        if let traceInterval {
+          result = try UnrolledSensitivity.compute(model: model, start: start, parameter: parameter, holding: held,
+                                                   minimizer: fire, checkpointInterval: traceInterval,
+                                                   checkpoint: trace.record)
+        } else {
+          result = try UnrolledSensitivity.compute(model: model, start: start, parameter: parameter, holding: held,
+                                                   minimizer: fire)
+        }
         minimum = result.positions
       case "fd":
         var fire = FIRE(forceTolerance: min(choice.forceTolerance, 1e-13), maximumSteps: max(choice.maximumSteps, 100_000))
@@ -195,6 +212,13 @@ enum SensitivityCommand {
     if chainFactor != 1 {
       result.physical = result.physical.map { $0 * chainFactor }
       result.normalised = result.normalised.map { $0 * chainFactor }
+    }
+    var comparison: UnrolledTrace.Comparison?
+    if traceInterval != nil {
+      trace.finish(steps: result.unrolledSteps ?? 0, normalised: result.normalised, scale: chainFactor)
+      comparison = trace.implicitComparison(model: model, positions: result.positions, parameter: parameter,
+                                            holding: held, solver: solver, forceTolerance: choice.forceTolerance,
+                                            unrolled: result.normalised, scale: chainFactor)
     }
 
     // Output.
@@ -241,6 +265,11 @@ enum SensitivityCommand {
       }
       if let fd = result.finiteDifference { object["contact_network_unchanged"] = fd.networkUnchanged }
       if let steps = result.unrolledSteps { object["unrolled_steps"] = steps }
+      if let traceInterval, let comparison {
+        object["trace_interval"] = traceInterval
+        object["trace"] = trace.points.map { [$0.step, $0.l1] as [Any] }
+        object.merge(comparison.json) { _, new in new }
+      }
       Output.json(object)
     } else {
       var lines = [
@@ -259,6 +288,10 @@ enum SensitivityCommand {
         for warning in validity.warnings { lines.append("warning: \(warning)") }
       }
       if let fd = result.finiteDifference { lines.append("contact network unchanged at θ ± h: \(fd.networkUnchanged)") }
+      if let traceInterval, let comparison {
+        lines.append("unrolled L1 every \(traceInterval) steps: \(trace.points.count) points (use --json for the trace)")
+        lines.append(comparison.summary)
+      }
       lines.append("output: \(output) (\(format.rawValue), field \(fieldName)); \(String(format: "%.3f", seconds)) s")
       Output.result(lines.joined(separator: "\n"))
     }
