@@ -148,7 +148,7 @@ struct CellList {
     var squared = 0.0
     for k in 0..<dimension {
       var d = positions[i * dimension + k] - positions[j * dimension + k]
-      if let edges { d -= edges[k] * (d / edges[k]).rounded(.toNearestOrEven) }
+      if let edges, abs(d) > 0.5 * edges[k] { d -= edges[k] * (d / edges[k]).rounded(.toNearestOrEven) }
       squared += d * d
     }
     return squared

@@ -111,7 +111,7 @@ public struct NeighbourList: Sendable {
           var squared = 0.0
           for k in 0..<dimension {
             var d = current[index + k].primalValue - reference[index + k]
-            if let edges { d -= edges[k] * (d / edges[k]).rounded(.toNearestOrEven) }
+            if let edges, Swift.abs(d) > 0.5 * edges[k] { d -= edges[k] * (d / edges[k]).rounded(.toNearestOrEven) }
             squared += d * d
           }
           if squared > limit { return true }

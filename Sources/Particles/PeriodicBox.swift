@@ -24,7 +24,11 @@ public struct PeriodicBox<Dimension: SpatialDimension, Scalar: RealScalar>: Boun
   public func minimumImage(_ displacement: inout SpatialVector<Scalar>) {
     for k in 0..<Dimension.count {
       let length = edges[k]
-      let images = (displacement[k].primalValue / length.primalValue).rounded(.toNearestOrEven)
+      // Most displacements are already minimal: skip the division and the rounding (a libm call
+      // on baseline x86-64) unless the component exceeds half the box.
+      let component = displacement[k].primalValue
+      guard Swift.abs(component) > 0.5 * length.primalValue else { continue }
+      let images = (component / length.primalValue).rounded(.toNearestOrEven)
       if images != 0 { displacement[k] -= Scalar.scaled(length, by: images) }
     }
   }
@@ -33,7 +37,9 @@ public struct PeriodicBox<Dimension: SpatialDimension, Scalar: RealScalar>: Boun
   public func wrap(_ position: inout SpatialVector<Scalar>) {
     for k in 0..<Dimension.count {
       let length = edges[k]
-      let images = (position[k].primalValue / length.primalValue).rounded(.down)
+      let coordinate = position[k].primalValue
+      guard coordinate < 0 || coordinate >= length.primalValue else { continue }
+      let images = (coordinate / length.primalValue).rounded(.down)
       if images != 0 { position[k] -= Scalar.scaled(length, by: images) }
       // Rounding can leave exactly L (a tiny negative coordinate plus L); [0, L) is the contract.
       if position[k].primalValue >= length.primalValue { position[k] -= length }
