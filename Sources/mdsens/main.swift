@@ -8,6 +8,7 @@ let usage = """
   COMMANDS:
     minimize      energy-minimise a particle system (FIRE) and write its trajectory
     sensitivity   how the minimum moves when a parameter changes: dx*/dθ (implicit, unrolled, fd)
+    gradient      d obs/d dₖ of an observable of the minimum for every particle diameter (adjoint)
     help          show this help
 
   Run 'mdsens <command> --help' for the options of a command.
@@ -27,6 +28,8 @@ func main() -> Int32 {
       return try MinimizeCommand.run(arguments)
     case "sensitivity":
       return try SensitivityCommand.run(arguments)
+    case "gradient":
+      return try GradientCommand.run(arguments)
     case "help", "--help", "-h":
       print(usage)
       return 0

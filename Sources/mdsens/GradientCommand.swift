@@ -1,0 +1,147 @@
+import Foundation
+import Sensitivity
+import Simulation
+
+/// `mdsens gradient`: the gradient of an observable of the minimum with respect to every particle's
+/// diameter, by one adjoint solve (inverse design of packings).
+enum GradientCommand {
+  static let help = """
+    USAGE: mdsens gradient [SYSTEM.json] --observable energy|position:I:K|msd:FILE [options]
+
+    Minimises the system (or takes the minimum given with --positions), then computes
+    d obs(x*(d), d) / d dₖ for every particle's diameter dₖ (additive pair diameters, box held) with
+    one adjoint solve H w = ∂obs/∂R and one pass over the pairs: the cost does not grow with the
+    number of parameters. Rattlers get zero gradient.
+
+    OBSERVABLES:
+      energy               the potential energy of the minimum
+      position:I:K         component K (0-based) of particle I's position
+      msd:FILE             mean-square displacement from the positions in FILE (XYZ or H5MD)
+
+    OPTIONS:
+      --positions FILE     differentiate this minimum instead of minimising
+      --seed S, --ftol X, --max-steps N    as for minimize
+      --solver bicgstab|cg|minres|gmres|dense, --tol X, --jacobi    the adjoint solve
+      --out PATH           output file (default: Trajectories/<system>-gradient.h5); the gradient is
+                           stored as the per-particle field gradient_diameter (first component; the
+                           others zero), next to the positions
+      --format h5md|xyz, --json, -h/--help
+    """
+
+  static func run(_ arguments: [String]) throws -> Int32 {
+    let options = try Arguments(
+      arguments, valued: ["observable", "positions", "seed", "ftol", "max-steps", "solver", "tol", "out", "format"],
+      flags: ["json", "help", "jacobi"], command: "gradient")
+    if options.has("help") {
+      Output.result(help)
+      return 0
+    }
+    guard options.positional.count <= 1 else { throw UsageError("gradient takes at most one system file") }
+    var system = try options.positional.first.map { try ParticleSystem.load(path: $0) } ?? BuiltInSystems.paper()
+    let name = system.description.name ?? "system"
+    guard let observableText = options.values["observable"] else {
+      throw UsageError("--observable is required (energy, position:I:K or msd:FILE)")
+    }
+
+    let minimum: [Double]
+    if let file = options.values["positions"] {
+      let loaded = try PositionsFile(path: file, system: system)
+      (system, minimum) = (loaded.system, loaded.positions)
+    } else {
+      var choice = system.minimizer
+      if let tolerance = try options.number("ftol", minimum: 0) { choice.forceTolerance = tolerance }
+      if let steps = try options.integer("max-steps") { choice.maximumSteps = steps }
+      let seed = try options.values["seed"].map { text -> UInt64 in
+        guard let seed = UInt64(text) else { throw UsageError("--seed must be a whole number ≥ 0, got '\(text)'") }
+        return seed
+      }
+      let start: [Double]
+      (system, start) = try system.startingPositions(seed: seed)
+      let outcome = try MinimizationRun(system: system, minimizer: choice.minimizer).run(from: start)
+      guard outcome.converged else {
+        throw SystemError("the minimisation stopped without reaching max |F| ≤ \(choice.forceTolerance) (\(outcome.stopReason.rawValue)); no gradient computed")
+      }
+      minimum = outcome.positions
+    }
+    let observable = try parseObservable(observableText, system: system)
+
+    var solver = SolverChoice()
+    if let text = options.values["solver"] {
+      guard let chosen = SolverChoice.Method(rawValue: text) else {
+        throw UsageError("--solver must be bicgstab, cg, minres, gmres or dense, got '\(text)'")
+      }
+      solver.method = chosen
+    }
+    if let tolerance = try options.number("tol", minimum: 0) {
+      guard tolerance > 0 else { throw UsageError("--tol must be positive") }
+      solver.tolerance = tolerance
+    }
+    solver.jacobi = options.has("jacobi")
+
+    let result = try adjoint(system: system, minimum: minimum, observable: observable, solver: solver)
+
+    let format: TrajectoryFormat
+    if let text = options.values["format"] {
+      guard let chosen = TrajectoryFormat(rawValue: text) else { throw UsageError("--format must be h5md or xyz, got '\(text)'") }
+      format = chosen
+    } else {
+      format = options.values["out"].map(TrajectoryFormat.init(path:)) ?? .h5md
+    }
+    let output = try options.values["out"] ?? MinimizeCommand.defaultOutput(name: "\(name)-gradient", format: format, suffix: "")
+    // Per-particle vector fields are d components wide: the scalar gradient goes in the first.
+    var field = [Double](repeating: 0, count: minimum.count)
+    for particle in result.gradient.indices { field[particle * system.dimension] = result.gradient[particle] }
+    let frame = system.frame(step: 0, positions: minimum, energy: nil, maximumForce: result.maximumForce,
+                             fields: ["gradient_diameter": field])
+    try writeTrajectory([frame], header: system.trajectoryHeader(), to: output, format: format)
+
+    if options.has("json") {
+      Output.json([
+        "system": name, "n_particles": system.particleCount, "observable": observableText, "value": result.value,
+        "gradient": result.gradient, "explicit_part": result.explicitPart, "rattlers": result.rattlers,
+        "max_force": result.maximumForce,
+        "solver": ["name": solver.method.rawValue, "iterations": result.solverIterations, "residual": result.solverResidual],
+        "warnings": result.warnings, "output": output,
+      ])
+    } else {
+      let largest = result.gradient.indices.max { abs(result.gradient[$0]) < abs(result.gradient[$1]) } ?? 0
+      Output.result("""
+        mdsens gradient: \(name), \(system.particleCount) particles; d obs/d dₖ for obs = \(observableText)
+        obs at the minimum: \(Output.exact(result.value)); max |F| \(Output.short(result.maximumForce))
+        largest |d obs/d dₖ|: \(Output.short(result.gradient[largest])) (particle \(largest)); Σₖ d obs/d dₖ = \(Output.short(result.gradient.reduce(0, +)))
+        adjoint solve \(solver.method.rawValue): \(result.solverIterations) iterations, relative residual \(Output.short(result.solverResidual)); rattlers: \(result.rattlers.count)
+        \(result.warnings.map { "warning: \($0)\n" }.joined())output: \(output) (\(format.rawValue), field gradient_diameter)
+        """)
+    }
+    return 0
+  }
+
+  static func adjoint(system: ParticleSystem, minimum: [Double], observable: MinimumObservable,
+                      solver: SolverChoice) throws -> AdjointGradient {
+    do {
+      let model = try ParticleModel(system).withParticleDiameters()
+      return try AdjointGradient.compute(model: model, positions: minimum, observable: observable,
+                                         options: ImplicitOptions(solver: solver))
+    } catch {
+      throw SystemError("gradient: \(error)")
+    }
+  }
+
+  static func parseObservable(_ text: String, system: ParticleSystem) throws -> MinimumObservable {
+    if text == "energy" { return .energy }
+    let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
+    if parts.first == "position" {
+      let indices = text.split(separator: ":").dropFirst().compactMap { Int($0) }
+      guard indices.count == 2, (0..<system.particleCount).contains(indices[0]),
+            (0..<system.dimension).contains(indices[1]) else {
+        throw UsageError("--observable position:I:K needs a particle 0…\(system.particleCount - 1) and a component 0…\(system.dimension - 1)")
+      }
+      return .position(particle: indices[0], component: indices[1])
+    }
+    if parts.first == "msd", parts.count == 2 {
+      let reference = try PositionsFile(path: parts[1], system: system)
+      return .meanSquareDisplacement(reference: reference.positions)
+    }
+    throw UsageError("unknown observable '\(text)'; use energy, position:I:K or msd:FILE")
+  }
+}
