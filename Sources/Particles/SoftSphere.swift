@@ -23,7 +23,8 @@ public struct SoftSphere<Scalar: RealScalar>: PairPotential {
 
   @inlinable @inline(__always)
   public func energy<T: RealScalar>(distance r: T, diameter σ: T, lift: (Scalar) -> T) -> T {
-    let overlap = 1 - r / σ
+    // A constant σ (the usual case) divides once per pair in plain arithmetic, not as a dual.
+    let overlap = σ.isConstant ? 1 - T.scaled(r, by: 1 / σ.primalValue) : 1 - r / σ
     let exponent = alpha.primalValue
     let power: T
     // Integer and half-integer exponents without derivatives need no logarithm: harmonic and
@@ -34,6 +35,9 @@ public struct SoftSphere<Scalar: RealScalar>: PairPotential {
       power = overlap * overlap * T.sqrt(overlap)
     } else {
       power = T.pow(overlap, lift(alpha))
+    }
+    if epsilon.isConstant && alpha.isConstant {
+      return T.scaled(power, by: epsilon.primalValue / exponent)
     }
     return lift(epsilon) / lift(alpha) * power
   }
