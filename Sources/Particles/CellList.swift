@@ -19,6 +19,12 @@ struct CellList {
   @usableFromInline let cellStart: [Int]
   @usableFromInline let particles: [Int]
   @usableFromInline let cellOfParticle: [Int]
+  /// Where each particle sits in `particles`.
+  @usableFromInline let slotOfParticle: [Int]
+  /// Cell offsets (−1, 0, +1 per axis, coded in base 3, axis 0 fastest) that come after (0, 0, 0) in
+  /// lexicographic order from the last axis: visiting only these, plus the later particles of the
+  /// own cell, meets every pair of adjacent cells exactly once.
+  @usableFromInline let forwardOffsets: [Int]
 
   @usableFromInline
   init(positions: [Double], dimension: Int, geometry: CellGeometry, cellSize: Double) {
@@ -94,50 +100,63 @@ struct CellList {
     for c in 1..<population.count { population[c] += population[c - 1] }
     var fill = population
     var sorted = [Int](repeating: 0, count: count)
+    var slots = [Int](repeating: 0, count: count)
     for i in 0..<count {
       sorted[fill[cellOf[i]]] = i
+      slots[i] = fill[cellOf[i]]
       fill[cellOf[i]] += 1
     }
     self.cellStart = population
     self.particles = sorted
     self.cellOfParticle = cellOf
+    self.slotOfParticle = slots
+    var forward = [Int]()
+    for code in 0..<(dimension == 3 ? 27 : 9) {
+      var shifts = [Int]()
+      var rest = code
+      for _ in 0..<dimension {
+        shifts.append(rest % 3 - 1)
+        rest /= 3
+      }
+      // Skip shifts along single-cell axes: there the own cell already holds every partner.
+      if shifts.indices.contains(where: { counts[$0] == 1 && shifts[$0] != 0 }) { continue }
+      if let last = shifts.lastIndex(where: { $0 != 0 }), shifts[last] > 0 { forward.append(code) }
+    }
+    self.forwardOffsets = forward
   }
 
-  /// Calls `body(j)` for every particle j in the cell of i and in its adjacent cells (each once).
+  /// Calls `body(j)` once for every partner j of i in a half stencil: the particles after i in its own
+  /// cell and every particle of the forward adjacent cells. Over all i each candidate pair comes once.
   @inlinable @inline(__always)
-  func forEachCandidate(of i: Int, _ body: (Int) -> Void) {
-    // A fixed tuple, not an array: this runs once per particle per build.
+  func forEachForwardCandidate(of i: Int, _ body: (Int) -> Void) {
+    let cell = cellOfParticle[i]
+    for slot in (slotOfParticle[i] + 1)..<cellStart[cell + 1] { body(particles[slot]) }
     var coordinates = (0, 0, 0)
-    var cell = cellOfParticle[i]
-    coordinates.0 = cell % cellCounts[0]
-    cell /= cellCounts[0]
-    coordinates.1 = cell % cellCounts[1]
-    cell /= cellCounts[1]
-    if dimension == 3 { coordinates.2 = cell % cellCounts[2] }
-    let offsets = dimension == 3 ? 27 : 9
-    for offset in 0..<offsets {
+    var rest = cell
+    coordinates.0 = rest % cellCounts[0]
+    rest /= cellCounts[0]
+    coordinates.1 = rest % cellCounts[1]
+    rest /= cellCounts[1]
+    if dimension == 3 { coordinates.2 = rest % cellCounts[2] }
+    for offset in forwardOffsets {
       var neighbour = 0
       var stride = 1
       var code = offset
-      var skip = false
+      var outside = false
       for k in 0..<dimension {
         let shift = code % 3 - 1
         code /= 3
-        if cellCounts[k] == 1 && shift != 0 {
-          skip = true
-          break
-        }
         var index = (k == 0 ? coordinates.0 : k == 1 ? coordinates.1 : coordinates.2) + shift
         if edges != nil {
           if index < 0 { index += cellCounts[k] } else if index >= cellCounts[k] { index -= cellCounts[k] }
         } else if index < 0 || index >= cellCounts[k] {
-          skip = true
+          outside = true
           break
         }
         neighbour += index * stride
         stride *= cellCounts[k]
       }
-      if skip { continue }
+      if outside { continue }
       for slot in cellStart[neighbour]..<cellStart[neighbour + 1] { body(particles[slot]) }
     }
   }

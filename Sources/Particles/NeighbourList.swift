@@ -1,7 +1,8 @@
 import DualNumbers
 
-/// A Verlet list: for every particle i, the particles j > i closer than r_c(i, j) + skin when the
-/// list was built, stored row by row (compressed sparse rows).
+/// A Verlet list: every pair closer than r_c(i, j) + skin when the list was built, stored once (in
+/// the row of one of its two particles, as a half stencil of the cell list finds it), row by row
+/// (compressed sparse rows).
 ///
 /// The list stays valid, in the sense that it contains every pair closer than r_c(i, j), until some
 /// particle has moved more than skin/2 since the build (two particles approaching each other then
@@ -13,7 +14,7 @@ public struct NeighbourList: Sendable {
   public let skin: Double
   /// Row offsets: the neighbours of particle i are `neighbours[rowStart[i] ..< rowStart[i+1]]`.
   public internal(set) var rowStart: [Int32]
-  /// Neighbour indices j > i, row by row.
+  /// Partner indices, row by row; each pair appears in exactly one of its two rows.
   public internal(set) var neighbours: [Int32]
   /// How many times the list has been built (for reports and tests).
   public internal(set) var buildCount = 0
@@ -145,8 +146,7 @@ public struct NeighbourList: Sendable {
           lengths.reserveCapacity(range.count)
           for i in range {
             let before = found.count
-            cells.forEachCandidate(of: i) { j in
-              guard j > i else { return }
+            cells.forEachForwardCandidate(of: i) { j in
               let reach = cutoffRatio * diameters.diameter(i, j).primalValue + skin
               if cells.squaredDistance(i, j) < reach * reach { found.append(Int32(j)) }
             }

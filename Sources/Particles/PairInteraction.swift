@@ -81,8 +81,8 @@ where Space.Scalar == Potential.Scalar, Potential.Scalar == Diameters.Scalar {
             nonisolated(unsafe) let first = first
             nonisolated(unsafe) let extra = extra
             nonisolated(unsafe) let energies = energies
-            // Rows hold only partners j > i, so early rows hold more pairs (row i has ~(N−i)/N of
-            // its neighbours): split at equal pair counts, not equal row counts.
+            // Rows may hold unequal numbers of pairs (the brute-force list's row i holds N − 1 − i):
+            // split at equal pair counts, not equal row counts.
             let bounds = balancedRowBounds(neighbours.rowStart, rows: rows, chunks: chunks)
             forEachChunk(of: chunks, threads: chunks, minimumChunk: 1) { chunk, _ in
               let range = bounds[chunk]..<bounds[chunk + 1]

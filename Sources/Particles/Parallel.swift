@@ -44,8 +44,8 @@ struct ChunkTask: @unchecked Sendable {
   @inlinable init(body: @escaping (Int, Range<Int>) -> Void) { self.body = body }
 }
 
-/// Rows of a half neighbour list (partners j > i only) hold more pairs early on, so chunks of
-/// equal row counts would give the first thread most of the work.
+/// Rows of a half neighbour list can hold very different numbers of pairs (the brute-force list's
+/// row i holds N − 1 − i), so chunks of equal row counts could give one thread most of the work.
 /// Row boundaries 0 = b₀ ≤ b₁ ≤ … ≤ b_chunks = rows splitting the stored pairs evenly.
 @inlinable
 func balancedRowBounds(_ rowStart: [Int32], rows: Int, chunks: Int) -> [Int] {

@@ -20,10 +20,16 @@ private func bruteForcePairs<D: SpatialDimension, R: InteractionDiameters>(
   return pairs
 }
 
+/// The stored pairs as sorted index pairs; a pair stored twice would be a defect, so count them too.
 private func listedPairs(_ list: NeighbourList) -> Set<[Int]> {
   var pairs = Set<[Int]>()
+  defer { #expect(pairs.count == list.pairCount, "a pair is stored twice") }
   for i in 0..<list.particleCount {
-    for slot in Int(list.rowStart[i])..<Int(list.rowStart[i + 1]) { pairs.insert([i, Int(list.neighbours[slot])]) }
+    for slot in Int(list.rowStart[i])..<Int(list.rowStart[i + 1]) {
+      let j = Int(list.neighbours[slot])
+      #expect(j != i, "a particle listed as its own partner")
+      pairs.insert([min(i, j), max(i, j)])
+    }
   }
   return pairs
 }
