@@ -1,3 +1,5 @@
+import DualNumbers
+
 /// Particles binned into cells at least as wide as the longest interaction range plus skin, so
 /// that every partner within range of a particle lies in its own or an adjacent cell.
 ///
@@ -125,12 +127,17 @@ struct CellList {
     self.forwardOffsets = forward
   }
 
-  /// Calls `body(j)` once for every partner j of i in a half stencil: the particles after i in its own
-  /// cell and every particle of the forward adjacent cells. Over all i each candidate pair comes once.
-  @inlinable @inline(__always)
-  func forEachForwardCandidate(of i: Int, _ body: (Int) -> Void) {
+  /// Appends to `found` every partner j of i within cutoffRatio·σᵢⱼ + skin, from a half stencil:
+  /// the particles after i in its own cell and every particle of the forward adjacent cells, so that
+  /// over all i each pair is met once. A method with an `inout` array rather than a closure: this is
+  /// the inner loop of every rebuild.
+  @inlinable
+  func appendPartners<Diameters: InteractionDiameters>(
+    of i: Int, cutoffRatio: Double, skin: Double, diameters: Diameters, into found: inout [Int32]
+  ) {
     let cell = cellOfParticle[i]
-    for slot in (slotOfParticle[i] + 1)..<cellStart[cell + 1] { body(particles[slot]) }
+    scan(slotOfParticle[i] + 1..<cellStart[cell + 1], from: i, cutoffRatio: cutoffRatio, skin: skin,
+         diameters: diameters, into: &found)
     var coordinates = (0, 0, 0)
     var rest = cell
     coordinates.0 = rest % cellCounts[0]
@@ -157,7 +164,21 @@ struct CellList {
         stride *= cellCounts[k]
       }
       if outside { continue }
-      for slot in cellStart[neighbour]..<cellStart[neighbour + 1] { body(particles[slot]) }
+      scan(cellStart[neighbour]..<cellStart[neighbour + 1], from: i, cutoffRatio: cutoffRatio, skin: skin,
+           diameters: diameters, into: &found)
+    }
+  }
+
+  /// The partners of i among `particles[slots]`.
+  @inlinable @inline(__always)
+  func scan<Diameters: InteractionDiameters>(
+    _ slots: Range<Int>, from i: Int, cutoffRatio: Double, skin: Double, diameters: Diameters,
+    into found: inout [Int32]
+  ) {
+    for slot in slots {
+      let j = particles[slot]
+      let reach = cutoffRatio * diameters.diameter(i, j).primalValue + skin
+      if squaredDistance(i, j) < reach * reach { found.append(Int32(truncatingIfNeeded: j)) }
     }
   }
 

@@ -146,10 +146,7 @@ public struct NeighbourList: Sendable {
           lengths.reserveCapacity(range.count)
           for i in range {
             let before = found.count
-            cells.forEachForwardCandidate(of: i) { j in
-              let reach = cutoffRatio * diameters.diameter(i, j).primalValue + skin
-              if cells.squaredDistance(i, j) < reach * reach { found.append(Int32(j)) }
-            }
+            cells.appendPartners(of: i, cutoffRatio: cutoffRatio, skin: skin, diameters: diameters, into: &found)
             lengths.append(Int32(found.count - before))
           }
           rowBuffers[chunk] = found
