@@ -129,28 +129,29 @@ struct CellList {
 
   /// Appends to `found` every partner j of i within cutoffRatio·σᵢⱼ + skin, from a half stencil:
   /// the particles after i in its own cell and every particle of the forward adjacent cells, so that
-  /// over all i each pair is met once. A method with an `inout` array rather than a closure: this is
-  /// the inner loop of every rebuild.
+  /// over all i each pair is met once. This is the inner loop of every rebuild, so it reads through
+  /// buffer pointers (`tables`) and unrolls the dimension.
   @inlinable
-  func appendPartners<Diameters: InteractionDiameters>(
-    of i: Int, cutoffRatio: Double, skin: Double, diameters: Diameters, into found: inout [Int32]
+  func appendPartners<D: SpatialDimension, Diameters: InteractionDiameters>(
+    of i: Int, _: D.Type, tables: Tables, cutoffRatio: Double, skin: Double, diameters: Diameters,
+    into found: inout [Int32]
   ) {
     let cell = cellOfParticle[i]
-    scan(slotOfParticle[i] + 1..<cellStart[cell + 1], from: i, cutoffRatio: cutoffRatio, skin: skin,
-         diameters: diameters, into: &found)
+    scan(slotOfParticle[i] + 1..<tables.cellStart[cell + 1], from: i, D.self, tables: tables,
+         cutoffRatio: cutoffRatio, skin: skin, diameters: diameters, into: &found)
     var coordinates = (0, 0, 0)
     var rest = cell
     coordinates.0 = rest % cellCounts[0]
     rest /= cellCounts[0]
     coordinates.1 = rest % cellCounts[1]
     rest /= cellCounts[1]
-    if dimension == 3 { coordinates.2 = rest % cellCounts[2] }
+    if D.count == 3 { coordinates.2 = rest % cellCounts[2] }
     for offset in forwardOffsets {
       var neighbour = 0
       var stride = 1
       var code = offset
       var outside = false
-      for k in 0..<dimension {
+      for k in 0..<D.count {
         let shift = code % 3 - 1
         code /= 3
         var index = (k == 0 ? coordinates.0 : k == 1 ? coordinates.1 : coordinates.2) + shift
@@ -164,33 +165,87 @@ struct CellList {
         stride *= cellCounts[k]
       }
       if outside { continue }
-      scan(cellStart[neighbour]..<cellStart[neighbour + 1], from: i, cutoffRatio: cutoffRatio, skin: skin,
-           diameters: diameters, into: &found)
+      scan(tables.cellStart[neighbour]..<tables.cellStart[neighbour + 1], from: i, D.self, tables: tables,
+           cutoffRatio: cutoffRatio, skin: skin, diameters: diameters, into: &found)
+    }
+  }
+
+  /// The arrays the inner loop reads, as buffer pointers valid inside ``withTables(_:)``.
+  @usableFromInline
+  struct Tables {
+    @usableFromInline let positions: UnsafeBufferPointer<Double>
+    @usableFromInline let particles: UnsafeBufferPointer<Int>
+    @usableFromInline let cellStart: UnsafeBufferPointer<Int>
+    /// Box edges (periodic) and their halves; empty in free space.
+    @usableFromInline let edges: (Double, Double, Double)
+    @usableFromInline let halfEdges: (Double, Double, Double)
+    @usableFromInline let periodic: Bool
+
+    @inlinable
+    init(positions: UnsafeBufferPointer<Double>, particles: UnsafeBufferPointer<Int>,
+         cellStart: UnsafeBufferPointer<Int>, edges: [Double]?) {
+      self.positions = positions
+      self.particles = particles
+      self.cellStart = cellStart
+      let lengths = edges ?? []
+      let padded = lengths + [Double](repeating: 0, count: max(0, 3 - lengths.count))
+      self.edges = (padded[0], padded[1], padded[2])
+      self.halfEdges = (0.5 * padded[0], 0.5 * padded[1], 0.5 * padded[2])
+      self.periodic = edges != nil
+    }
+  }
+
+  /// Runs `body` with the tables of this cell list.
+  @inlinable
+  func withTables<Result>(_ body: (Tables) -> Result) -> Result {
+    positions.withUnsafeBufferPointer { positions in
+      particles.withUnsafeBufferPointer { particles in
+        cellStart.withUnsafeBufferPointer { cellStart in
+          body(Tables(positions: positions, particles: particles, cellStart: cellStart, edges: edges))
+        }
+      }
     }
   }
 
   /// The partners of i among `particles[slots]`.
   @inlinable @inline(__always)
-  func scan<Diameters: InteractionDiameters>(
-    _ slots: Range<Int>, from i: Int, cutoffRatio: Double, skin: Double, diameters: Diameters,
-    into found: inout [Int32]
+  func scan<D: SpatialDimension, Diameters: InteractionDiameters>(
+    _ slots: Range<Int>, from i: Int, _: D.Type, tables: Tables, cutoffRatio: Double, skin: Double,
+    diameters: Diameters, into found: inout [Int32]
   ) {
+    let base = i &* D.count
+    let xi = tables.positions[base]
+    let yi = tables.positions[base &+ 1]
+    let zi = D.count == 3 ? tables.positions[base &+ 2] : 0
     for slot in slots {
-      let j = particles[slot]
+      let j = tables.particles[slot]
+      let other = j &* D.count
+      var dx = xi - tables.positions[other]
+      var dy = yi - tables.positions[other &+ 1]
+      var dz = D.count == 3 ? zi - tables.positions[other &+ 2] : 0
+      if tables.periodic {
+        dx = Self.image(dx, tables.edges.0, tables.halfEdges.0)
+        dy = Self.image(dy, tables.edges.1, tables.halfEdges.1)
+        if D.count == 3 { dz = Self.image(dz, tables.edges.2, tables.halfEdges.2) }
+      }
+      let squared = dx * dx + dy * dy + dz * dz
       let reach = cutoffRatio * diameters.diameter(i, j).primalValue + skin
-      if squaredDistance(i, j) < reach * reach { found.append(Int32(truncatingIfNeeded: j)) }
+      if squared < reach * reach { found.append(Int32(truncatingIfNeeded: j)) }
     }
   }
 
-  /// |xᵢ − xⱼ|² with the minimum image in a periodic cell.
+  /// The minimum image of a separation component: positions normally lie in [0, L), where one
+  /// correction suffices (a compare, no division); anything farther takes the general rounding.
   @inlinable @inline(__always)
-  func squaredDistance(_ i: Int, _ j: Int) -> Double {
-    var squared = 0.0
-    for k in 0..<dimension {
-      var d = positions[i * dimension + k] - positions[j * dimension + k]
-      if let edges, abs(d) > 0.5 * edges[k] { d -= edges[k] * (d / edges[k]).rounded(.toNearestOrEven) }
-      squared += d * d
+  static func image(_ d: Double, _ length: Double, _ half: Double) -> Double {
+    if d > half {
+      let corrected = d - length
+      return corrected > half ? d - length * (d / length).rounded(.toNearestOrEven) : corrected
     }
-    return squared
+    if d < -half {
+      let corrected = d + length
+      return corrected < -half ? d - length * (d / length).rounded(.toNearestOrEven) : corrected
+    }
+    return d
   }
 }

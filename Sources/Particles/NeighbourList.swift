@@ -90,7 +90,7 @@ public struct NeighbourList: Sendable {
       return false
     }
     let primal = positions.map(\.primalValue)
-    build(positions: primal, geometry: boundary.cellGeometry, dimension: dimension,
+    build(positions: primal, geometry: boundary.cellGeometry, B.Dimension.self,
           cutoffRatio: cutoffRatio, diameters: diameters)
     referencePositions = primal
     return true
@@ -124,9 +124,10 @@ public struct NeighbourList: Sendable {
   }
 
   @inlinable
-  mutating func build<R: InteractionDiameters>(
-    positions: [Double], geometry: CellGeometry, dimension: Int, cutoffRatio: Double, diameters: R
+  mutating func build<D: SpatialDimension, R: InteractionDiameters>(
+    positions: [Double], geometry: CellGeometry, _: D.Type, cutoffRatio: Double, diameters: R
   ) {
+    let dimension = D.count
     let cells = CellList(positions: positions, dimension: dimension, geometry: geometry,
                          cellSize: cutoffRatio * diameters.largestDiameter + skin)
     let count = positions.count / dimension
@@ -144,10 +145,13 @@ public struct NeighbourList: Sendable {
           var lengths = [Int32]()
           found.reserveCapacity(range.count * 8)
           lengths.reserveCapacity(range.count)
-          for i in range {
-            let before = found.count
-            cells.appendPartners(of: i, cutoffRatio: cutoffRatio, skin: skin, diameters: diameters, into: &found)
-            lengths.append(Int32(found.count - before))
+          cells.withTables { tables in
+            for i in range {
+              let before = found.count
+              cells.appendPartners(of: i, D.self, tables: tables, cutoffRatio: cutoffRatio, skin: skin,
+                                   diameters: diameters, into: &found)
+              lengths.append(Int32(found.count - before))
+            }
           }
           rowBuffers[chunk] = found
           lengthBuffers[chunk] = lengths

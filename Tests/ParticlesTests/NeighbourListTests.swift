@@ -87,6 +87,19 @@ struct NeighbourListTests {
     check(TwoDimensions.self, count: 1, side: 3.0, moves: 3, threads: 1)
   }
 
+  @Test("positions outside the primary cell (several boxes away) give the same list")
+  func unwrappedPositions() {
+    let side = 12.0
+    var positions = uniformPositions(count: 300, dimension: 2, side: side, seed: 31)
+    let diameters = SpeciesPairDiameters<Double>(species: bidisperseSpecies(300), speciesDiameters: [1.0, 1.4])
+    let box = PeriodicBox<TwoDimensions, Double>(side: side)
+    let expected = bruteForcePairs(positions, box: box, diameters: diameters, cutoffRatio: 1, extra: 0.3)
+    for index in positions.indices { positions[index] += Double(index % 7 - 3) * side }
+    var list = NeighbourList(skin: 0.3)
+    list.update(positions: positions, boundary: box, cutoffRatio: 1, diameters: diameters)
+    #expect(listedPairs(list) == expected)
+  }
+
   @Test("free space: the cell grid follows the particles' bounding box")
   func freeSpace() {
     let positions = uniformPositions(count: 400, dimension: 2, side: 25, seed: 4)
