@@ -72,9 +72,13 @@ public struct FIRE: Minimizer, Sendable {
     while stopReason() == nil {
       step += 1
       let halfStep = 0.5 * timeStep
+      // Finiteness is tracked inside the loops the step needs anyway: finite displacements of
+      // finite positions stay finite, and the forces are checked where their norm is summed.
+      var finiteStep = true
       for index in 0..<count {
         velocities[index] += S.scaled(forces[index], by: halfStep)
         displacement[index] = S.scaled(velocities[index], by: timeStep)
+        finiteStep = finiteStep && displacement[index].isFinite
       }
       if let limit = maximumDisplacement { limitDisplacement(&displacement, to: limit) }
       landscape.displace(&positions, by: displacement)
@@ -83,13 +87,19 @@ public struct FIRE: Minimizer, Sendable {
       var squaredForce: S = 0
       var squaredVelocity: S = 0
       var power: S = 0
+      var largestForce = 0.0
       for index in 0..<count {
-        let velocity = velocities[index] + S.scaled(forces[index], by: halfStep)
+        let force = forces[index]
+        let velocity = velocities[index] + S.scaled(force, by: halfStep)
         velocities[index] = velocity
-        squaredForce += forces[index] * forces[index]
+        squaredForce += force * force
         squaredVelocity += velocity * velocity
-        power += forces[index] * velocity
+        power += force * velocity
+        largestForce = max(largestForce, Swift.abs(force.primalValue))
       }
+      // A NaN anywhere in the forces makes their squared sum NaN (max() would skip it).
+      maximumForce = largestForce
+      finite = finiteStep && squaredForce.isFinite
       let forceNorm = S.sqrt(squaredForce + S(control.forceNormRegularisation))
       let velocityNorm = S.sqrt(squaredVelocity)
       let steering = velocityNorm / forceNorm
@@ -108,8 +118,6 @@ public struct FIRE: Minimizer, Sendable {
         mixing = control.round(initialMixing)
         for index in 0..<count { velocities[index] = 0 }
       }
-      (maximumForce, finite) = largestComponent(forces)
-      finite = finite && largestComponent(positions).finite
       if let observer, interval > 0, step % interval == 0 { observer(step, positions, energy, maximumForce) }
     }
     return MinimizationResult(positions: positions, forces: forces, energy: energy, steps: step,
