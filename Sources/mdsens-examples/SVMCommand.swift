@@ -21,6 +21,7 @@ func runSVM(_ options: Options) throws {
   let inner = try options.int("inner", 100)
   let seed = UInt64(try options.int("seed", 0))
   let θ0 = try options.double("log-lambda", 3)
+  let stepSize = try options.double("step", 0.5)
   print("Multiclass SVM hyperparameter optimisation: m = 700 train, 200 validation, k = 5,")
   print("10% informative features; \(outer) outer steps of gradient descent on θ = log λ from θ₀ = \(θ0),")
   print("\(inner) inner iterations (epochs for BCD) per outer step, warm-started.")
@@ -32,12 +33,18 @@ func runSVM(_ options: Options) throws {
     let problem = MulticlassSVMDual(features: train.features, labels: train.oneHotLabels)
     let loss = SVMValidationLoss(features: validation.features, labels: validation.oneHotLabels)
     for solver in solvers {
-      // The fixed point matching the solver's geometry, as in the paper's Figure 3.
-      let condition: SVMOptimalityCondition = solver == .mirrorDescent ? .mirrorDescent : .projectedGradient
+      // Default: the projected-gradient fixed point for every solver (the mirror-descent one is
+      // ill-conditioned at iterates whose vanishing entries decay slowly; see README).
+      let condition: SVMOptimalityCondition = try options.values["condition"].map {
+        guard let chosen = SVMOptimalityCondition(rawValue: $0) else {
+          throw ExampleError.invalidOption("--condition projected-gradient|mirror-descent")
+        }
+        return chosen
+      } ?? .projectedGradient
       let search = SVMHyperparameterSearch(
         problem: problem, validation: loss, solver: solver, condition: condition, innerIterations: inner)
-      let implicit = try search.optimize(from: θ0, iterations: outer, stepSize: 0.5, mode: .implicit)
-      let unrolled = try search.optimize(from: θ0, iterations: outer, stepSize: 0.5, mode: .unrolled)
+      let implicit = try search.optimize(from: θ0, iterations: outer, stepSize: stepSize, mode: .implicit)
+      let unrolled = try search.optimize(from: θ0, iterations: outer, stepSize: stepSize, mode: .unrolled)
       let implicitTime = implicit.map(\.seconds).reduce(0, +) / Double(outer)
       let unrolledTime = unrolled.map(\.seconds).reduce(0, +) / Double(outer)
       let row = SVMRow(

@@ -3,8 +3,13 @@ import Foundation
 /// The dual of the multiclass linear SVM with ℓ2 regularisation λ = e^θ (§4.1 of Blondel et al.;
 /// jaxopt's `multiclass_linear_svm_dual`), over β in the product of m simplices (one per row):
 ///
-///     f(β, θ) = (e^{−θ}/2) ‖Xᵀ(β − Y)‖²_F + ⟨β, Y⟩,
-///     ∇₁f = e^{−θ} X Xᵀ(β − Y) + Y,   ∇²₁₁f·V = e^{−θ} X XᵀV,   ∂θ∇₁f = −e^{−θ} X Xᵀ(β − Y),
+///     f(β, θ) = (e^{−θ}/2) ‖Xᵀ(β − Y)‖²_F + ⟨β, Y⟩ + (μ/2)‖β‖²,
+///     ∇₁f = e^{−θ} X Xᵀ(β − Y) + Y + μβ,   ∇²₁₁f·V = e^{−θ} X XᵀV + μV,
+///     ∂θ∇₁f = −e^{−θ} X Xᵀ(β − Y),
+///
+/// The small dual ridge μ (the dual of a smoothed multiclass hinge loss) makes f strongly convex
+/// when p < m, where XXᵀ is singular: without it β* is not unique and A = −∂₁F is singular
+/// (the implicit function theorem does not apply and GMRES stalls).
 ///
 /// with the primal weights W(β, θ) = e^{−θ} Xᵀ(Y − β). The products with X and Xᵀ are BLAS
 /// calls on the m × p data: generic-scalar evaluation at p = 5,000 would be far too slow, so the
@@ -21,7 +26,11 @@ public struct MulticlassSVMDual: Sendable {
   /// ‖Xᵢ‖² for each row, the Lipschitz constants of the row blocks (times e^{−θ}).
   public let rowNormsSquared: [Double]
 
-  public init(features: Matrix, labels: Matrix) {
+  /// μ ≥ 0, the dual ridge.
+  public let dualRidge: Double
+
+  public init(features: Matrix, labels: Matrix, dualRidge: Double = 0.1) {
+    self.dualRidge = dualRidge
     self.features = features
     featuresTransposed = features.transposed
     self.labels = labels
@@ -51,7 +60,7 @@ public struct MulticlassSVMDual: Sendable {
   public func value(_ β: Matrix, _ θ: Double) -> Double {
     let projected = Matrix.product(features, transposing: true, centred(β))
     return 0.5 * Foundation.exp(-θ) * dotProduct(projected.elements, projected.elements)
-      + dotProduct(β.elements, labels.elements)
+      + dotProduct(β.elements, labels.elements) + 0.5 * dualRidge * dotProduct(β.elements, β.elements)
   }
 
   /// ∇₁f(β, θ).
@@ -60,23 +69,26 @@ public struct MulticlassSVMDual: Sendable {
     let scale = Foundation.exp(-θ)
     for index in result.elements.indices {
       result.elements[index] = scale * result.elements[index] + labels.elements[index]
+        + dualRidge * β.elements[index]
     }
     return result
   }
 
-  /// ∇²₁₁f·V = e^{−θ} X XᵀV.
+  /// ∇²₁₁f·V = e^{−θ} X XᵀV + μV.
   public func hessianProduct(_ v: Matrix, _ θ: Double) -> Matrix {
     var result = kernelProduct(v)
     let scale = Foundation.exp(-θ)
-    for index in result.elements.indices { result.elements[index] *= scale }
+    for index in result.elements.indices {
+      result.elements[index] = scale * result.elements[index] + dualRidge * v.elements[index]
+    }
     return result
   }
 
-  /// ∂θ∇₁f(β, θ) = −e^{−θ}XXᵀ(β − Y) = Y − ∇₁f.
+  /// ∂θ∇₁f(β, θ) = −e^{−θ}XXᵀ(β − Y).
   public func mixedDerivative(_ β: Matrix, _ θ: Double) -> Matrix {
-    let gradient = gradient(β, θ)
-    var result = labels
-    for index in result.elements.indices { result.elements[index] -= gradient.elements[index] }
+    var result = kernelProduct(centred(β))
+    let scale = -Foundation.exp(-θ)
+    for index in result.elements.indices { result.elements[index] *= scale }
     return result
   }
 
@@ -85,8 +97,14 @@ public struct MulticlassSVMDual: Sendable {
     Matrix.product(features, transposing: true, centred(β), scale: -Foundation.exp(-θ))
   }
 
-  /// The projected-gradient step size 1/L = e^θ/‖X‖₂².
-  public func stepSize(_ θ: Double) -> Double { Foundation.exp(θ) / spectralNormSquared }
+  /// The projected-gradient step size η = 1/L, L = e^{−θ}‖X‖₂² + μ.
+  public func stepSize(_ θ: Double) -> Double { 1 / (Foundation.exp(-θ) * spectralNormSquared + dualRidge) }
+
+  /// dη/dθ = η² e^{−θ}‖X‖₂², for unrolled differentiation (the step size depends on θ).
+  public func stepSizeDerivative(_ θ: Double) -> Double {
+    let η = stepSize(θ)
+    return η * η * Foundation.exp(-θ) * spectralNormSquared
+  }
 
   /// The feasible starting point: every row uniform on its simplex (interior, as mirror descent
   /// requires).
@@ -104,7 +122,11 @@ public struct SVMValidationLoss: Sendable {
   public let features: Matrix
   public let labels: Matrix
 
-  public init(features: Matrix, labels: Matrix) {
+  /// μ ≥ 0, the dual ridge.
+  public let dualRidge: Double
+
+  public init(features: Matrix, labels: Matrix, dualRidge: Double = 0.1) {
+    self.dualRidge = dualRidge
     self.features = features
     self.labels = labels
   }

@@ -39,7 +39,7 @@ public struct SVMHyperparameterSearch: Sendable {
   public init(
     problem: MulticlassSVMDual, validation: SVMValidationLoss, solver: SVMInnerSolver,
     condition: SVMOptimalityCondition, innerIterations: Int, innerTolerance: Double = 0,
-    linearSolver: any LinearSolver = GMRES(tolerance: 1e-10)
+    linearSolver: any LinearSolver = GMRES(tolerance: 1e-10, maximumIterations: 5_000, restartLength: 100)
   ) {
     self.problem = problem
     self.validation = validation

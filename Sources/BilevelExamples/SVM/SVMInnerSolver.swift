@@ -28,25 +28,30 @@ public enum SVMInnerSolver: String, CaseIterable, Sendable, Codable {
     }
   }
 
-  /// c = η∇₁f(y) and its tangent ċ = η(e^{−θ}XXᵀẏ + Y) (with η = e^θ/‖X‖², η̇ = η, the terms
-  /// in ∇₁f − Y cancel), from one pair of gemm calls on [y − Y, ẏ].
+  /// c = η∇₁f(y) and its tangent ċ = η̇∇₁f + η(e^{−θ}XXᵀ(ẏ − (y − Y)) + μẏ), from one pair of
+  /// gemm calls on [y − Y, ẏ].
   func scaledGradient(_ problem: MulticlassSVMDual, _ θ: Double, _ y: Matrix, _ yTangent: Matrix?)
     -> (Matrix, Matrix?)
   {
-    let m = y.rowCount, k = y.columnCount
-    let η = problem.stepSize(θ), scale = Foundation.exp(-θ)
+    let m = y.rowCount, k = y.columnCount, μ = problem.dualRidge
+    let η = problem.stepSize(θ), ηDerivative = problem.stepSizeDerivative(θ), scale = Foundation.exp(-θ)
     var stacked = Matrix(rowCount: m, columnCount: yTangent == nil ? k : 2 * k)
     for index in 0..<(m * k) { stacked.elements[index] = y.elements[index] - problem.labels.elements[index] }
     if let yTangent { for index in 0..<(m * k) { stacked.elements[m * k + index] = yTangent.elements[index] } }
     let product = problem.kernelProduct(stacked)
-    var c = Matrix(rowCount: m, columnCount: k)
+    var gradient = Matrix(rowCount: m, columnCount: k)
     for index in 0..<(m * k) {
-      c.elements[index] = η * (scale * product.elements[index] + problem.labels.elements[index])
+      gradient.elements[index] = scale * product.elements[index] + problem.labels.elements[index]
+        + μ * y.elements[index]
     }
-    guard yTangent != nil else { return (c, nil) }
+    var c = gradient
+    for index in c.elements.indices { c.elements[index] *= η }
+    guard let yTangent else { return (c, nil) }
     var cTangent = Matrix(rowCount: m, columnCount: k)
     for index in 0..<(m * k) {
-      cTangent.elements[index] = η * (scale * product.elements[m * k + index] + problem.labels.elements[index])
+      let gradientTangent = scale * (product.elements[m * k + index] - product.elements[index])
+        + μ * yTangent.elements[index]
+      cTangent.elements[index] = ηDerivative * gradient.elements[index] + η * gradientTangent
     }
     return (c, cTangent)
   }
@@ -111,7 +116,7 @@ public enum SVMInnerSolver: String, CaseIterable, Sendable, Codable {
     // V = Xᵀ(β − Y) and V̇ = Xᵀβ̇ (p × k), updated by a rank-one term after each row.
     var v = Matrix.product(problem.features, transposing: true, problem.centred(β))
     var vTangent = Matrix(rowCount: p, columnCount: k)
-    let scale = Foundation.exp(-θ), expθ = Foundation.exp(θ)
+    let scale = Foundation.exp(-θ), μ = problem.dualRidge
     var rowProduct = [Double](repeating: 0, count: k), rowTangentProduct = rowProduct
     var done = 0
     while done < epochs {
@@ -128,14 +133,20 @@ public enum SVMInnerSolver: String, CaseIterable, Sendable, Codable {
                         1, 0, &rowTangentProduct, 1)
           }
         }
-        // cᵢ = ηᵢ∇ᵢf with ηᵢ = e^θ/‖Xᵢ‖²: Xᵢ V/‖Xᵢ‖² + e^θ Yᵢ/‖Xᵢ‖²; ċᵢ likewise (η̇ᵢ = ηᵢ).
+        // cᵢ = ηᵢ∇ᵢf with ηᵢ = 1/(e^{−θ}‖Xᵢ‖² + μ), ∇ᵢf = e^{−θ}XᵢV + Yᵢ + μβᵢ; and the tangent
+        // ċᵢ = η̇ᵢ∇ᵢf + ηᵢ(e^{−θ}Xᵢ(V̇ − V) + μβ̇ᵢ), η̇ᵢ = ηᵢ² e^{−θ}‖Xᵢ‖².
         let old = β.row(i)
         let labels = problem.labels.row(i)
-        let c = (0..<k).map { (scale * rowProduct[$0] + labels[$0]) * expθ / normSquared }
+        let η = 1 / (scale * normSquared + μ), ηDerivative = η * η * scale * normSquared
+        let rowGradient = (0..<k).map { scale * rowProduct[$0] + labels[$0] + μ * old[$0] }
+        let c = rowGradient.map { η * $0 }
         var newRow: [Double]
         var delta = [Double](repeating: 0, count: k), deltaTangent = delta
         if withTangent {
-          let cTangent = (0..<k).map { (scale * rowTangentProduct[$0] + labels[$0]) * expθ / normSquared }
+          let cTangent = (0..<k).map {
+            ηDerivative * rowGradient[$0]
+              + η * (scale * (rowTangentProduct[$0] - rowProduct[$0]) + μ * βTangent[i, $0])
+          }
           let rowMatrix = Matrix(rowCount: 1, columnCount: k, elements: old)
           let stepped = step.applyWithTangent(
             rowMatrix, Matrix(rowCount: 1, columnCount: k, elements: c),
