@@ -37,6 +37,9 @@ public struct ElasticNetSparseCoding: Sendable {
     var α = start ?? Matrix(rowCount: c, columnCount: n)
     var previous = α
     var t = 1.0
+    // ∇₁f = DᵀDα − DᵀX: the c × c Gram matrix and DᵀX once, so that an iteration costs c²n, not pcn.
+    let gram = Matrix.product(dictionary, transposing: true, dictionary)
+    let correlation = Matrix.product(dictionary, transposing: true, samples)
     for _ in 0..<iterations {
       let next = (1 + (1 + 4 * t * t).squareRoot()) / 2
       var y = α
@@ -45,7 +48,8 @@ public struct ElasticNetSparseCoding: Sendable {
       }
       t = next
       var z = y
-      let gradient = smoothGradient(dictionary, samples, y).gradient
+      var gradient = correlation
+      Matrix.multiply(gram, y, scale: 1, accumulate: -1, into: &gradient)
       for index in z.elements.indices { z.elements[index] -= η * gradient.elements[index] }
       previous = α
       α.elements = proximalOperator(z.elements, [], scaling: η)
