@@ -16,7 +16,7 @@ struct DistillationOutput: Codable {
 func runDistillation(_ options: Options) throws {
   let data = try LabelledDataset.fixture("digits")
   let steps = try options.int("steps", 200)
-  let learningRate = try options.double("learning-rate", 0.05)
+  let learningRate = try options.double("learning-rate", 0.02)
   let timingSteps = try options.int("timing-steps", 20)
   let innerSteps = try options.int("inner-steps", 100)
   var random = SeededRandom(seed: UInt64(try options.int("seed", 0)))

@@ -10,7 +10,7 @@ let usage = """
     svm                 [--features 100,500,1000,2000,5000] [--outer 10] [--inner 100]
                         [--solvers md,pg,bcd] [--condition projected-gradient|mirror-descent]
                         [--log-lambda 3] [--step 0.5] [--seed 0]
-    distillation        [--steps 200] [--learning-rate 0.05] [--timing-steps 20] [--inner-steps 100]
+    distillation        [--steps 200] [--learning-rate 0.02] [--timing-steps 20] [--inner-steps 100]
     dictionary          [--datasets breast-cancer,synthetic] [--splits 10] [--steps 50] [--atoms 10]
   common: --output DIR (default examples-output)
   """
