@@ -1,1 +1,0 @@
-// Bilevel examples: see issue 5
