@@ -73,7 +73,6 @@ where Space.Scalar == Potential.Scalar, Potential.Scalar == Diameters.Scalar {
     // first one being `forces` itself) and the buffers are summed: no locks, no races.
     var extra = [Scalar](repeating: 0, count: count * (chunks - 1))
     var energies = [Scalar](repeating: 0, count: chunks)
-    for index in 0..<count { forces[index] = 0 }
     positions.withUnsafeBufferPointer { positions in
       forces.withUnsafeMutableBufferPointer { first in
         extra.withUnsafeMutableBufferPointer { extra in
@@ -89,12 +88,17 @@ where Space.Scalar == Potential.Scalar, Potential.Scalar == Diameters.Scalar {
               let buffer = chunk == 0
                 ? first
                 : UnsafeMutableBufferPointer(rebasing: extra[(chunk - 1) * count ..< chunk * count])
+              if chunk == 0 { for index in 0..<count { buffer[index] = 0 } }
               energies[chunk] = accumulate(rows: range, positions: positions, neighbours: neighbours,
                                            forces: buffer, withForces: true)
             }
-            for chunk in 1..<chunks {
-              let offset = (chunk - 1) * count
-              for index in 0..<count { first[index] += extra[offset + index] }
+            // The sum of the buffers, split by components over the same threads.
+            forEachChunk(of: chunks, threads: chunks, minimumChunk: 1) { chunk, _ in
+              let components = (count * chunk / chunks)..<(count * (chunk + 1) / chunks)
+              for other in 1..<chunks {
+                let offset = (other - 1) * count
+                for index in components { first[index] += extra[offset + index] }
+              }
             }
           }
         }

@@ -67,3 +67,32 @@ struct SpatialOrderTests {
     #expect(zip(rows, rows.dropFirst()).allSatisfy { $0 <= $1 })
   }
 }
+
+@Suite("Threads")
+struct ThreadTests {
+  @Test("two threads give the forces and energy of one, the Hessian products too")
+  func twoThreadsAgree() {
+    let count = 6000
+    let side = (Double(count / 2) * Double.pi * (1.0 + 1.96) / 4 / 0.9).squareRoot()
+    let positions = uniformPositions(count: count, dimension: 2, side: side, seed: 77)
+    let diameters = SpeciesPairDiameters<Double>(species: bidisperseSpecies(count), speciesDiameters: [1.0, 1.4])
+    var one = PairInteraction(boundary: PeriodicBox<TwoDimensions, Double>(side: side), potential: SoftSphere<Double>(),
+                              diameters: diameters, threads: 1)
+    var list = NeighbourList(skin: 0.3, threads: 2)
+    one.updateNeighbours(&list, positions: positions)
+    var serial = [Double](), parallel = [Double]()
+    let serialEnergy = one.forces(positions, neighbours: list, into: &serial)
+    one.threads = 2
+    let parallelEnergy = one.forces(positions, neighbours: list, into: &parallel)
+    #expect(abs(serialEnergy - parallelEnergy) <= 1e-12 * serialEnergy)
+    #expect(relativeMaxDifference(parallel, serial) < 1e-12)
+    var generator = SeededGenerator(seed: 4)
+    let v = positions.map { _ in generator.nextNormal() }
+    var stiffness = PairStiffness<TwoDimensions>(one, positions: positions, neighbours: list)
+    var productTwo = [Double](), productOne = [Double]()
+    stiffness.hessianVectorProduct(v, into: &productTwo)
+    stiffness.threads = 1
+    stiffness.hessianVectorProduct(v, into: &productOne)
+    #expect(relativeMaxDifference(productTwo, productOne) < 1e-12)
+  }
+}
