@@ -51,10 +51,7 @@ enum GradientCommand {
       var choice = system.minimizer
       if let tolerance = try options.number("ftol", minimum: 0) { choice.forceTolerance = tolerance }
       if let steps = try options.integer("max-steps") { choice.maximumSteps = steps }
-      let seed = try options.values["seed"].map { text -> UInt64 in
-        guard let seed = UInt64(text) else { throw UsageError("--seed must be a whole number ≥ 0, got '\(text)'") }
-        return seed
-      }
+      let seed = try options.seed()
       let start: [Double]
       (system, start) = try system.startingPositions(seed: seed)
       let outcome = try MinimizationRun(system: system, minimizer: choice.minimizer).run(from: start)
@@ -65,28 +62,11 @@ enum GradientCommand {
     }
     let observable = try parseObservable(observableText, system: system)
 
-    var solver = SolverChoice()
-    if let text = options.values["solver"] {
-      guard let chosen = SolverChoice.Method(rawValue: text) else {
-        throw UsageError("--solver must be bicgstab, cg, minres, gmres or dense, got '\(text)'")
-      }
-      solver.method = chosen
-    }
-    if let tolerance = try options.number("tol", minimum: 0) {
-      guard tolerance > 0 else { throw UsageError("--tol must be positive") }
-      solver.tolerance = tolerance
-    }
-    solver.jacobi = options.has("jacobi")
+    let solver = try options.solverChoice()
 
     let result = try adjoint(system: system, minimum: minimum, observable: observable, solver: solver)
 
-    let format: TrajectoryFormat
-    if let text = options.values["format"] {
-      guard let chosen = TrajectoryFormat(rawValue: text) else { throw UsageError("--format must be h5md or xyz, got '\(text)'") }
-      format = chosen
-    } else {
-      format = options.values["out"].map(TrajectoryFormat.init(path:)) ?? .h5md
-    }
+    let format = try options.outputFormat()
     let output = try options.values["out"] ?? MinimizeCommand.defaultOutput(name: "\(name)-gradient", format: format, suffix: "")
     // Per-particle vector fields are d components wide: the scalar gradient goes in the first.
     var field = [Double](repeating: 0, count: minimum.count)

@@ -44,10 +44,7 @@ enum MinimizeCommand {
     if let tolerance = try options.number("ftol", minimum: 0) { choice.forceTolerance = tolerance }
     if let steps = try options.integer("max-steps") { choice.maximumSteps = steps }
     let interval = try options.integer("every") ?? 0
-    let seed = try options.values["seed"].map { text -> UInt64 in
-      guard let seed = UInt64(text) else { throw UsageError("--seed must be a whole number ≥ 0, got '\(text)'") }
-      return seed
-    }
+    let seed = try options.seed()
     let start: [Double]
     if let file = options.values["positions"] {
       guard seed == nil else { throw UsageError("give either --positions or --seed, not both") }
@@ -57,15 +54,7 @@ enum MinimizeCommand {
       (system, start) = try system.startingPositions(seed: seed)
     }
     let name = system.description.name ?? "system"
-    let format: TrajectoryFormat
-    if let text = options.values["format"] {
-      guard let chosen = TrajectoryFormat(rawValue: text) else {
-        throw UsageError("--format must be h5md or xyz, got '\(text)'")
-      }
-      format = chosen
-    } else {
-      format = options.values["out"].map(TrajectoryFormat.init(path:)) ?? .h5md
-    }
+    let format = try options.outputFormat()
     let output = try options.values["out"] ?? defaultOutput(name: name, format: format)
 
     let json = options.has("json")

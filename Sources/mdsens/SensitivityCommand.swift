@@ -117,18 +117,7 @@ enum SensitivityCommand {
     guard ["implicit", "unrolled", "fd"].contains(method) else {
       throw UsageError("--method must be implicit, unrolled or fd, got '\(method)'")
     }
-    var solver = SolverChoice()
-    if let text = options.values["solver"] {
-      guard let chosen = SolverChoice.Method(rawValue: text) else {
-        throw UsageError("--solver must be bicgstab, cg, minres, gmres or dense, got '\(text)'")
-      }
-      solver.method = chosen
-    }
-    if let tolerance = try options.number("tol", minimum: 0) {
-      guard tolerance > 0 else { throw UsageError("--tol must be positive") }
-      solver.tolerance = tolerance
-    }
-    solver.jacobi = options.has("jacobi")
+    let solver = try options.solverChoice()
     let step = try options.number("h", minimum: 0) ?? 1e-6
     let traceInterval = try options.integer("trace")
     if let traceInterval {
@@ -141,10 +130,7 @@ enum SensitivityCommand {
     var choice = system.minimizer
     if let tolerance = try options.number("ftol", minimum: 0) { choice.forceTolerance = tolerance }
     if let steps = try options.integer("max-steps") { choice.maximumSteps = steps }
-    let seed = try options.values["seed"].map { text -> UInt64 in
-      guard let seed = UInt64(text) else { throw UsageError("--seed must be a whole number ≥ 0, got '\(text)'") }
-      return seed
-    }
+    let seed = try options.seed()
     let start: [Double]
     var minimum: [Double]
     var minimizationSteps = 0
@@ -223,13 +209,7 @@ enum SensitivityCommand {
 
     // Output.
     let fieldName = "sensitivity_\(parameterName.replacingOccurrences(of: "-", with: "_"))"
-    let format: TrajectoryFormat
-    if let text = options.values["format"] {
-      guard let chosen = TrajectoryFormat(rawValue: text) else { throw UsageError("--format must be h5md or xyz, got '\(text)'") }
-      format = chosen
-    } else {
-      format = options.values["out"].map(TrajectoryFormat.init(path:)) ?? .h5md
-    }
+    let format = try options.outputFormat()
     let output = try options.values["out"]
       ?? MinimizeCommand.defaultOutput(name: "\(name)-sensitivity-\(parameterName)", format: format, suffix: "")
     let maximumForce = result.validity?.maximumForce ?? result.finiteDifference.map { max($0.maximumForcePlus, $0.maximumForceMinus) }

@@ -1,0 +1,41 @@
+import Sensitivity
+import Simulation
+
+/// Options several commands share, parsed one way.
+extension Arguments {
+  /// `--seed S`, or nil.
+  func seed() throws -> UInt64? {
+    try values["seed"].map { text in
+      guard let seed = UInt64(text) else { throw UsageError("--seed must be a whole number ≥ 0, got '\(text)'") }
+      return seed
+    }
+  }
+
+  /// `--format h5md|xyz`, else the extension of `--out`, else H5MD.
+  func outputFormat() throws -> TrajectoryFormat {
+    if let text = values["format"] {
+      guard let chosen = TrajectoryFormat(rawValue: text) else {
+        throw UsageError("--format must be h5md or xyz, got '\(text)'")
+      }
+      return chosen
+    }
+    return values["out"].map(TrajectoryFormat.init(path:)) ?? .h5md
+  }
+
+  /// `--solver`, `--tol` and `--jacobi` of the linear solve H J = B (or the adjoint H w = g).
+  func solverChoice() throws -> SolverChoice {
+    var solver = SolverChoice()
+    if let text = values["solver"] {
+      guard let chosen = SolverChoice.Method(rawValue: text) else {
+        throw UsageError("--solver must be bicgstab, cg, minres, gmres or dense, got '\(text)'")
+      }
+      solver.method = chosen
+    }
+    if let tolerance = try number("tol", minimum: 0) {
+      guard tolerance > 0 else { throw UsageError("--tol must be positive") }
+      solver.tolerance = tolerance
+    }
+    solver.jacobi = has("jacobi")
+    return solver
+  }
+}
