@@ -33,6 +33,8 @@ public struct ReducedSpace: Sendable, Equatable {
   /// The components of the active particles.
   @inlinable
   public func restrict(_ full: [Double]) -> [Double] {
+    // Without rattlers the reduced space is the full one: no copy (every H·v passes through here).
+    if activeParticles.count == particleCount { return full }
     var reduced = [Double](repeating: 0, count: count)
     for (slot, particle) in activeParticles.enumerated() {
       for k in 0..<dimension { reduced[slot * dimension + k] = full[particle * dimension + k] }
@@ -43,6 +45,7 @@ public struct ReducedSpace: Sendable, Equatable {
   /// A full d·N vector with zeros at the rattlers.
   @inlinable
   public func expand(_ reduced: [Double]) -> [Double] {
+    if activeParticles.count == particleCount { return reduced }
     var full = [Double](repeating: 0, count: dimension * particleCount)
     for (slot, particle) in activeParticles.enumerated() {
       for k in 0..<dimension { full[particle * dimension + k] = reduced[slot * dimension + k] }
