@@ -13,9 +13,15 @@ public protocol EnergyLandscape {
 
   /// x ← x + Δ, mapped back into the simulation cell (JAX-MD's `shift_fn`).
   func displace(_ positions: inout [Scalar], by displacement: [Scalar])
+
+  /// Threads a minimiser may split its vector passes over (1 by default).
+  var threads: Int { get }
 }
 
 extension EnergyLandscape {
+  @inlinable
+  public var threads: Int { 1 }
+
   @inlinable
   public func displace(_ positions: inout [Scalar], by displacement: [Scalar]) {
     for index in positions.indices { positions[index] += displacement[index] }

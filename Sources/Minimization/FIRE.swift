@@ -1,4 +1,5 @@
 import DualNumbers
+import Particles
 
 /// The Fast Inertial Relaxation Engine (Bitzek, Koskinen, Gähler, Moseler & Gumbsch,
 /// Phys. Rev. Lett. 97, 170201, 2006), step for step as JAX-MD 0.2.29's `fire_descent`, mass 1:
@@ -69,43 +70,23 @@ public struct FIRE: Minimizer, Sendable {
       return nil
     }
     observer?(0, positions, energy, maximumForce)
+    let threads = landscape.threads
     while stopReason() == nil {
       step += 1
       let halfStep = 0.5 * timeStep
-      // Finiteness is tracked inside the loops the step needs anyway: finite displacements of
-      // finite positions stay finite, and the forces are checked where their norm is summed.
-      var finiteStep = true
-      for index in 0..<count {
-        velocities[index] += S.scaled(forces[index], by: halfStep)
-        displacement[index] = S.scaled(velocities[index], by: timeStep)
-        finiteStep = finiteStep && displacement[index].isFinite
-      }
+      let finiteStep = halfKick(&velocities, forces: forces, halfStep: halfStep, timeStep: timeStep,
+                                displacement: &displacement, threads: threads)
       if let limit = maximumDisplacement { limitDisplacement(&displacement, to: limit) }
       landscape.displace(&positions, by: displacement)
       energy = landscape.forces(at: positions, into: &forces)
-
-      var squaredForce: S = 0
-      var squaredVelocity: S = 0
-      var power: S = 0
-      var largestForce = 0.0
-      for index in 0..<count {
-        let force = forces[index]
-        let velocity = velocities[index] + S.scaled(force, by: halfStep)
-        velocities[index] = velocity
-        squaredForce += force * force
-        squaredVelocity += velocity * velocity
-        power += force * velocity
-        largestForce = max(largestForce, Swift.abs(force.primalValue))
-      }
+      let sums = secondHalfKick(&velocities, forces: forces, halfStep: halfStep, threads: threads)
+      maximumForce = sums.largestForce
       // A NaN anywhere in the forces makes their squared sum NaN (max() would skip it).
-      maximumForce = largestForce
-      finite = finiteStep && squaredForce.isFinite
-      let forceNorm = S.sqrt(squaredForce + S(control.forceNormRegularisation))
-      let velocityNorm = S.sqrt(squaredVelocity)
-      let steering = velocityNorm / forceNorm
-      for index in 0..<count {
-        velocities[index] += S.scaled(forces[index] * steering - velocities[index], by: mixing)
-      }
+      finite = finiteStep && sums.squaredForce.isFinite
+      let forceNorm = S.sqrt(sums.squaredForce + S(control.forceNormRegularisation))
+      let velocityNorm = S.sqrt(sums.squaredVelocity)
+      mix(&velocities, towards: forces, steering: velocityNorm / forceNorm, mixing: mixing, threads: threads)
+      let power = sums.power
 
       let p = power.primalValue
       stepsWithPositivePower = p >= 0 ? stepsWithPositivePower + 1 : 0

@@ -27,7 +27,9 @@ where Space.Scalar == Potential.Scalar, Potential.Scalar == Diameters.Scalar {
 
   @inlinable
   public func displace(_ positions: inout [Scalar], by displacement: [Scalar]) {
-    for index in positions.indices { positions[index] += displacement[index] }
-    interaction.wrap(&positions)
+    interaction.displace(&positions, by: displacement)
   }
+
+  @inlinable
+  public var threads: Int { interaction.threads }
 }

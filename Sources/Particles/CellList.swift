@@ -23,10 +23,16 @@ struct CellList {
   @usableFromInline let cellOfParticle: [Int]
   /// Where each particle sits in `particles`.
   @usableFromInline let slotOfParticle: [Int]
-  /// Cell offsets (−1, 0, +1 per axis, coded in base 3, axis 0 fastest) that come after (0, 0, 0) in
-  /// lexicographic order from the last axis: visiting only these, plus the later particles of the
-  /// own cell, meets every pair of adjacent cells exactly once.
-  @usableFromInline let forwardOffsets: [Int]
+  /// The cell's integer coordinates of every particle (three per particle, the third 0 in 2D):
+  /// neighbour cells then follow by additions, never by dividing a cell index.
+  @usableFromInline let cellCoordinates: [Int32]
+  /// Cell shifts (−1, 0, +1 per axis; three per shift, the third 0 in 2D) that come after
+  /// (0, 0, 0) in lexicographic order from the last axis: visiting only these, plus the later
+  /// particles of the own cell, meets every pair of adjacent cells exactly once.
+  @usableFromInline let forwardShifts: [Int]
+  /// An upper bound on the partners one particle can have: the fullest cell's population times
+  /// the cells of a half stencil (so a row can be written without checking capacity per pair).
+  @usableFromInline let maximumCandidates: Int
 
   @usableFromInline
   init(positions: [Double], dimension: Int, geometry: CellGeometry, cellSize: Double) {
@@ -80,25 +86,32 @@ struct CellList {
     self.cellWidths = widths
 
     var cellOf = [Int](repeating: 0, count: count)
+    var coordinates = [Int32](repeating: 0, count: 3 * count)
     var population = [Int](repeating: 0, count: counts.reduce(1, *) + 1)
     for i in 0..<count {
       var cell = 0
       for k in (0..<dimension).reversed() {
         // Non-finite or far-away coordinates (a diverging run) still get a cell: the forces will
         // report the problem, the cell list must not trap on it.
-        let scaled = ((positions[i * dimension + k] - origin[k]) / widths[k]).rounded(.down)
-        var index = scaled.isFinite ? Int(max(-1e15, min(1e15, scaled))) : 0
+        let scaled = (positions[i * dimension + k] - origin[k]) / widths[k]
+        // ⌊scaled⌋ by truncation (no libm call): positions in the box are non-negative.
+        let truncated = scaled.isFinite ? Int(max(-1e15, min(1e15, scaled))) : 0
+        var index = Double(truncated) > scaled ? truncated - 1 : truncated
         if edges != nil {
-          index %= counts[k]
-          if index < 0 { index += counts[k] }
+          if index < 0 || index >= counts[k] {
+            index %= counts[k]
+            if index < 0 { index += counts[k] }
+          }
         } else {
           index = min(max(index, 0), counts[k] - 1)
         }
+        coordinates[3 * i + k] = Int32(truncatingIfNeeded: index)
         cell = cell * counts[k] + index
       }
       cellOf[i] = cell
       population[cell + 1] += 1
     }
+    let fullestCell = population.max() ?? 0
     for c in 1..<population.count { population[c] += population[c - 1] }
     var fill = population
     var sorted = [Int](repeating: 0, count: count)
@@ -112,6 +125,7 @@ struct CellList {
     self.particles = sorted
     self.cellOfParticle = cellOf
     self.slotOfParticle = slots
+    self.cellCoordinates = coordinates
     var forward = [Int]()
     for code in 0..<(dimension == 3 ? 27 : 9) {
       var shifts = [Int]()
@@ -122,52 +136,51 @@ struct CellList {
       }
       // Skip shifts along single-cell axes: there the own cell already holds every partner.
       if shifts.indices.contains(where: { counts[$0] == 1 && shifts[$0] != 0 }) { continue }
-      if let last = shifts.lastIndex(where: { $0 != 0 }), shifts[last] > 0 { forward.append(code) }
+      if let last = shifts.lastIndex(where: { $0 != 0 }), shifts[last] > 0 {
+        forward.append(contentsOf: shifts + [Int](repeating: 0, count: 3 - dimension))
+      }
     }
-    self.forwardOffsets = forward
+    self.forwardShifts = forward
+    self.maximumCandidates = fullestCell * (forward.count / 3 + 1)
   }
 
-  /// Appends to `found` every partner j of i within cutoffRatio·σᵢⱼ + skin, from a half stencil:
-  /// the particles after i in its own cell and every particle of the forward adjacent cells, so that
-  /// over all i each pair is met once. This is the inner loop of every rebuild, so it reads through
-  /// buffer pointers (`tables`) and unrolls the dimension.
+  /// Writes to `found[count...]` every partner j of i within cutoffRatio·σᵢⱼ + skin and returns the
+  /// new count, from a half stencil: the particles after i in its own cell and every particle of the
+  /// forward adjacent cells, so that over all i each pair is met once. `found` must have room for
+  /// ``maximumCandidates`` more entries. This is the inner loop of every rebuild, so it reads
+  /// through buffer pointers (`tables`) and unrolls the dimension.
   @inlinable
   func appendPartners<D: SpatialDimension, Diameters: InteractionDiameters>(
     of i: Int, _: D.Type, tables: Tables, cutoffRatio: Double, skin: Double, diameters: Diameters,
-    into found: inout [Int32]
-  ) {
-    let cell = cellOfParticle[i]
-    scan(slotOfParticle[i] + 1..<tables.cellStart[cell + 1], from: i, D.self, tables: tables,
-         cutoffRatio: cutoffRatio, skin: skin, diameters: diameters, into: &found)
-    var coordinates = (0, 0, 0)
-    var rest = cell
-    coordinates.0 = rest % cellCounts[0]
-    rest /= cellCounts[0]
-    coordinates.1 = rest % cellCounts[1]
-    rest /= cellCounts[1]
-    if D.count == 3 { coordinates.2 = rest % cellCounts[2] }
-    for offset in forwardOffsets {
-      var neighbour = 0
-      var stride = 1
-      var code = offset
-      var outside = false
-      for k in 0..<D.count {
-        let shift = code % 3 - 1
-        code /= 3
-        var index = (k == 0 ? coordinates.0 : k == 1 ? coordinates.1 : coordinates.2) + shift
-        if edges != nil {
-          if index < 0 { index += cellCounts[k] } else if index >= cellCounts[k] { index -= cellCounts[k] }
-        } else if index < 0 || index >= cellCounts[k] {
-          outside = true
-          break
-        }
-        neighbour += index * stride
-        stride *= cellCounts[k]
+    into found: UnsafeMutablePointer<Int32>, count: Int
+  ) -> Int {
+    let cell = tables.cellOfParticle[i]
+    var count = scan(tables.slotOfParticle[i] + 1..<tables.cellStart[cell + 1], from: i, D.self, tables: tables,
+                     cutoffRatio: cutoffRatio, skin: skin, diameters: diameters, into: found, count: count)
+    let x = Int(tables.cellCoordinates[3 &* i])
+    let y = Int(tables.cellCoordinates[3 &* i &+ 1])
+    let z = Int(tables.cellCoordinates[3 &* i &+ 2])
+    let (countX, countY, countZ) = tables.cellCounts
+    let shifts = tables.forwardShifts
+    var offset = 0
+    while offset < shifts.count {
+      var nx = x &+ shifts[offset]
+      var ny = y &+ shifts[offset &+ 1]
+      var nz = z &+ shifts[offset &+ 2]
+      offset &+= 3
+      if tables.periodic {
+        if nx < 0 { nx &+= countX } else if nx >= countX { nx &-= countX }
+        if ny < 0 { ny &+= countY } else if ny >= countY { ny &-= countY }
+        if D.count == 3 { if nz < 0 { nz &+= countZ } else if nz >= countZ { nz &-= countZ } }
+      } else if nx < 0 || nx >= countX || ny < 0 || ny >= countY || (D.count == 3 && (nz < 0 || nz >= countZ)) {
+        continue
       }
-      if outside { continue }
-      scan(tables.cellStart[neighbour]..<tables.cellStart[neighbour + 1], from: i, D.self, tables: tables,
-           cutoffRatio: cutoffRatio, skin: skin, diameters: diameters, into: &found)
+      let neighbour = nx &+ countX &* (ny &+ countY &* nz)
+      count = scan(tables.cellStart[neighbour]..<tables.cellStart[neighbour &+ 1], from: i, D.self,
+                   tables: tables, cutoffRatio: cutoffRatio, skin: skin, diameters: diameters,
+                   into: found, count: count)
     }
+    return count
   }
 
   /// The arrays the inner loop reads, as buffer pointers valid inside ``withTables(_:)``.
@@ -176,6 +189,12 @@ struct CellList {
     @usableFromInline let positions: UnsafeBufferPointer<Double>
     @usableFromInline let particles: UnsafeBufferPointer<Int>
     @usableFromInline let cellStart: UnsafeBufferPointer<Int>
+    @usableFromInline let cellOfParticle: UnsafeBufferPointer<Int>
+    @usableFromInline let slotOfParticle: UnsafeBufferPointer<Int>
+    @usableFromInline let cellCoordinates: UnsafeBufferPointer<Int32>
+    @usableFromInline let forwardShifts: UnsafeBufferPointer<Int>
+    /// Cells along each axis (1 for an absent third axis).
+    @usableFromInline let cellCounts: (Int, Int, Int)
     /// Box edges (periodic) and their halves; empty in free space.
     @usableFromInline let edges: (Double, Double, Double)
     @usableFromInline let halfEdges: (Double, Double, Double)
@@ -183,10 +202,18 @@ struct CellList {
 
     @inlinable
     init(positions: UnsafeBufferPointer<Double>, particles: UnsafeBufferPointer<Int>,
-         cellStart: UnsafeBufferPointer<Int>, edges: [Double]?) {
+         cellStart: UnsafeBufferPointer<Int>, cellOfParticle: UnsafeBufferPointer<Int>,
+         slotOfParticle: UnsafeBufferPointer<Int>, cellCoordinates: UnsafeBufferPointer<Int32>,
+         forwardShifts: UnsafeBufferPointer<Int>, cellCounts: [Int], edges: [Double]?) {
       self.positions = positions
       self.particles = particles
       self.cellStart = cellStart
+      self.cellOfParticle = cellOfParticle
+      self.slotOfParticle = slotOfParticle
+      self.cellCoordinates = cellCoordinates
+      self.forwardShifts = forwardShifts
+      self.cellCounts = (cellCounts[0], cellCounts.count > 1 ? cellCounts[1] : 1,
+                         cellCounts.count > 2 ? cellCounts[2] : 1)
       let lengths = edges ?? []
       let padded = lengths + [Double](repeating: 0, count: max(0, 3 - lengths.count))
       self.edges = (padded[0], padded[1], padded[2])
@@ -201,7 +228,18 @@ struct CellList {
     positions.withUnsafeBufferPointer { positions in
       particles.withUnsafeBufferPointer { particles in
         cellStart.withUnsafeBufferPointer { cellStart in
-          body(Tables(positions: positions, particles: particles, cellStart: cellStart, edges: edges))
+          cellOfParticle.withUnsafeBufferPointer { cellOfParticle in
+            slotOfParticle.withUnsafeBufferPointer { slotOfParticle in
+              cellCoordinates.withUnsafeBufferPointer { cellCoordinates in
+                forwardShifts.withUnsafeBufferPointer { forwardShifts in
+                  body(Tables(positions: positions, particles: particles, cellStart: cellStart,
+                              cellOfParticle: cellOfParticle, slotOfParticle: slotOfParticle,
+                              cellCoordinates: cellCoordinates, forwardShifts: forwardShifts,
+                              cellCounts: cellCounts, edges: edges))
+                }
+              }
+            }
+          }
         }
       }
     }
@@ -211,8 +249,9 @@ struct CellList {
   @inlinable @inline(__always)
   func scan<D: SpatialDimension, Diameters: InteractionDiameters>(
     _ slots: Range<Int>, from i: Int, _: D.Type, tables: Tables, cutoffRatio: Double, skin: Double,
-    diameters: Diameters, into found: inout [Int32]
-  ) {
+    diameters: Diameters, into found: UnsafeMutablePointer<Int32>, count start: Int
+  ) -> Int {
+    var count = start
     let base = i &* D.count
     let xi = tables.positions[base]
     let yi = tables.positions[base &+ 1]
@@ -230,8 +269,12 @@ struct CellList {
       }
       let squared = dx * dx + dy * dy + dz * dz
       let reach = cutoffRatio * diameters.diameter(i, j).primalValue + skin
-      if squared < reach * reach { found.append(Int32(truncatingIfNeeded: j)) }
+      // Written always, kept by counting the comparison's bit: a third or more of the candidates
+      // are out of range, unpredictably, and a mispredicted branch costs more than the store.
+      found[count] = Int32(truncatingIfNeeded: j)
+      count &+= Int(unsafeBitCast(squared < reach * reach, to: UInt8.self))
     }
+    return count
   }
 
   /// The minimum image of a separation component: positions normally lie in [0, L), where one

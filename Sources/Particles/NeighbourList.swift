@@ -96,29 +96,37 @@ public struct NeighbourList: Sendable {
     return true
   }
 
-  /// max_i |xᵢ − xᵢ(build)| > skin/2, with minimum-image displacements.
+  /// max_i |xᵢ − xᵢ(build)| > skin/2, with minimum-image displacements; split over the threads for
+  /// large systems (each chunk stops at its first particle that moved too far).
   @inlinable
   func movedTooFar<B: Boundary>(_ positions: [B.Scalar], boundary: B) -> Bool {
     let limit = (skin / 2) * (skin / 2)
     let dimension = B.Dimension.count
-    let edges: [Double]? = {
-      if case .periodic(let edges) = boundary.cellGeometry { return edges }
-      return nil
-    }()
+    var periodic = false
+    var edges = (0.0, 0.0, 0.0)
+    if case .periodic(let lengths) = boundary.cellGeometry {
+      periodic = true
+      edges = (lengths[0], lengths.count > 1 ? lengths[1] : 0, lengths.count > 2 ? lengths[2] : 0)
+    }
     return positions.withUnsafeBufferPointer { current in
       referencePositions.withUnsafeBufferPointer { reference in
-        var index = 0
-        while index < current.count {
-          var squared = 0.0
-          for k in 0..<dimension {
-            var d = current[index + k].primalValue - reference[index + k]
-            if let edges, Swift.abs(d) > 0.5 * edges[k] { d -= edges[k] * (d / edges[k]).rounded(.toNearestOrEven) }
-            squared += d * d
+        nonisolated(unsafe) let (current, reference) = (current, reference)
+        return mapChunks(of: current.count / dimension, threads: threads, minimumChunk: 16_384) { particles in
+          for i in particles {
+            var squared = 0.0
+            for k in 0..<dimension {
+              let index = i &* dimension &+ k
+              var d = current[index].primalValue - reference[index]
+              if periodic {
+                let length = k == 0 ? edges.0 : k == 1 ? edges.1 : edges.2
+                if Swift.abs(d) > 0.5 * length { d -= length * (d / length).rounded(.toNearestOrEven) }
+              }
+              squared += d * d
+            }
+            if squared > limit { return true }
           }
-          if squared > limit { return true }
-          index += dimension
-        }
-        return false
+          return false
+        }.contains(true)
       }
     }
   }
@@ -141,19 +149,30 @@ public struct NeighbourList: Sendable {
         nonisolated(unsafe) let rowBuffers = rowBuffers
         nonisolated(unsafe) let lengthBuffers = lengthBuffers
         forEachChunk(of: count, threads: chunks, minimumChunk: 1) { chunk, range in
-          var found = [Int32]()
+          // Rows are written through a pointer with room for the fullest possible row ahead.
+          let reserve = cells.maximumCandidates
+          var capacity = max(64, range.count * 8) + reserve
+          var found = UnsafeMutablePointer<Int32>.allocate(capacity: capacity)
+          var total = 0
           var lengths = [Int32]()
-          found.reserveCapacity(range.count * 8)
           lengths.reserveCapacity(range.count)
           cells.withTables { tables in
             for i in range {
-              let before = found.count
-              cells.appendPartners(of: i, D.self, tables: tables, cutoffRatio: cutoffRatio, skin: skin,
-                                   diameters: diameters, into: &found)
-              lengths.append(Int32(found.count - before))
+              if total + reserve > capacity {
+                let larger = UnsafeMutablePointer<Int32>.allocate(capacity: 2 * capacity)
+                larger.update(from: found, count: total)
+                found.deallocate()
+                found = larger
+                capacity *= 2
+              }
+              let before = total
+              total = cells.appendPartners(of: i, D.self, tables: tables, cutoffRatio: cutoffRatio, skin: skin,
+                                           diameters: diameters, into: found, count: total)
+              lengths.append(Int32(total - before))
             }
           }
-          rowBuffers[chunk] = found
+          rowBuffers[chunk] = Array(UnsafeBufferPointer(start: found, count: total))
+          found.deallocate()
           lengthBuffers[chunk] = lengths
         }
       }

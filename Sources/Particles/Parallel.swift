@@ -18,7 +18,7 @@ public enum ThreadCount {
 /// Runs `body(chunk, range)` over `count` items split into contiguous chunks, one per thread;
 /// serially when there is one thread or too little work to pay for a thread hand-off.
 @inlinable
-func forEachChunk(
+public func forEachChunk(
   of count: Int, threads: Int, minimumChunk: Int = 4096,
   _ body: (_ chunk: Int, _ range: Range<Int>) -> Void
 ) {
@@ -35,6 +35,26 @@ func forEachChunk(
       task.body(chunk, start..<end)
     }
   }
+}
+
+/// `body(range)` of each contiguous chunk of `count` items, computed on up to `threads` threads and
+/// returned in chunk order: a reduction whose partial results are combined in a fixed order, so
+/// that the result depends on the number of chunks but never on thread timing. One chunk (one
+/// thread, or fewer than 2·`minimumChunk` items) is the plain serial loop.
+@inlinable
+public func mapChunks<Partial>(
+  of count: Int, threads: Int, minimumChunk: Int = 4096, _ body: (_ range: Range<Int>) -> Partial
+) -> [Partial] {
+  let chunks = max(1, min(threads, count / max(1, minimumChunk)))
+  if chunks == 1 { return [body(0..<count)] }
+  var partials = [Partial?](repeating: nil, count: chunks)
+  partials.withUnsafeMutableBufferPointer { partials in
+    nonisolated(unsafe) let partials = partials
+    forEachChunk(of: count, threads: chunks, minimumChunk: max(1, count / chunks)) { chunk, range in
+      partials[chunk] = body(range)
+    }
+  }
+  return partials.map { $0! }
 }
 
 /// Carries a non-Sendable closure into `concurrentPerform`: every chunk writes disjoint memory.

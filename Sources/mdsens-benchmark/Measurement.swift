@@ -22,6 +22,8 @@ struct ConfigurationResult: Codable {
   var forceNanosecondsPerParticle: [Double]
   var forceNanosecondsPerPair: [Double]
   var fireNanosecondsPerParticle: [Double]
+  /// One neighbour-list build from scratch (cell list + Verlet list) at the current configuration.
+  var rebuildNanosecondsPerParticle: [Double]
   var pairsPerParticle: [Double]
   var rebuildsPerStep: [Double]
   /// Peak resident set of the child process (VmHWM from /proc/self/status, else ru_maxrss).
@@ -37,6 +39,7 @@ struct ConfigurationResult: Codable {
   var medianForce: Double { median(forceNanosecondsPerParticle) }
   var medianForcePerPair: Double { median(forceNanosecondsPerPair) }
   var medianFIRE: Double { median(fireNanosecondsPerParticle) }
+  var medianRebuild: Double { median(rebuildNanosecondsPerParticle) }
   var medianPairs: Double { median(pairsPerParticle) }
   var medianRebuilds: Double { median(rebuildsPerStep) }
 }
@@ -145,6 +148,7 @@ func measure<D: SpatialDimension>(
       skin: options.skin, warmupSteps: options.warmupSteps, warmupSeconds: warmupSeconds,
       forceEvaluations: forceEvaluations, fireSteps: fireSteps,
       forceNanosecondsPerParticle: [], forceNanosecondsPerPair: [], fireNanosecondsPerParticle: [],
+      rebuildNanosecondsPerParticle: [],
       pairsPerParticle: [], rebuildsPerStep: [], peakMiB: warmupPeak, startMiB: start.current,
       warmupPeakMiB: warmupPeak, peakMethod: "", checksum: 0)
   }
@@ -172,6 +176,13 @@ func measure<D: SpatialDimension>(
       results[index].forceNanosecondsPerPair.append(
         forceSeconds * 1e9 / (evaluations * Double(max(1, list.pairCount))))
       results[index].pairsPerParticle.append(Double(list.pairCount) / Double(n))
+
+      // One rebuild from scratch, as FIRE triggers it when a particle has moved skin/2.
+      var fresh = NeighbourList(skin: options.skin, threads: threads)
+      let rebuildStart = now()
+      interaction.updateNeighbours(&fresh, positions: positions)
+      results[index].rebuildNanosecondsPerParticle.append((now() - rebuildStart) * 1e9 / Double(n))
+      results[index].checksum += Double(fresh.pairCount)
 
       // FIRE steps through the public minimiser, continuing from the current configuration.
       let buildsBefore = landscape.neighbours.buildCount

@@ -1,0 +1,95 @@
+import DualNumbers
+import Particles
+
+// FIRE's passes over the particle vectors, each one loop through buffer pointers, split over the
+// landscape's threads for large systems. The sums are combined chunk by chunk in a fixed order.
+
+/// Elements per thread below which FIRE's vector passes stay serial (a thread hand-off costs about
+/// as much as a pass over this many elements).
+@usableFromInline let firePassChunk = 16_384
+
+/// v ← v + (dt/2)·F, Δ = dt·v (the first half of the velocity-Verlet step and the move it makes);
+/// returns whether every component of Δ is finite.
+@inlinable
+func halfKick<S: RealScalar>(
+  _ velocities: inout [S], forces: [S], halfStep: Double, timeStep: Double, displacement: inout [S],
+  threads: Int
+) -> Bool {
+  velocities.withUnsafeMutableBufferPointer { velocities in
+    forces.withUnsafeBufferPointer { forces in
+      displacement.withUnsafeMutableBufferPointer { displacement in
+        nonisolated(unsafe) let (v, f, move) = (velocities, forces, displacement)
+        // Finiteness is tracked inside the loop the step needs anyway: finite displacements of
+        // finite positions stay finite.
+        return mapChunks(of: v.count, threads: threads, minimumChunk: firePassChunk) { range in
+          var finite = true
+          for index in range {
+            v[index] += S.scaled(f[index], by: halfStep)
+            move[index] = S.scaled(v[index], by: timeStep)
+            if !move[index].isFinite { finite = false }
+          }
+          return finite
+        }.allSatisfy { $0 }
+      }
+    }
+  }
+}
+
+/// The sums FIRE steers with, gathered in the pass that completes the velocity-Verlet step.
+@usableFromInline
+struct FIRESums<S: RealScalar> {
+  @usableFromInline var squaredForce: S = 0
+  @usableFromInline var squaredVelocity: S = 0
+  /// P = F·v.
+  @usableFromInline var power: S = 0
+  /// max |Fᵢₖ| (primal values).
+  @usableFromInline var largestForce = 0.0
+
+  @inlinable init() {}
+}
+
+/// v ← v + (dt/2)·F at the new forces, and ΣF², Σv², F·v, max |F| of the result.
+@inlinable
+func secondHalfKick<S: RealScalar>(
+  _ velocities: inout [S], forces: [S], halfStep: Double, threads: Int
+) -> FIRESums<S> {
+  let partials = velocities.withUnsafeMutableBufferPointer { velocities in
+    forces.withUnsafeBufferPointer { forces in
+      nonisolated(unsafe) let (v, f) = (velocities, forces)
+      return mapChunks(of: v.count, threads: threads, minimumChunk: firePassChunk) { range in
+        var sums = FIRESums<S>()
+        for index in range {
+          let force = f[index]
+          let velocity = v[index] + S.scaled(force, by: halfStep)
+          v[index] = velocity
+          sums.squaredForce += force * force
+          sums.squaredVelocity += velocity * velocity
+          sums.power += force * velocity
+          sums.largestForce = max(sums.largestForce, Swift.abs(force.primalValue))
+        }
+        return sums
+      }
+    }
+  }
+  var total = partials[0]
+  for partial in partials.dropFirst() {
+    total.squaredForce += partial.squaredForce
+    total.squaredVelocity += partial.squaredVelocity
+    total.power += partial.power
+    total.largestForce = max(total.largestForce, partial.largestForce)
+  }
+  return total
+}
+
+/// v ← v + α(F·|v|/|F| − v): FIRE's turn of the velocity towards the force.
+@inlinable
+func mix<S: RealScalar>(_ velocities: inout [S], towards forces: [S], steering: S, mixing: Double, threads: Int) {
+  velocities.withUnsafeMutableBufferPointer { velocities in
+    forces.withUnsafeBufferPointer { forces in
+      nonisolated(unsafe) let (v, f) = (velocities, forces)
+      forEachChunk(of: v.count, threads: threads, minimumChunk: firePassChunk) { _, range in
+        for index in range { v[index] += S.scaled(f[index] * steering - v[index], by: mixing) }
+      }
+    }
+  }
+}
