@@ -107,117 +107,51 @@ where Space.Scalar == Potential.Scalar, Potential.Scalar == Diameters.Scalar {
     return energies.reduce(0, +)
   }
 
-  /// The pair loop over rows i ∈ `rows` of the neighbour list, in blocks of ``pairBlockSize``
-  /// pairs and three stages per block:
-  ///
-  /// 1. gather: the minimum-image separation dᵢⱼ, |dᵢⱼ|² and σᵢⱼ of each listed pair, kept only if
-  ///    |dᵢⱼ| < r_c(σᵢⱼ) (a compaction without branches: about a third of a Verlet list lies in the
-  ///    skin, unpredictably, and a mispredicted branch costs more than the gathering);
-  /// 2. evaluate: U and dU/dr of every kept pair from the potential on a dual number;
-  /// 3. scatter: Fᵢ += s·dᵢⱼ, Fⱼ −= s·dᵢⱼ with s = −U′(r)/r.
-  ///
-  /// Separating the stages keeps each loop small: the potential's branches and library calls
-  /// (a general exponent, an exponential) no longer force the gather and scatter loops to keep their
-  /// state in memory, and the square roots and divisions of stage 2 run back to back.
+  /// The pair loop over rows i ∈ `rows` of the neighbour list.
   @inlinable
   func accumulate(
     rows: Range<Int>, positions: UnsafeBufferPointer<Scalar>, neighbours: NeighbourList,
     forces: UnsafeMutableBufferPointer<Scalar>, withForces: Bool
   ) -> Scalar {
-    let capacity = pairBlockSize
     let cutoffRatio = potential.cutoffRatio
     var energy: Scalar = 0
-    withUnsafeTemporaryAllocation(of: Int32.self, capacity: 2 * capacity) { pairs in
-      withUnsafeTemporaryAllocation(of: Scalar.self, capacity: (Dimension.count + 2) * capacity) { block in
-        let pairs = pairs.baseAddress!
-        let block = block.baseAddress!
-        // Component k of the separations at block[k·capacity ...]; then |d|² and σ.
-        let squared = block + Dimension.count * capacity
-        let diameter = squared + capacity
-        var count = 0
-        var row = RowForce<Scalar>()
-        neighbours.rowStart.withUnsafeBufferPointer { rowStart in
-          neighbours.neighbours.withUnsafeBufferPointer { partners in
-            for i in rows {
-              let ri = SpatialVector(positions, particle: i, Dimension.self)
-              for slot in Int(rowStart[i])..<Int(rowStart[i + 1]) {
-                let j = Int(partners[slot])
-                var d = ri
-                let rj = SpatialVector(positions, particle: j, Dimension.self)
-                for k in 0..<Dimension.count { d[k] -= rj[k] }
-                boundary.minimumImage(&d)
-                let σ = diameters.diameter(i, j)
-                let reach = cutoffRatio * σ.primalValue
-                let distanceSquared = d.squaredLength(Dimension.self)
-                pairs[2 &* count] = Int32(truncatingIfNeeded: i)
-                pairs[2 &* count &+ 1] = Int32(truncatingIfNeeded: j)
-                for k in 0..<Dimension.count { block[k &* capacity &+ count] = d[k] }
-                squared[count] = distanceSquared
-                diameter[count] = σ
-                // The comparison's bit, added as an integer: LLVM would turn `? 1 : 0` into a branch.
-                let kept = distanceSquared.primalValue < reach * reach
-                count &+= Int(unsafeBitCast(kept, to: UInt8.self))
-                if count == capacity {
-                  evaluate(count: count, pairs: pairs, block: block, forces: forces, withForces: withForces,
-                           energy: &energy, row: &row)
-                  count = 0
-                }
-              }
+    neighbours.rowStart.withUnsafeBufferPointer { rowStart in
+      neighbours.neighbours.withUnsafeBufferPointer { partners in
+        for i in rows {
+          let ri = SpatialVector(positions, particle: i, Dimension.self)
+          var forceOnI = SpatialVector<Scalar>.zero
+          for slot in Int(rowStart[i])..<Int(rowStart[i + 1]) {
+            let j = Int(partners[slot])
+            var d = ri
+            let rj = SpatialVector(positions, particle: j, Dimension.self)
+            for k in 0..<Dimension.count { d[k] -= rj[k] }
+            boundary.minimumImage(&d)
+            let squared = d.squaredLength(Dimension.self)
+            let σ = diameters.diameter(i, j)
+            let reach = cutoffRatio * σ.primalValue
+            if squared.primalValue >= reach * reach { continue }
+            let r = Scalar.sqrt(squared)
+            // dU/dr from the pair energy on a dual number: the only derivative in the loop.
+            let u = potential.energy(distance: Dual(r, tangent: 1), diameter: Dual(constant: σ),
+                                     lift: { Dual(constant: $0) })
+            energy += u.value
+            guard withForces else { continue }
+            let scale = -u.tangent / r
+            let base = j &* Dimension.count
+            for k in 0..<Dimension.count {
+              let f = scale * d[k]
+              forceOnI[k] += f
+              forces[base &+ k] -= f
             }
           }
+          if withForces {
+            let base = i &* Dimension.count
+            for k in 0..<Dimension.count { forces[base &+ k] += forceOnI[k] }
+          }
         }
-        evaluate(count: count, pairs: pairs, block: block, forces: forces, withForces: withForces,
-                 energy: &energy, row: &row)
-        if withForces { row.add(to: forces, Dimension.self) }
       }
     }
     return energy
-  }
-
-  /// Pairs gathered per block: small enough for the first-level cache, large enough that the
-  /// stage loops run long.
-  @inlinable
-  var pairBlockSize: Int { 64 }
-
-  /// Stages 2 and 3 of ``accumulate(rows:positions:neighbours:forces:withForces:)`` for the
-  /// first `count` gathered pairs, adding their energy to `energy`.
-  ///
-  /// The sums run in the order of the neighbour list, as one loop over the pairs would: the
-  /// energy pair by pair, Fⱼ pair by pair, Fᵢ summed over its row first (`row`, carried from block
-  /// to block) — so blocking changes no rounding and results stay reproducible bit for bit.
-  @inlinable
-  func evaluate(
-    count: Int, pairs: UnsafeMutablePointer<Int32>, block: UnsafeMutablePointer<Scalar>,
-    forces: UnsafeMutableBufferPointer<Scalar>, withForces: Bool, energy: inout Scalar,
-    row: inout RowForce<Scalar>
-  ) {
-    let capacity = pairBlockSize
-    let squared = block + Dimension.count * capacity
-    let diameter = squared + capacity
-    // Stage 2 overwrites |d|² with s = −U′(r)/r, which is all stage 3 needs.
-    for p in 0..<count {
-      let r = Scalar.sqrt(squared[p])
-      // dU/dr from the pair energy on a dual number: the only derivative in the loop.
-      let u = potential.energy(distance: Dual(r, tangent: 1), diameter: Dual(constant: diameter[p]),
-                               lift: { Dual(constant: $0) })
-      energy += u.value
-      squared[p] = -u.tangent / r
-    }
-    guard withForces else { return }
-    for p in 0..<count {
-      let scale = squared[p]
-      let i = Int(pairs[2 &* p])
-      if i != row.particle {
-        row.add(to: forces, Dimension.self)
-        row = RowForce(particle: i)
-      }
-      let j = Int(pairs[2 &* p &+ 1]) &* Dimension.count
-      for k in 0..<Dimension.count {
-        let f = scale * block[k &* capacity &+ p]
-        row.force[k] += f
-        forces[j &+ k] -= f
-      }
-    }
   }
 
   /// Maps every position into the primary cell of the boundary.

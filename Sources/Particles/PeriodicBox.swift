@@ -24,24 +24,13 @@ public struct PeriodicBox<Dimension: SpatialDimension, Scalar: RealScalar>: Boun
   public func minimumImage(_ displacement: inout SpatialVector<Scalar>) {
     for k in 0..<Dimension.count {
       let length = edges[k]
-      let half = 0.5 * length.primalValue
-      // Positions live in [0, L), so a separation needs at most one image shift (−L, 0 or +L),
-      // chosen without a branch or a division; the rounding call for anything farther sits on a
-      // cold path, so that the pair loop keeps its registers.
+      // Most displacements are already minimal: skip the division and the rounding (a libm call
+      // on baseline x86-64) unless the component exceeds half the box.
       let component = displacement[k].primalValue
-      let shift: Double = component > half ? 1 : (component < -half ? -1 : 0)
-      displacement[k] -= Scalar.scaled(length, by: shift)
-      if _slowPath(Swift.abs(displacement[k].primalValue) > half) {
-        displacement[k] = Self.nearestImage(displacement[k], length)
-      }
+      guard Swift.abs(component) > 0.5 * length.primalValue else { continue }
+      let images = (component / length.primalValue).rounded(.toNearestOrEven)
+      if images != 0 { displacement[k] -= Scalar.scaled(length, by: images) }
     }
-  }
-
-  /// d − L·round(d/L) for separations more than one box length away (rare: unwrapped positions).
-  @inlinable @inline(never)
-  static func nearestImage(_ d: Scalar, _ length: Scalar) -> Scalar {
-    let images = (d.primalValue / length.primalValue).rounded(.toNearestOrEven)
-    return d - Scalar.scaled(length, by: images)
   }
 
   @inlinable
