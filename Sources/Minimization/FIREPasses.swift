@@ -8,12 +8,29 @@ import Particles
 /// as much as a pass over this many elements).
 @usableFromInline let firePassChunk = 16_384
 
-/// v ← v + (dt/2)·F, Δ = dt·v (the first half of the velocity-Verlet step and the move it makes);
-/// returns whether every component of Δ is finite.
+/// The end of a FIRE step, applied at the start of the next: v ← v + α(F·s − v) with the steering
+/// s = |v|/|F|, then v ← 0 when the power was negative.
+@usableFromInline
+struct VelocityTurn<S: RealScalar> {
+  @usableFromInline let steering: S
+  @usableFromInline let mixing: Double
+  /// P < 0: the velocities are zeroed after the turn.
+  @usableFromInline let stop: Bool
+
+  @inlinable
+  init(steering: S, mixing: Double, stop: Bool) {
+    self.steering = steering
+    self.mixing = mixing
+    self.stop = stop
+  }
+}
+
+/// The previous step's `turn` (if any), then v ← v + (dt/2)·F and Δ = dt·v (the first half of
+/// the velocity-Verlet step and the move it makes); returns whether every component of Δ is finite.
 @inlinable
 func halfKick<S: RealScalar>(
-  _ velocities: inout [S], forces: [S], halfStep: Double, timeStep: Double, displacement: inout [S],
-  threads: Int
+  _ velocities: inout [S], forces: [S], after turn: VelocityTurn<S>?, halfStep: Double, timeStep: Double,
+  displacement: inout [S], threads: Int
 ) -> Bool {
   velocities.withUnsafeMutableBufferPointer { velocities in
     forces.withUnsafeBufferPointer { forces in
@@ -24,8 +41,13 @@ func halfKick<S: RealScalar>(
         return mapChunks(of: v.count, threads: threads, minimumChunk: firePassChunk) { range in
           var finite = true
           for index in range {
-            v[index] += S.scaled(f[index], by: halfStep)
-            move[index] = S.scaled(v[index], by: timeStep)
+            var velocity = v[index]
+            if let turn {
+              velocity = turn.stop ? 0 : velocity + S.scaled(f[index] * turn.steering - velocity, by: turn.mixing)
+            }
+            velocity += S.scaled(f[index], by: halfStep)
+            v[index] = velocity
+            move[index] = S.scaled(velocity, by: timeStep)
             if !move[index].isFinite { finite = false }
           }
           return finite
@@ -79,17 +101,4 @@ func secondHalfKick<S: RealScalar>(
     total.largestForce = max(total.largestForce, partial.largestForce)
   }
   return total
-}
-
-/// v ← v + α(F·|v|/|F| − v): FIRE's turn of the velocity towards the force.
-@inlinable
-func mix<S: RealScalar>(_ velocities: inout [S], towards forces: [S], steering: S, mixing: Double, threads: Int) {
-  velocities.withUnsafeMutableBufferPointer { velocities in
-    forces.withUnsafeBufferPointer { forces in
-      nonisolated(unsafe) let (v, f) = (velocities, forces)
-      forEachChunk(of: v.count, threads: threads, minimumChunk: firePassChunk) { _, range in
-        for index in range { v[index] += S.scaled(f[index] * steering - v[index], by: mixing) }
-      }
-    }
-  }
 }
