@@ -35,7 +35,7 @@ struct CellList {
   @usableFromInline let maximumCandidates: Int
 
   @usableFromInline
-  init(positions: [Double], dimension: Int, geometry: CellGeometry, cellSize: Double) {
+  init(positions: [Double], dimension: Int, geometry: CellGeometry, cellSize: Double, threads: Int = 1) {
     self.dimension = dimension
     self.positions = positions
     let count = positions.count / dimension
@@ -88,29 +88,41 @@ struct CellList {
     var cellOf = [Int](repeating: 0, count: count)
     var coordinates = [Int32](repeating: 0, count: 3 * count)
     var population = [Int](repeating: 0, count: counts.reduce(1, *) + 1)
-    for i in 0..<count {
-      var cell = 0
-      for k in (0..<dimension).reversed() {
-        // Non-finite or far-away coordinates (a diverging run) still get a cell: the forces will
-        // report the problem, the cell list must not trap on it.
-        let scaled = (positions[i * dimension + k] - origin[k]) / widths[k]
-        // ⌊scaled⌋ by truncation (no libm call): positions in the box are non-negative.
-        let truncated = scaled.isFinite ? Int(max(-1e15, min(1e15, scaled))) : 0
-        var index = Double(truncated) > scaled ? truncated - 1 : truncated
-        if edges != nil {
-          if index < 0 || index >= counts[k] {
-            index %= counts[k]
-            if index < 0 { index += counts[k] }
+    // Binning divides for every coordinate, so it is split over the threads; the counting sort that
+    // follows is a serial pass of loads and stores.
+    let periodic = edges != nil
+    cellOf.withUnsafeMutableBufferPointer { cellOf in
+      coordinates.withUnsafeMutableBufferPointer { coordinates in
+        positions.withUnsafeBufferPointer { positions in
+          nonisolated(unsafe) let (cellOf, coordinates, positions) = (cellOf, coordinates, positions)
+          forEachChunk(of: count, threads: threads, minimumChunk: 16_384) { _, particles in
+            for i in particles {
+              var cell = 0
+              for k in (0..<dimension).reversed() {
+                // Non-finite or far-away coordinates (a diverging run) still get a cell: the forces
+                // will report the problem, the cell list must not trap on it.
+                let scaled = (positions[i &* dimension &+ k] - origin[k]) / widths[k]
+                // ⌊scaled⌋ by truncation (no libm call): positions in the box are non-negative.
+                let truncated = scaled.isFinite ? Int(max(-1e15, min(1e15, scaled))) : 0
+                var index = Double(truncated) > scaled ? truncated - 1 : truncated
+                if periodic {
+                  if index < 0 || index >= counts[k] {
+                    index %= counts[k]
+                    if index < 0 { index += counts[k] }
+                  }
+                } else {
+                  index = min(max(index, 0), counts[k] - 1)
+                }
+                coordinates[3 &* i &+ k] = Int32(truncatingIfNeeded: index)
+                cell = cell &* counts[k] &+ index
+              }
+              cellOf[i] = cell
+            }
           }
-        } else {
-          index = min(max(index, 0), counts[k] - 1)
         }
-        coordinates[3 * i + k] = Int32(truncatingIfNeeded: index)
-        cell = cell * counts[k] + index
       }
-      cellOf[i] = cell
-      population[cell + 1] += 1
     }
+    for cell in cellOf { population[cell + 1] += 1 }
     let fullestCell = population.max() ?? 0
     for c in 1..<population.count { population[c] += population[c - 1] }
     var fill = population

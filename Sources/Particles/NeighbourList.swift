@@ -137,7 +137,7 @@ public struct NeighbourList: Sendable {
   ) {
     let dimension = D.count
     let cells = CellList(positions: positions, dimension: dimension, geometry: geometry,
-                         cellSize: cutoffRatio * diameters.largestDiameter + skin)
+                         cellSize: cutoffRatio * diameters.largestDiameter + skin, threads: threads)
     let count = positions.count / dimension
     let skin = self.skin
     let chunks = max(1, min(threads, count / 2048))
