@@ -14,11 +14,24 @@ public protocol EnergyLandscape {
   /// x ← x + Δ, mapped back into the simulation cell (JAX-MD's `shift_fn`).
   func displace(_ positions: inout [Scalar], by displacement: [Scalar])
 
+  /// x ← x + Δ (as ``displace(_:by:)``), then F = −∇E at the new positions into `forces`; returns
+  /// E. A minimiser's step in one call, so that a landscape can do the bookkeeping of the move in
+  /// the displacing pass (``ParticleLandscape`` tests its neighbour list there).
+  mutating func displace(_ positions: inout [Scalar], by displacement: [Scalar],
+                         thenForcesInto forces: inout [Scalar]) -> Scalar
+
   /// Threads a minimiser may split its vector passes over (1 by default).
   var threads: Int { get }
 }
 
 extension EnergyLandscape {
+  @inlinable
+  public mutating func displace(_ positions: inout [Scalar], by displacement: [Scalar],
+                                thenForcesInto forces: inout [Scalar]) -> Scalar {
+    displace(&positions, by: displacement)
+    return self.forces(at: positions, into: &forces)
+  }
+
   @inlinable
   public var threads: Int { 1 }
 

@@ -80,8 +80,7 @@ public struct FIRE: Minimizer, Sendable {
       let finiteStep = halfKick(&velocities, forces: forces, after: turn, halfStep: halfStep,
                                 timeStep: timeStep, displacement: &displacement, threads: threads)
       if let limit = maximumDisplacement { limitDisplacement(&displacement, to: limit) }
-      landscape.displace(&positions, by: displacement)
-      energy = landscape.forces(at: positions, into: &forces)
+      energy = landscape.displace(&positions, by: displacement, thenForcesInto: &forces)
       let sums = secondHalfKick(&velocities, forces: forces, halfStep: halfStep, threads: threads)
       maximumForce = sums.largestForce
       // A NaN anywhere in the forces makes their squared sum NaN (max() would skip it).

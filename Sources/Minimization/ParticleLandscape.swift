@@ -30,6 +30,18 @@ where Space.Scalar == Potential.Scalar, Potential.Scalar == Diameters.Scalar {
     interaction.displace(&positions, by: displacement)
   }
 
+  /// The move and the neighbour-list test in one pass; the list is rebuilt only when some particle
+  /// has drifted more than skin/2 since the last build.
+  @inlinable
+  public mutating func displace(_ positions: inout [Scalar], by displacement: [Scalar],
+                                thenForcesInto forces: inout [Scalar]) -> Scalar {
+    if !interaction.displace(&positions, by: displacement, keeping: neighbours) {
+      interaction.updateNeighbours(&neighbours, positions: positions)
+    }
+    forceEvaluations += 1
+    return interaction.forces(positions, neighbours: neighbours, into: &forces)
+  }
+
   @inlinable
   public var threads: Int { interaction.threads }
 }

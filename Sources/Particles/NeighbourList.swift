@@ -100,35 +100,32 @@ public struct NeighbourList: Sendable {
   /// large systems (each chunk stops at its first particle that moved too far).
   @inlinable
   func movedTooFar<B: Boundary>(_ positions: [B.Scalar], boundary: B) -> Bool {
-    let limit = (skin / 2) * (skin / 2)
     let dimension = B.Dimension.count
-    var periodic = false
-    var edges = (0.0, 0.0, 0.0)
-    if case .periodic(let lengths) = boundary.cellGeometry {
-      periodic = true
-      edges = (lengths[0], lengths.count > 1 ? lengths[1] : 0, lengths.count > 2 ? lengths[2] : 0)
-    }
+    let test = DriftTest(skin: skin, geometry: boundary.cellGeometry)
     return positions.withUnsafeBufferPointer { current in
       referencePositions.withUnsafeBufferPointer { reference in
         nonisolated(unsafe) let (current, reference) = (current, reference)
         return mapChunks(of: current.count / dimension, threads: threads, minimumChunk: 16_384) { particles in
           for i in particles {
-            var squared = 0.0
-            for k in 0..<dimension {
-              let index = i &* dimension &+ k
-              var d = current[index].primalValue - reference[index]
-              if periodic {
-                let length = k == 0 ? edges.0 : k == 1 ? edges.1 : edges.2
-                if Swift.abs(d) > 0.5 * length { d -= length * (d / length).rounded(.toNearestOrEven) }
-              }
-              squared += d * d
-            }
-            if squared > limit { return true }
+            let position = SpatialVector(current, particle: i, B.Dimension.self)
+            if test.movedTooFar(position, particle: i, from: reference, B.Dimension.self) { return true }
           }
           return false
         }.contains(true)
       }
     }
+  }
+
+  /// Whether the list was built for `count` particles (so that a drift can be measured against it).
+  @inlinable
+  public func isBuilt(forParticleCount count: Int, dimension: Int) -> Bool {
+    buildCount > 0 && particleCount == count && referencePositions.count == count * dimension
+  }
+
+  /// Runs `body` with the positions of the last build (flat, primal values).
+  @inlinable
+  func withReferencePositions<Result>(_ body: (UnsafeBufferPointer<Double>) -> Result) -> Result {
+    referencePositions.withUnsafeBufferPointer(body)
   }
 
   @inlinable

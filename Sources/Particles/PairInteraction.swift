@@ -165,20 +165,50 @@ where Space.Scalar == Potential.Scalar, Potential.Scalar == Diameters.Scalar {
   /// for large systems.
   @inlinable
   public func displace(_ positions: inout [Scalar], by displacement: [Scalar]) {
+    _ = displace(&positions, by: displacement, measuringDriftFrom: nil)
+  }
+
+  /// x ← x + Δ mapped into the primary cell, and in the same pass the test of the Verlet list
+  /// `neighbours`: returns whether no particle is now farther than skin/2 from where the list was
+  /// built (false when the list was not built for these particles). A minimiser's step then needs
+  /// no separate pass to decide whether the list must be rebuilt.
+  @inlinable
+  public func displace(_ positions: inout [Scalar], by displacement: [Scalar],
+                       keeping neighbours: NeighbourList) -> Bool {
+    let count = positions.count / Dimension.count
+    guard neighbours.isBuilt(forParticleCount: count, dimension: Dimension.count) else {
+      displace(&positions, by: displacement)
+      return false
+    }
+    return neighbours.withReferencePositions { reference in
+      displace(&positions, by: displacement,
+               measuringDriftFrom: (reference, DriftTest(skin: neighbours.skin, geometry: boundary.cellGeometry)))
+    }
+  }
+
+  /// The displacing pass; with a reference it returns whether every particle stayed within skin/2.
+  @inlinable
+  func displace(_ positions: inout [Scalar], by displacement: [Scalar],
+                measuringDriftFrom drift: (reference: UnsafeBufferPointer<Double>, test: DriftTest)?) -> Bool {
     precondition(positions.count == displacement.count, "a displacement must match the positions")
     let count = positions.count / Dimension.count
-    positions.withUnsafeMutableBufferPointer { positions in
+    return positions.withUnsafeMutableBufferPointer { positions in
       displacement.withUnsafeBufferPointer { displacement in
         nonisolated(unsafe) let (x, move) = (positions, displacement)
-        forEachChunk(of: count, threads: threads, minimumChunk: 8192) { _, particles in
+        return mapChunks(of: count, threads: threads, minimumChunk: 8192) { particles in
+          var valid = true
           for i in particles {
             let base = i &* Dimension.count
             var r = SpatialVector(UnsafeBufferPointer(x), particle: i, Dimension.self)
             for k in 0..<Dimension.count { r[k] += move[base &+ k] }
             boundary.wrap(&r)
             for k in 0..<Dimension.count { x[base &+ k] = r[k] }
+            if let drift, drift.test.movedTooFar(r, particle: i, from: drift.reference, Dimension.self) {
+              valid = false
+            }
           }
-        }
+          return valid
+        }.allSatisfy { $0 }
       }
     }
   }

@@ -110,4 +110,47 @@ struct NeighbourListTests {
                                    cutoffRatio: 1, extra: 0.2)
     #expect(listedPairs(list) == expected)
   }
+
+  /// The minimiser's move tests the list in the displacing pass: the answer must equal the separate
+  /// drift test (no particle farther than skin/2, minimum image), the positions must be those of
+  /// x + Δ wrapped, and while it answers "valid" the list must hold every interacting pair. 20,000
+  /// particles, so that two threads split the pass.
+  @Test("displacing and testing the list in one pass agrees with the separate test", arguments: [1, 2])
+  func displaceKeepingList(threads: Int) {
+    let count = 20_000, side = 140.0
+    var positions = uniformPositions(count: count, dimension: 2, side: side, seed: 17)
+    let diameters = SpeciesPairDiameters<Double>(species: bidisperseSpecies(count), speciesDiameters: [1.0, 1.4])
+    var system = PairInteraction(boundary: PeriodicBox<TwoDimensions, Double>(side: side), potential: SoftSphere<Double>(),
+                                 diameters: diameters)
+    system.threads = threads
+    var list = NeighbourList(skin: 0.3, threads: threads)
+    #expect(system.displace(&positions, by: [Double](repeating: 0, count: 2 * count), keeping: list) == false,
+            "an unbuilt list is never valid")
+    system.updateNeighbours(&list, positions: positions)
+    var generator = SeededGenerator(seed: 5)
+    var sawValid = false, sawInvalid = false
+    for _ in 0..<12 {
+      let step = (0..<(2 * count)).map { _ in 0.05 * (2 * generator.nextUnit() - 1) }
+      var expected = positions
+      for index in expected.indices { expected[index] += step[index] }
+      system.wrap(&expected)
+      let valid = system.displace(&positions, by: step, keeping: list)
+      #expect(positions == expected)
+      var separate = list
+      let rebuilt = separate.update(positions: positions, boundary: system.boundary, cutoffRatio: 1, diameters: diameters)
+      #expect(valid == !rebuilt)
+      if valid {
+        sawValid = true
+        // The interacting pairs from a fresh list without skin (built like any list, which the tests
+        // above check against brute force): O(N), where brute force at this N would be slow.
+        var interacting = NeighbourList(skin: 0, threads: 1)
+        system.updateNeighbours(&interacting, positions: positions)
+        #expect(listedPairs(interacting).isSubset(of: listedPairs(list)))
+      } else {
+        sawInvalid = true
+        list = separate
+      }
+    }
+    #expect(sawValid && sawInvalid, "the moves must exercise both answers")
+  }
 }
