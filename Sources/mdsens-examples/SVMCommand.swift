@@ -54,13 +54,15 @@ func runSVM(_ options: Options) throws {
   }
   let outer = try options.int("outer", 10)
   let maximumInner = try options.int("max-inner", 5_000)
-  let tolerance = try options.double("tolerance", 1e-9)
+  let tolerance = try options.double("tolerance", 1e-12)
   let seed = UInt64(try options.int("seed", 0))
   let θ0 = try options.double("log-lambda", 3)
   let stepSize = try options.double("step", 0.5)
+  let maximumMove = try options.double("max-move", 1)
   let preconditioning = options.values["preconditioner"].map { $0 != "none" } ?? true
   print("Multiclass SVM hyperparameter optimisation: m = 700 train, 200 validation, k = 5, 10% informative")
-  print("features; \(outer) outer steps of gradient descent on θ = log λ from θ₀ = \(θ0) (first move \(stepSize)).")
+  print("features; \(outer) outer steps of gradient descent on θ = log λ from θ₀ = \(θ0) (first move \(stepSize),")
+  print("every move clamped to ±\(maximumMove)).")
   print("Inner solves warm-started from the previous outer step (unrolled: tangent from zero), stopped at")
   print("‖β − P(β − ∇f(β)/L)‖/‖β‖ ≤ \(tolerance) or \(maximumInner) iterations (epochs for bcd);")
   print("implicit VJP by GMRES(100), tolerance 1e-10, \(preconditioning ? "Jacobi-preconditioned" : "unpreconditioned").")
@@ -92,7 +94,7 @@ func runSVM(_ options: Options) throws {
       func run(_ mode: HypergradientMode, _ condition: SVMOptimalityCondition?) -> SVMRun? {
         do {
           let history = try search(condition ?? .projectedGradient)
-            .optimize(from: θ0, iterations: outer, stepSize: stepSize, mode: mode)
+            .optimize(from: θ0, iterations: outer, stepSize: stepSize, maximumMove: maximumMove, mode: mode)
           return SVMRun(features: p, solver: solver, mode: mode, condition: condition, history: history)
         } catch {
           failures.append("\(mode.rawValue) \(condition.map { label($0) } ?? ""): \(error)")
