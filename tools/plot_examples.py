@@ -42,12 +42,12 @@ def jacobian_precision(records):
 def svm(runs):
     """svm.json: one entry per (features, solver, mode, condition) outer run."""
     solvers = sorted({r["solver"] for r in runs})
-    variants = sorted({(r["mode"], r["condition"] or "") for r in runs})
+    variants = sorted({(r["mode"], r.get("condition") or "") for r in runs})
     fig, axes = plt.subplots(1, len(solvers), figsize=(4 * len(solvers), 3.5), squeeze=False)
     for ax, solver in zip(axes[0], solvers):
         for mode, condition in variants:
             sel = sorted((r for r in runs if r["solver"] == solver and r["mode"] == mode
-                          and (r["condition"] or "") == condition), key=lambda r: r["features"])
+                          and (r.get("condition") or "") == condition), key=lambda r: r["features"])
             if sel:
                 ax.plot([r["features"] for r in sel], [r["secondsPerIteration"] for r in sel], "o-",
                         label=f"{mode} {condition}".strip())
