@@ -59,13 +59,16 @@ func runSVM(_ options: Options) throws {
   let θ0 = try options.double("log-lambda", 3)
   let stepSize = try options.double("step", 0.5)
   let maximumMove = try options.double("max-move", 1)
-  let preconditioning = options.values["preconditioner"].map { $0 != "none" } ?? true
+  guard let preconditioning = SVMPreconditioning(rawValue: options.values["preconditioner"] ?? "automatic") else {
+    throw ExampleError.invalidOption("--preconditioner automatic|jacobi|none")
+  }
   print("Multiclass SVM hyperparameter optimisation: m = 700 train, 200 validation, k = 5, 10% informative")
   print("features; \(outer) outer steps of gradient descent on θ = log λ from θ₀ = \(θ0) (first move \(stepSize),")
   print("every move clamped to ±\(maximumMove)).")
   print("Inner solves warm-started from the previous outer step (unrolled: tangent from zero), stopped at")
   print("‖β − P(β − ∇f(β)/L)‖/‖β‖ ≤ \(tolerance) or \(maximumInner) iterations (epochs for bcd);")
-  print("implicit VJP by GMRES(100), tolerance 1e-10, \(preconditioning ? "Jacobi-preconditioned" : "unpreconditioned").")
+  print("implicit VJP by GMRES(100), tolerance 1e-10, preconditioner: \(preconditioning.rawValue) (automatic: Jacobi for")
+  print("the mirror-descent fixed point only).")
   print("s/it: seconds per outer iteration; inner: mean inner iterations per outer step; conv: outer steps")
   print("whose inner solve converged; gmres: mean GMRES iterations; PG / MD: projected-gradient /")
   print("mirror-descent fixed point.")
@@ -87,7 +90,7 @@ func runSVM(_ options: Options) throws {
         SVMHyperparameterSearch(
           problem: problem, validation: loss, solver: solver, condition: condition,
           maximumInnerIterations: maximumInner, innerTolerance: tolerance,
-          jacobiPreconditioning: preconditioning)
+          preconditioning: preconditioning)
       }
       // A run that fails (a GMRES solve that does not converge) is reported and the table goes on.
       var failures = [String]()

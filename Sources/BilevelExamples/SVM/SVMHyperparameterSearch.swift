@@ -68,16 +68,15 @@ public struct SVMHyperparameterSearch: Sendable {
   /// latter's warm-started tangent converges only while the primal still moves. With 1e-12 the
   /// three outer paths agree to six digits.
   public var innerTolerance: Double
-  /// The solver of Aᵀw = ∇_β L; its preconditioner is set at each β* when `jacobiPreconditioning`.
+  /// The solver of Aᵀw = ∇_β L; its preconditioner, if any, is set at each β* by `preconditioning`.
   public var linearSolver: GMRES
-  /// Precondition GMRES by diag(A) (``svmFixedPointJacobiPreconditioner(_:condition:at:_:)``).
-  public var jacobiPreconditioning: Bool
+  public var preconditioning: SVMPreconditioning
 
   public init(
     problem: MulticlassSVMDual, validation: SVMValidationLoss, solver: SVMInnerSolver,
     condition: SVMOptimalityCondition, maximumInnerIterations: Int, innerTolerance: Double = 1e-12,
     linearSolver: GMRES = GMRES(tolerance: 1e-10, maximumIterations: 5_000, restartLength: 100),
-    jacobiPreconditioning: Bool = true
+    preconditioning: SVMPreconditioning = .automatic
   ) {
     self.problem = problem
     self.validation = validation
@@ -86,7 +85,7 @@ public struct SVMHyperparameterSearch: Sendable {
     self.maximumInnerIterations = maximumInnerIterations
     self.innerTolerance = innerTolerance
     self.linearSolver = linearSolver
-    self.jacobiPreconditioning = jacobiPreconditioning
+    self.preconditioning = preconditioning
   }
 
   /// L(θ) at a given inner solution.
@@ -108,7 +107,7 @@ public struct SVMHyperparameterSearch: Sendable {
     let (state, parameter) = outerPartials(β, θ)
     let linearization = svmFixedPointLinearization(problem, condition: condition, at: β, θ)
     var gmres = linearSolver
-    if jacobiPreconditioning {
+    if preconditioning.usesJacobi(for: condition) {
       gmres.preconditioner = try svmFixedPointJacobiPreconditioner(problem, condition: condition, at: β, θ)
     }
     let product = try rootVectorJacobianProduct(linearization, cotangent: state.elements, linearSolver: gmres)
