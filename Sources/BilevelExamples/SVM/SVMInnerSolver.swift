@@ -145,7 +145,8 @@ public enum SVMInnerSolver: String, CaseIterable, Sendable, Codable {
       (β, βTangent) = Self.step(ProjectedGradientStep(), y, c, yTangent, cTangent)
       // Restart the momentum when the step y → β points against the last move β_prev → β
       // (⟨y − β, β − β_prev⟩ > 0): it restores the linear rate of the strongly convex problem,
-      // which plain FISTA loses to oscillations (7× fewer iterations at p = 500, 2,000 here).
+      // which plain FISTA loses to oscillations (7× and 4× fewer iterations to r = 1e-9 at
+      // p = 500 and 2,000, θ = 3, in a NumPy prototype of this solver).
       var alignment = 0.0
       for index in β.elements.indices {
         alignment += (y.elements[index] - β.elements[index]) * (β.elements[index] - previous.elements[index])
