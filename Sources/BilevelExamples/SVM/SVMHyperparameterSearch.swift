@@ -12,8 +12,11 @@ public enum HypergradientMode: String, CaseIterable, Sendable, Codable {
 
 /// One hypergradient evaluation: the inner solve, L and dL/dθ.
 public struct SVMHypergradient: Sendable {
+  /// The inner solve (with its tangent when unrolled).
   public var inner: SVMInnerSolution
+  /// L(W(β, θ)) at the inner solution.
   public var loss: Double
+  /// dL/dθ.
   public var gradient: Double
   /// GMRES iterations of the implicit VJP (0 when unrolled).
   public var linearSolveIterations: Int
