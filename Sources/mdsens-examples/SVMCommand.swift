@@ -98,6 +98,16 @@ func runSVM(_ options: Options) throws {
         do {
           let history = try search(condition ?? .projectedGradient)
             .optimize(from: θ0, iterations: outer, stepSize: stepSize, maximumMove: maximumMove, mode: mode)
+          // Every outer step on stderr: the inner iterations it took and whether they converged.
+          for record in history {
+            let text = String(
+              format: "p=%d %@ %@%@ step %d: θ=%.6f L=%.6f dL/dθ=%.4e inner %d (%@, r=%.1e) gmres %d %.3f s\n",
+              p, solver.rawValue, mode.rawValue, condition.map { " " + label($0) } ?? "", record.iteration,
+              record.logRegularization, record.validationLoss, record.hypergradient, record.innerIterations,
+              record.innerConverged ? "converged" : "not converged", record.innerResidual,
+              record.linearSolveIterations, record.seconds)
+            FileHandle.standardError.write(text.data(using: .utf8)!)
+          }
           return SVMRun(features: p, solver: solver, mode: mode, condition: condition, history: history)
         } catch {
           failures.append("\(mode.rawValue) \(condition.map { label($0) } ?? ""): \(error)")
