@@ -39,28 +39,35 @@ def jacobian_precision(records):
     fig.savefig(os.path.join(DIR, "jacobian-precision.png"), dpi=150)
 
 
-def svm(rows):
-    solvers = sorted({r["solver"] for r in rows})
+def svm(runs):
+    """svm.json: one entry per (features, solver, mode, condition) outer run."""
+    solvers = sorted({r["solver"] for r in runs})
+    variants = sorted({(r["mode"], r.get("condition") or "") for r in runs})
     fig, axes = plt.subplots(1, len(solvers), figsize=(4 * len(solvers), 3.5), squeeze=False)
     for ax, solver in zip(axes[0], solvers):
-        sel = [r for r in rows if r["solver"] == solver]
-        p = [r["features"] for r in sel]
-        ax.plot(p, [r["implicitSecondsPerIteration"] for r in sel], "o-", label="implicit")
-        ax.plot(p, [r["unrolledSecondsPerIteration"] for r in sel], "s-", label="unrolled")
+        for mode, condition in variants:
+            sel = sorted((r for r in runs if r["solver"] == solver and r["mode"] == mode
+                          and (r.get("condition") or "") == condition), key=lambda r: r["features"])
+            if sel:
+                ax.plot([r["features"] for r in sel], [r["secondsPerIteration"] for r in sel], "o-",
+                        label=f"{mode} {condition}".strip())
         ax.set_title(solver)
         ax.set_xlabel("number of features p")
         ax.set_ylabel("seconds per outer iteration")
-        ax.legend()
+        ax.legend(fontsize=7)
     fig.tight_layout()
     fig.savefig(os.path.join(DIR, "svm-time.png"), dpi=150)
     fig, ax = plt.subplots(figsize=(5, 4))
+    unrolled = {(r["features"], r["solver"]): r for r in runs if r["mode"] == "unrolled"}
+    pairs = [(r, unrolled[(r["features"], r["solver"])]) for r in runs
+             if r["mode"] == "implicit" and (r["features"], r["solver"]) in unrolled]
     for solver in solvers:
-        sel = [r for r in rows if r["solver"] == solver]
-        ax.plot([r["implicitFinalValidationLoss"] for r in sel], [r["unrolledFinalValidationLoss"] for r in sel],
+        sel = [(i, u) for i, u in pairs if i["solver"] == solver]
+        ax.plot([i["finalValidationLoss"] for i, _ in sel], [u["finalValidationLoss"] for _, u in sel],
                 "o", label=solver)
-    lo = min(min(r["implicitFinalValidationLoss"], r["unrolledFinalValidationLoss"]) for r in rows)
-    hi = max(max(r["implicitFinalValidationLoss"], r["unrolledFinalValidationLoss"]) for r in rows)
-    ax.plot([lo, hi], [lo, hi], "k--", lw=1)
+    values = [v for i, u in pairs for v in (i["finalValidationLoss"], u["finalValidationLoss"])]
+    if values:
+        ax.plot([min(values), max(values)], [min(values), max(values)], "k--", lw=1)
     ax.set_xlabel("final validation loss, implicit")
     ax.set_ylabel("final validation loss, unrolled")
     ax.legend()

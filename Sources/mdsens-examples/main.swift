@@ -7,9 +7,10 @@ let usage = """
   usage: mdsens-examples <command> [--option value ...]
     ridge               [--lambda 1.0]
     jacobian-precision  [--iterations 200] [--weight 0.1]
-    svm                 [--features 100,500,1000,2000,5000] [--outer 10] [--inner 100]
-                        [--solvers md,pg,bcd] [--condition projected-gradient|mirror-descent]
-                        [--log-lambda 3] [--step 0.5] [--seed 0]
+    svm                 [--features 100,500,1000,2000,5000] [--outer 10] [--max-inner 5000]
+                        [--solvers md,pg,bcd] [--condition projected-gradient,mirror-descent]
+                        [--tolerance 1e-12] [--preconditioner automatic|jacobi|none]
+                        [--log-lambda 3] [--step 0.5] [--max-move 1] [--seed 0]
     distillation        [--steps 200] [--learning-rate 0.02] [--timing-steps 20] [--inner-steps 100]
     dictionary          [--datasets breast-cancer,synthetic] [--splits 10] [--steps 50] [--atoms 10]
   common: --output DIR (default examples-output)

@@ -4,34 +4,52 @@ import Foundation
 /// The inner solvers of §4.1 for min_{β ∈ Δᵐ} f(β, θ). Each can also carry a forward-mode tangent
 /// β̇ = ∂β/∂θ through its iterations (unrolled differentiation; θ is a scalar, so one tangent is
 /// the whole derivative). The step sizes depend on θ and their derivative is propagated too.
+///
+/// Every solver stops on the same measure of optimality, the relative projected-gradient residual
+/// r(β) = ‖β − P_Δ(β − η∇₁f(β))‖_F / ‖β‖_F ≤ tolerance
+/// (``MulticlassSVMDual/projectedGradientResidual(_:gradient:_:)``), or at an iteration cap, and
+/// reports which.
 public enum SVMInnerSolver: String, CaseIterable, Sendable, Codable {
-  /// Entropic mirror descent, β ← softmax(log β − η∇₁f) row by row, η = 1/L.
+  /// Entropic mirror descent, βᵢ ← βᵢ ∘ exp(−η∇ᵢf) / ⟨βᵢ, exp(−η∇ᵢf)⟩ row by row, η = 1/L
+  /// (a monotone descent step: see ``MulticlassSVMDual/stepSize(_:)``).
   case mirrorDescent = "md"
-  /// FISTA (accelerated projected gradient), η = 1/L, Euclidean projection on each simplex.
+  /// FISTA (accelerated projected gradient), η = 1/L, Euclidean projection on each simplex, with
+  /// the gradient-based adaptive restart of O'Donoghue & Candès (2015).
   case acceleratedProjectedGradient = "pg"
   /// Cyclic block coordinate descent over the rows, each a projected gradient step with the
-  /// row's own Lipschitz constant e^{−θ}‖Xᵢ‖².
+  /// row's own Lipschitz constant e^{−θ}‖Xᵢ‖² + μ.
   case blockCoordinateDescent = "bcd"
 
-  /// The result of `iterations` steps from `start`, with dβ/dθ when `withTangent` (the start is
-  /// treated as a constant). Stops early, before `iterations`, when an iteration changes β by
-  /// less than `tolerance` in max norm (0: never).
+  /// FISTA evaluates the residual every this many iterations: its iterations compute the gradient
+  /// at the extrapolated point, so each check costs one extra gradient (≈ 10% here).
+  public static let residualCheckInterval = 10
+
+  /// Mirror descent cannot leave a face of the simplex: a warm start with exact zeros (a solution of
+  /// another solver, or of a nearby θ) is first mixed with the uniform point with this weight, which
+  /// leaves vanishing entries below any useful tolerance while letting them grow again.
+  public static let interiorMixingWeight = 1e-8
+
+  /// Runs from `start` until r(β) ≤ `tolerance` or `maximumIterations` updates (epochs for block
+  /// coordinate descent), with dβ/dθ when `withTangent` (the start is treated as a constant, so the
+  /// tangent starts at zero). With `tolerance` ≤ 0 it always runs `maximumIterations`.
   public func solve(
-    _ problem: MulticlassSVMDual, _ θ: Double, from start: Matrix, iterations: Int,
-    tolerance: Double = 0, withTangent: Bool = false
-  ) -> (solution: Matrix, tangent: Matrix?, iterations: Int) {
+    _ problem: MulticlassSVMDual, _ θ: Double, from start: Matrix, maximumIterations: Int,
+    tolerance: Double, withTangent: Bool = false
+  ) -> SVMInnerSolution {
     switch self {
-    case .mirrorDescent, .acceleratedProjectedGradient:
-      return fullGradientMethod(problem, θ, start, iterations, tolerance, withTangent)
+    case .mirrorDescent:
+      return mirrorDescent(problem, θ, start, maximumIterations, tolerance, withTangent)
+    case .acceleratedProjectedGradient:
+      return acceleratedProjectedGradient(problem, θ, start, maximumIterations, tolerance, withTangent)
     case .blockCoordinateDescent:
-      return blockCoordinateDescent(problem, θ, start, iterations, tolerance, withTangent)
+      return blockCoordinateDescent(problem, θ, start, maximumIterations, tolerance, withTangent)
     }
   }
 
-  /// c = η∇₁f(y) and its tangent ċ = η̇∇₁f + η(e^{−θ}XXᵀ(ẏ − (y − Y)) + μẏ), from one pair of
-  /// gemm calls on [y − Y, ẏ].
+  /// ∇₁f(y), c = η∇₁f(y) and its tangent ċ = η̇∇₁f + η(e^{−θ}XXᵀ(ẏ − (y − Y)) + μẏ), from one pair
+  /// of gemm calls on [y − Y, ẏ].
   func scaledGradient(_ problem: MulticlassSVMDual, _ θ: Double, _ y: Matrix, _ yTangent: Matrix?)
-    -> (Matrix, Matrix?)
+    -> (gradient: Matrix, scaled: Matrix, scaledTangent: Matrix?)
   {
     let m = y.rowCount, k = y.columnCount, μ = problem.dualRidge
     let η = problem.stepSize(θ), ηDerivative = problem.stepSizeDerivative(θ), scale = Foundation.exp(-θ)
@@ -46,69 +64,102 @@ public enum SVMInnerSolver: String, CaseIterable, Sendable, Codable {
     }
     var c = gradient
     for index in c.elements.indices { c.elements[index] *= η }
-    guard let yTangent else { return (c, nil) }
+    guard let yTangent else { return (gradient, c, nil) }
     var cTangent = Matrix(rowCount: m, columnCount: k)
     for index in 0..<(m * k) {
       let gradientTangent = scale * (product.elements[m * k + index] - product.elements[index])
         + μ * yTangent.elements[index]
       cTangent.elements[index] = ηDerivative * gradient.elements[index] + η * gradientTangent
     }
-    return (c, cTangent)
+    return (gradient, c, cTangent)
   }
 
-  func fullGradientMethod(
-    _ problem: MulticlassSVMDual, _ θ: Double, _ start: Matrix, _ iterations: Int,
+  /// β ← φ(β, c) row by row, with the tangent when one is carried.
+  static func step(
+    _ step: some RowwiseStep, _ y: Matrix, _ c: Matrix, _ yTangent: Matrix?, _ cTangent: Matrix?
+  ) -> (Matrix, Matrix?) {
+    guard let yTangent, let cTangent else { return (step.apply(y, c), nil) }
+    let stepped = step.applyWithTangent(y, c, yTangent, cTangent)
+    return (stepped.value, stepped.tangent)
+  }
+
+  func mirrorDescent(
+    _ problem: MulticlassSVMDual, _ θ: Double, _ start: Matrix, _ maximumIterations: Int,
     _ tolerance: Double, _ withTangent: Bool
-  ) -> (solution: Matrix, tangent: Matrix?, iterations: Int) {
-    let step: any RowwiseStep = self == .mirrorDescent ? EntropicMirrorStep() : ProjectedGradientStep()
-    let accelerated = self == .acceleratedProjectedGradient
+  ) -> SVMInnerSolution {
+    let weight = Self.interiorMixingWeight, uniform = 1 / Double(start.columnCount)
+    var β = start
+    for index in β.elements.indices { β.elements[index] = (1 - weight) * β.elements[index] + weight * uniform }
+    var βTangent: Matrix? = withTangent ? Matrix(rowCount: β.rowCount, columnCount: β.columnCount) : nil
+    var done = 0
+    while true {
+      // The iteration's own gradient at β gives the residual for free.
+      let (gradient, c, cTangent) = scaledGradient(problem, θ, β, βTangent)
+      let last = done == maximumIterations
+      if tolerance > 0 || last {
+        let residual = problem.projectedGradientResidual(β, gradient: gradient, θ)
+        if residual <= tolerance || last {
+          return SVMInnerSolution(solution: β, tangent: βTangent, iterations: done, residual: residual,
+                                  converged: residual <= tolerance)
+        }
+      }
+      (β, βTangent) = Self.step(EntropicMirrorStep(), β, c, βTangent, cTangent)
+      done += 1
+    }
+  }
+
+  func acceleratedProjectedGradient(
+    _ problem: MulticlassSVMDual, _ θ: Double, _ start: Matrix, _ maximumIterations: Int,
+    _ tolerance: Double, _ withTangent: Bool
+  ) -> SVMInnerSolution {
     var β = start, previous = start
-    let zero = Matrix(rowCount: start.rowCount, columnCount: start.columnCount)
-    var βTangent: Matrix? = withTangent ? zero : nil
+    var βTangent: Matrix? = withTangent ? Matrix(rowCount: β.rowCount, columnCount: β.columnCount) : nil
     var previousTangent = βTangent
     var t = 1.0
     var done = 0
-    while done < iterations {
-      var y = β, yTangent = βTangent
-      if accelerated {
-        // FISTA extrapolation y = β + ((t − 1)/t')(β − β_prev), linear so the tangent follows.
-        let next = (1 + (1 + 4 * t * t).squareRoot()) / 2
-        let momentum = (t - 1) / next
-        t = next
-        for index in y.elements.indices {
-          y.elements[index] += momentum * (β.elements[index] - previous.elements[index])
-        }
-        if var tangent = yTangent, let current = βTangent, let old = previousTangent {
-          for index in tangent.elements.indices {
-            tangent.elements[index] += momentum * (current.elements[index] - old.elements[index])
-          }
-          yTangent = tangent
+    while true {
+      let last = done == maximumIterations
+      if last || (tolerance > 0 && done % Self.residualCheckInterval == 0) {
+        let residual = problem.projectedGradientResidual(β, gradient: problem.gradient(β, θ), θ)
+        if residual <= tolerance || last {
+          return SVMInnerSolution(solution: β, tangent: βTangent, iterations: done, residual: residual,
+                                  converged: residual <= tolerance)
         }
       }
-      let (c, cTangent) = scaledGradient(problem, θ, y, yTangent)
+      // Extrapolation y = β + ((t − 1)/t′)(β − β_prev), linear, so the tangent follows it.
+      let next = (1 + (1 + 4 * t * t).squareRoot()) / 2
+      let momentum = (t - 1) / next
+      t = next
+      var y = β
+      for index in y.elements.indices { y.elements[index] += momentum * (β.elements[index] - previous.elements[index]) }
+      var yTangent = βTangent
+      if var tangent = yTangent, let current = βTangent, let old = previousTangent {
+        for index in tangent.elements.indices {
+          tangent.elements[index] += momentum * (current.elements[index] - old.elements[index])
+        }
+        yTangent = tangent
+      }
+      let (_, c, cTangent) = scaledGradient(problem, θ, y, yTangent)
       previous = β
       previousTangent = βTangent
-      if let yTangent, let cTangent {
-        let stepped = step.applyWithTangent(y, c, yTangent, cTangent)
-        β = stepped.value
-        βTangent = stepped.tangent
-      } else {
-        β = step.apply(y, c)
+      (β, βTangent) = Self.step(ProjectedGradientStep(), y, c, yTangent, cTangent)
+      // Restart the momentum when the step y → β points against the last move β_prev → β
+      // (⟨y − β, β − β_prev⟩ > 0): it restores the linear rate of the strongly convex problem,
+      // which plain FISTA loses to oscillations (7× and 4× fewer iterations to r = 1e-9 at
+      // p = 500 and 2,000, θ = 3, in a NumPy prototype of this solver).
+      var alignment = 0.0
+      for index in β.elements.indices {
+        alignment += (y.elements[index] - β.elements[index]) * (β.elements[index] - previous.elements[index])
       }
+      if alignment > 0 { t = 1 }
       done += 1
-      if tolerance > 0 {
-        var change = 0.0
-        for index in β.elements.indices { change = max(change, abs(β.elements[index] - previous.elements[index])) }
-        if change < tolerance { break }
-      }
     }
-    return (β, βTangent, done)
   }
 
   func blockCoordinateDescent(
-    _ problem: MulticlassSVMDual, _ θ: Double, _ start: Matrix, _ epochs: Int,
+    _ problem: MulticlassSVMDual, _ θ: Double, _ start: Matrix, _ maximumEpochs: Int,
     _ tolerance: Double, _ withTangent: Bool
-  ) -> (solution: Matrix, tangent: Matrix?, iterations: Int) {
+  ) -> SVMInnerSolution {
     let m = start.rowCount, k = start.columnCount, p = problem.features.columnCount
     let step = ProjectedGradientStep()
     var β = start
@@ -119,8 +170,20 @@ public enum SVMInnerSolver: String, CaseIterable, Sendable, Codable {
     let scale = Foundation.exp(-θ), μ = problem.dualRidge
     var rowProduct = [Double](repeating: 0, count: k), rowTangentProduct = rowProduct
     var done = 0
-    while done < epochs {
-      var change = 0.0
+    while true {
+      let last = done == maximumEpochs
+      if tolerance > 0 || last {
+        // ∇₁f = e^{−θ}XV + Y + μβ: one gemm with the maintained V.
+        var gradient = Matrix.product(problem.features, v, scale: scale)
+        for index in gradient.elements.indices {
+          gradient.elements[index] += problem.labels.elements[index] + μ * β.elements[index]
+        }
+        let residual = problem.projectedGradientResidual(β, gradient: gradient, θ)
+        if residual <= tolerance || last {
+          return SVMInnerSolution(solution: β, tangent: withTangent ? βTangent : nil, iterations: done,
+                                  residual: residual, converged: residual <= tolerance)
+        }
+      }
       for i in 0..<m {
         let normSquared = problem.rowNormsSquared[i]
         guard normSquared > 0 else { continue }
@@ -147,9 +210,9 @@ public enum SVMInnerSolver: String, CaseIterable, Sendable, Codable {
             ηDerivative * rowGradient[$0]
               + η * (scale * (rowTangentProduct[$0] - rowProduct[$0]) + μ * βTangent[i, $0])
           }
-          let rowMatrix = Matrix(rowCount: 1, columnCount: k, elements: old)
           let stepped = step.applyWithTangent(
-            rowMatrix, Matrix(rowCount: 1, columnCount: k, elements: c),
+            Matrix(rowCount: 1, columnCount: k, elements: old),
+            Matrix(rowCount: 1, columnCount: k, elements: c),
             Matrix(rowCount: 1, columnCount: k, elements: βTangent.row(i)),
             Matrix(rowCount: 1, columnCount: k, elements: cTangent))
           newRow = stepped.value.elements
@@ -162,7 +225,6 @@ public enum SVMInnerSolver: String, CaseIterable, Sendable, Codable {
         }
         for j in 0..<k {
           delta[j] = newRow[j] - old[j]
-          change = max(change, abs(delta[j]))
           β[i, j] = newRow[j]
         }
         problem.featuresTransposed.elements.withUnsafeBufferPointer { xt in
@@ -175,8 +237,6 @@ public enum SVMInnerSolver: String, CaseIterable, Sendable, Codable {
         }
       }
       done += 1
-      if tolerance > 0 && change < tolerance { break }
     }
-    return (β, withTangent ? βTangent : nil, done)
   }
 }
