@@ -8,22 +8,15 @@
 /// Breakdowns are reported, never turned into NaN: `.breakdown("rho")` when r̂ᵀr vanishes (relative
 /// to ‖r̂‖‖r‖), `.breakdown("alpha")` when r̂ᵀA p̂ vanishes, `.breakdown("omega")` when ω or tᵀt
 /// vanishes (A ŝ ⟂ s, e.g. a rotation).
-public struct BiCGSTAB: LinearSolver {
-  /// Stop when ‖b − A·x‖ ≤ tolerance·‖b‖.
-  public var tolerance: Double
-  public var maximumIterations: Int
-  public var preconditioner: (any Preconditioner)?
-  /// Iterations over which the best residual must improve by 0.1 % (0 disables the check).
-  public var stagnationWindow: Int
+public struct BiCGSTAB: KrylovSolver {
+  public var settings: KrylovSettings
 
   public var name: String { "bicgstab" }
 
   public init(tolerance: Double = 1e-10, maximumIterations: Int = 10_000,
               preconditioner: (any Preconditioner)? = nil, stagnationWindow: Int = 500) {
-    self.tolerance = tolerance
-    self.maximumIterations = maximumIterations
-    self.preconditioner = preconditioner
-    self.stagnationWindow = stagnationWindow
+    settings = KrylovSettings(tolerance: tolerance, maximumIterations: maximumIterations,
+                              preconditioner: preconditioner, stagnationWindow: stagnationWindow)
   }
 
   public func solve(_ linearOperator: some LinearOperator, _ b: [Double],

@@ -10,22 +10,15 @@
 /// Stops with `.breakdown("non-positive curvature …")` when pᵀAp ≤ 0 (A is not positive
 /// semidefinite, or the system is inconsistent) and `.breakdown("preconditioner not positive definite")`
 /// when rᵀM⁻¹r ≤ 0.
-public struct ConjugateGradient: LinearSolver {
-  /// Stop when ‖b − A·x‖ ≤ tolerance·‖b‖.
-  public var tolerance: Double
-  public var maximumIterations: Int
-  public var preconditioner: (any Preconditioner)?
-  /// Iterations over which the best residual must improve by 0.1 % (0 disables the check).
-  public var stagnationWindow: Int
+public struct ConjugateGradient: KrylovSolver {
+  public var settings: KrylovSettings
 
   public var name: String { "cg" }
 
   public init(tolerance: Double = 1e-10, maximumIterations: Int = 10_000,
               preconditioner: (any Preconditioner)? = nil, stagnationWindow: Int = 500) {
-    self.tolerance = tolerance
-    self.maximumIterations = maximumIterations
-    self.preconditioner = preconditioner
-    self.stagnationWindow = stagnationWindow
+    settings = KrylovSettings(tolerance: tolerance, maximumIterations: maximumIterations,
+                              preconditioner: preconditioner, stagnationWindow: stagnationWindow)
   }
 
   public func solve(_ linearOperator: some LinearOperator, _ b: [Double],

@@ -7,25 +7,18 @@
 /// without forming x. After `restartLength` steps (or convergence) x ← x + M⁻¹Vⱼ y and the method
 /// restarts from the true residual. Stores `restartLength + 1` vectors of length n (n = 2·10⁶ and
 /// m = 30: 0.5 GB). One product with A per iteration; `iterations` counts them across cycles.
-public struct GMRES: LinearSolver {
-  /// Stop when ‖b − A·x‖ ≤ tolerance·‖b‖.
-  public var tolerance: Double
-  public var maximumIterations: Int
+public struct GMRES: KrylovSolver {
+  public var settings: KrylovSettings
   /// Krylov dimension m of a cycle.
   public var restartLength: Int
-  public var preconditioner: (any Preconditioner)?
-  /// Iterations over which the best residual must improve by 0.1 % (0 disables the check).
-  public var stagnationWindow: Int
 
   public var name: String { "gmres" }
 
   public init(tolerance: Double = 1e-10, maximumIterations: Int = 10_000, restartLength: Int = 30,
               preconditioner: (any Preconditioner)? = nil, stagnationWindow: Int = 500) {
-    self.tolerance = tolerance
-    self.maximumIterations = maximumIterations
+    settings = KrylovSettings(tolerance: tolerance, maximumIterations: maximumIterations,
+                              preconditioner: preconditioner, stagnationWindow: stagnationWindow)
     self.restartLength = max(1, restartLength)
-    self.preconditioner = preconditioner
-    self.stagnationWindow = stagnationWindow
   }
 
   public func solve(_ linearOperator: some LinearOperator, _ b: [Double],

@@ -11,22 +11,15 @@
 /// One product with A per iteration. The recursive residual estimate is in the M⁻¹-norm; it is
 /// rescaled to the 2-norm by the initial ratio and confirmed by the true residual before convergence
 /// is declared.
-public struct MINRES: LinearSolver {
-  /// Stop when ‖b − A·x‖ ≤ tolerance·‖b‖.
-  public var tolerance: Double
-  public var maximumIterations: Int
-  public var preconditioner: (any Preconditioner)?
-  /// Iterations over which the best residual must improve by 0.1 % (0 disables the check).
-  public var stagnationWindow: Int
+public struct MINRES: KrylovSolver {
+  public var settings: KrylovSettings
 
   public var name: String { "minres" }
 
   public init(tolerance: Double = 1e-10, maximumIterations: Int = 10_000,
               preconditioner: (any Preconditioner)? = nil, stagnationWindow: Int = 500) {
-    self.tolerance = tolerance
-    self.maximumIterations = maximumIterations
-    self.preconditioner = preconditioner
-    self.stagnationWindow = stagnationWindow
+    settings = KrylovSettings(tolerance: tolerance, maximumIterations: maximumIterations,
+                              preconditioner: preconditioner, stagnationWindow: stagnationWindow)
   }
 
   public func solve(_ linearOperator: some LinearOperator, _ b: [Double],
