@@ -1,11 +1,12 @@
 /// SplitMix64 (Steele, Lea & Flood 2014): a tiny seeded generator, so that Lanczos' starting vector —
 /// and hence its result — is reproducible run to run (Swift's system generator cannot be seeded).
-struct SplitMix64: RandomNumberGenerator {
+/// Public so that tests and examples draw their reproducible random problems from the same generator.
+public struct SplitMix64: RandomNumberGenerator, Sendable {
   private var state: UInt64
 
-  init(seed: UInt64) { state = seed }
+  public init(seed: UInt64) { state = seed }
 
-  mutating func next() -> UInt64 {
+  public mutating func next() -> UInt64 {
     state &+= 0x9E37_79B9_7F4A_7C15
     var z = state
     z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9

@@ -3,18 +3,14 @@ import ImplicitDifferentiation
 import LinearAlgebra
 import Testing
 
-/// SplitMix64 (Steele, Lea & Flood 2014): a seeded generator so that every random problem and
+/// LinearAlgebra's SplitMix64 with helpers for random problems, so that every random problem and
 /// random direction in these tests is the same on every run.
 struct ImplicitTestRandom: RandomNumberGenerator {
-  private var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
+  private var generator: SplitMix64
+
+  init(seed: UInt64) { generator = SplitMix64(seed: seed) }
+
+  mutating func next() -> UInt64 { generator.next() }
   mutating func uniform(_ range: ClosedRange<Double> = -1...1) -> Double {
     Double.random(in: range, using: &self)
   }

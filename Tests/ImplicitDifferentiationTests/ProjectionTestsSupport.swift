@@ -1,20 +1,15 @@
 import DualNumbers
 import ImplicitDifferentiation
+import LinearAlgebra
 
-/// SplitMix64 (Steele, Lea & Flood 2014): a tiny seeded generator, so that every random point in
-/// the projection and proximal-operator tests is reproducible.
+/// LinearAlgebra's SplitMix64 with helpers, so that every random point in the projection and
+/// proximal-operator tests is reproducible.
 struct ProjectionTestGenerator: RandomNumberGenerator {
-  private var state: UInt64
+  private var generator: SplitMix64
 
-  init(seed: UInt64) { state = seed }
+  init(seed: UInt64) { generator = SplitMix64(seed: seed) }
 
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
+  mutating func next() -> UInt64 { generator.next() }
 
   /// Uniform in [lower, upper).
   mutating func uniform(_ lower: Double, _ upper: Double) -> Double {

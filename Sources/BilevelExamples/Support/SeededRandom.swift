@@ -1,20 +1,15 @@
 import Foundation
+import LinearAlgebra
 
-/// A seeded SplitMix64 generator (Steele, Lea & Flood 2014) with Gaussian draws, so that every
+/// LinearAlgebra's seeded SplitMix64 generator with uniform and Gaussian draws, so that every
 /// synthetic data set and every random split is reproducible from its seed (Swift's system
 /// generator cannot be seeded).
 public struct SeededRandom: RandomNumberGenerator, Sendable {
-  private var state: UInt64
+  private var generator: SplitMix64
 
-  public init(seed: UInt64) { state = seed &+ 0x1234_5678 }
+  public init(seed: UInt64) { generator = SplitMix64(seed: seed &+ 0x1234_5678) }
 
-  public mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
+  public mutating func next() -> UInt64 { generator.next() }
 
   /// Uniform on [0, 1).
   public mutating func uniform() -> Double { Double(next() >> 11) * 0x1p-53 }
