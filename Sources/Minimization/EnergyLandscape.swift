@@ -14,10 +14,12 @@ public protocol EnergyLandscape {
   /// x ← x + Δ, mapped back into the simulation cell (JAX-MD's `shift_fn`).
   func displace(_ positions: inout [Scalar], by displacement: [Scalar])
 
-  /// x ← x + Δ (as ``displace(_:by:)``), then F = −∇E at the new positions into `forces`; returns
-  /// E. A minimiser's step in one call, so that a landscape can do the bookkeeping of the move in
-  /// the displacing pass (``ParticleLandscape`` tests its neighbour list there).
-  mutating func displace(_ positions: inout [Scalar], by displacement: [Scalar],
+  /// x ← x + s·d (Δ = s·d, as ``displace(_:by:)``), then F = −∇E at the new positions into
+  /// `forces`; returns E. A minimiser's step in one call: the step is given as a direction d and a
+  /// factor s (FIRE's velocities and time step, gradient descent's forces and step size), so that
+  /// no array Δ need be written and read again, and a landscape can do the bookkeeping of the move
+  /// in the displacing pass (``ParticleLandscape`` tests its neighbour list there).
+  mutating func displace(_ positions: inout [Scalar], along direction: [Scalar], scaledBy factor: Double,
                          thenForcesInto forces: inout [Scalar]) -> Scalar
 
   /// Threads a minimiser may split its vector passes over (1 by default).
@@ -26,9 +28,9 @@ public protocol EnergyLandscape {
 
 extension EnergyLandscape {
   @inlinable
-  public mutating func displace(_ positions: inout [Scalar], by displacement: [Scalar],
+  public mutating func displace(_ positions: inout [Scalar], along direction: [Scalar], scaledBy factor: Double,
                                 thenForcesInto forces: inout [Scalar]) -> Scalar {
-    displace(&positions, by: displacement)
+    displace(&positions, by: direction.map { Scalar.scaled($0, by: factor) })
     return self.forces(at: positions, into: &forces)
   }
 

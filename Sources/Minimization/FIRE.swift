@@ -54,7 +54,7 @@ public struct FIRE: Minimizer, Sendable {
     var positions = start
     var velocities = [S](repeating: 0, count: count)
     var forces = [S](repeating: 0, count: count)
-    var displacement = [S](repeating: 0, count: count)
+    var displacement = [S](repeating: 0, count: maximumDisplacement == nil ? 0 : count)
     var energy = landscape.forces(at: positions, into: &forces)
     let control = StepControl(self)
     var timeStep = control.round(initialTimeStep)
@@ -77,10 +77,15 @@ public struct FIRE: Minimizer, Sendable {
     while stopReason() == nil {
       step += 1
       let halfStep = 0.5 * timeStep
-      let finiteStep = halfKick(&velocities, forces: forces, after: turn, halfStep: halfStep,
-                                timeStep: timeStep, displacement: &displacement, threads: threads)
-      if let limit = maximumDisplacement { limitDisplacement(&displacement, to: limit) }
-      energy = landscape.displace(&positions, by: displacement, thenForcesInto: &forces)
+      let finiteStep = halfKick(&velocities, forces: forces, after: turn, halfStep: halfStep, threads: threads)
+      if let limit = maximumDisplacement {
+        // Δ = dt·v is formed and scaled down as a whole; the landscape adds it as it is.
+        for index in displacement.indices { displacement[index] = S.scaled(velocities[index], by: timeStep) }
+        limitDisplacement(&displacement, to: limit)
+        energy = landscape.displace(&positions, along: displacement, scaledBy: 1, thenForcesInto: &forces)
+      } else {
+        energy = landscape.displace(&positions, along: velocities, scaledBy: timeStep, thenForcesInto: &forces)
+      }
       let sums = secondHalfKick(&velocities, forces: forces, halfStep: halfStep, threads: threads)
       maximumForce = sums.largestForce
       // A NaN anywhere in the forces makes their squared sum NaN (max() would skip it).

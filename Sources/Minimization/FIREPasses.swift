@@ -25,34 +25,31 @@ struct VelocityTurn<S: RealScalar> {
   }
 }
 
-/// The previous step's `turn` (if any), then v ← v + (dt/2)·F and Δ = dt·v (the first half of
-/// the velocity-Verlet step and the move it makes); returns whether every component of Δ is finite.
+/// The previous step's `turn` (if any), then v ← v + (dt/2)·F: the first half of the
+/// velocity-Verlet step (the move Δ = dt·v is formed in the displacing pass). Returns whether every
+/// velocity is finite.
 @inlinable
 func halfKick<S: RealScalar>(
-  _ velocities: inout [S], forces: [S], after turn: VelocityTurn<S>?, halfStep: Double, timeStep: Double,
-  displacement: inout [S], threads: Int
+  _ velocities: inout [S], forces: [S], after turn: VelocityTurn<S>?, halfStep: Double, threads: Int
 ) -> Bool {
   velocities.withUnsafeMutableBufferPointer { velocities in
     forces.withUnsafeBufferPointer { forces in
-      displacement.withUnsafeMutableBufferPointer { displacement in
-        nonisolated(unsafe) let (v, f, move) = (velocities, forces, displacement)
-        // Finiteness is tracked inside the loop the step needs anyway: finite displacements of
-        // finite positions stay finite.
-        return mapChunks(of: v.count, threads: threads, minimumChunk: firePassChunk) { range in
-          var finite = true
-          for index in range {
-            var velocity = v[index]
-            if let turn {
-              velocity = turn.stop ? 0 : velocity + S.scaled(f[index] * turn.steering - velocity, by: turn.mixing)
-            }
-            velocity += S.scaled(f[index], by: halfStep)
-            v[index] = velocity
-            move[index] = S.scaled(velocity, by: timeStep)
-            if !move[index].isFinite { finite = false }
+      nonisolated(unsafe) let (v, f) = (velocities, forces)
+      // Finiteness is tracked inside the loop the step needs anyway: finite velocities move finite
+      // positions to finite positions.
+      return mapChunks(of: v.count, threads: threads, minimumChunk: firePassChunk) { range in
+        var finite = true
+        for index in range {
+          var velocity = v[index]
+          if let turn {
+            velocity = turn.stop ? 0 : velocity + S.scaled(f[index] * turn.steering - velocity, by: turn.mixing)
           }
-          return finite
-        }.allSatisfy { $0 }
-      }
+          velocity += S.scaled(f[index], by: halfStep)
+          v[index] = velocity
+          if !velocity.isFinite { finite = false }
+        }
+        return finite
+      }.allSatisfy { $0 }
     }
   }
 }

@@ -27,8 +27,7 @@ public struct GradientDescent: Minimizer, Sendable {
     observer?(0, positions, energy, maximumForce)
     while finite && maximumForce > forceTolerance && step < maximumSteps {
       step += 1
-      energy = landscape.displace(&positions, by: forces.map { Landscape.Scalar.scaled($0, by: stepSize) },
-                                  thenForcesInto: &forces)
+      energy = landscape.displace(&positions, along: forces, scaledBy: stepSize, thenForcesInto: &forces)
       (maximumForce, finite) = largestComponent(forces)
       if let observer, interval > 0, step % interval == 0 { observer(step, positions, energy, maximumForce) }
     }

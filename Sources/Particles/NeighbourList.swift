@@ -138,21 +138,21 @@ public struct NeighbourList: Sendable {
     let count = positions.count / dimension
     let skin = self.skin
     let chunks = max(1, min(threads, count / 2048))
-    var rows = [[Int32]](repeating: [], count: chunks)
-    var rowLengths = [[Int32]](repeating: [], count: chunks)
-    // Each chunk of particles fills its own arrays; they are concatenated afterwards.
-    rows.withUnsafeMutableBufferPointer { rowBuffers in
-      rowLengths.withUnsafeMutableBufferPointer { lengthBuffers in
-        nonisolated(unsafe) let rowBuffers = rowBuffers
-        nonisolated(unsafe) let lengthBuffers = lengthBuffers
-        forEachChunk(of: count, threads: chunks, minimumChunk: 1) { chunk, range in
+    let bounds = (0...chunks).map { count * $0 / chunks }
+    // Row lengths first (rowStart[i + 1] = length of row i, summed afterwards); each chunk of
+    // particles writes its rows into its own buffer, copied into place once the offsets are known.
+    var start = [Int32](repeating: 0, count: count + 1)
+    var buffers = [(rows: UnsafeMutablePointer<Int32>, count: Int)?](repeating: nil, count: chunks)
+    start.withUnsafeMutableBufferPointer { start in
+      buffers.withUnsafeMutableBufferPointer { buffers in
+        nonisolated(unsafe) let (start, buffers) = (start, buffers)
+        forEachChunk(of: chunks, threads: chunks, minimumChunk: 1) { chunk, _ in
+          let range = bounds[chunk]..<bounds[chunk + 1]
           // Rows are written through a pointer with room for the fullest possible row ahead.
           let reserve = cells.maximumCandidates
           var capacity = max(64, range.count * 8) + reserve
           var found = UnsafeMutablePointer<Int32>.allocate(capacity: capacity)
           var total = 0
-          var lengths = [Int32]()
-          lengths.reserveCapacity(range.count)
           cells.withTables { tables in
             for i in range {
               if total + reserve > capacity {
@@ -165,28 +165,27 @@ public struct NeighbourList: Sendable {
               let before = total
               total = cells.appendPartners(of: i, D.self, tables: tables, cutoffRatio: cutoffRatio, skin: skin,
                                            diameters: diameters, into: found, count: total)
-              lengths.append(Int32(total - before))
+              start[i + 1] = Int32(total - before)
             }
           }
-          rowBuffers[chunk] = Array(UnsafeBufferPointer(start: found, count: total))
-          found.deallocate()
-          lengthBuffers[chunk] = lengths
+          buffers[chunk] = (found, total)
         }
       }
     }
-    var start = [Int32]()
-    start.reserveCapacity(count + 1)
-    start.append(0)
-    var total: Int32 = 0
-    for lengths in rowLengths {
-      for length in lengths {
-        total += length
-        start.append(total)
+    for i in 0..<count { start[i + 1] += start[i] }
+    let total = Int(start[count])
+    let flat = [Int32](unsafeUninitializedCapacity: total) { flat, initialized in
+      nonisolated(unsafe) let flat = flat
+      let offsets = bounds.map { Int(start[$0]) }
+      let parts = buffers.map { $0! }
+      nonisolated(unsafe) let pointers = parts.map(\.rows)
+      let lengths = parts.map(\.count)
+      forEachChunk(of: chunks, threads: chunks, minimumChunk: 1) { chunk, _ in
+        (flat.baseAddress! + offsets[chunk]).initialize(from: pointers[chunk], count: lengths[chunk])
       }
+      for pointer in pointers { pointer.deallocate() }
+      initialized = total
     }
-    var flat = [Int32]()
-    flat.reserveCapacity(Int(total))
-    for row in rows { flat.append(contentsOf: row) }
     install(rowStart: start, neighbours: flat)
   }
 

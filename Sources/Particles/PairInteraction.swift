@@ -69,35 +69,34 @@ where Space.Scalar == Potential.Scalar, Potential.Scalar == Diameters.Scalar {
         }
       }
     }
-    // Pair forces act on both partners, so each thread accumulates into its own buffer (the
-    // first one being `forces` itself) and the buffers are summed: no locks, no races.
-    var extra = [Scalar](repeating: 0, count: count * (chunks - 1))
+    // Pair forces act on both partners. Each thread owns the forces of the particles of its rows and
+    // writes them in place; a partner outside that range (near a chunk boundary: a few per cent of
+    // the pairs, the particles being numbered cell by cell) is set aside and added once the threads
+    // have joined, chunk by chunk. No locks, no races, no second force array to sum.
     var energies = [Scalar](repeating: 0, count: chunks)
+    var setAside = [[PartnerForce<Scalar>]](repeating: [], count: chunks)
+    let width = Dimension.count
     positions.withUnsafeBufferPointer { positions in
-      forces.withUnsafeMutableBufferPointer { first in
-        extra.withUnsafeMutableBufferPointer { extra in
-          energies.withUnsafeMutableBufferPointer { energies in
-            nonisolated(unsafe) let first = first
-            nonisolated(unsafe) let extra = extra
-            nonisolated(unsafe) let energies = energies
+      forces.withUnsafeMutableBufferPointer { forces in
+        energies.withUnsafeMutableBufferPointer { energies in
+          setAside.withUnsafeMutableBufferPointer { setAside in
+            nonisolated(unsafe) let (forces, energies, setAside) = (forces, energies, setAside)
             // Rows may hold unequal numbers of pairs (the brute-force list's row i holds N − 1 − i):
             // split at equal pair counts, not equal row counts.
             let bounds = balancedRowBounds(neighbours.rowStart, rows: rows, chunks: chunks)
             forEachChunk(of: chunks, threads: chunks, minimumChunk: 1) { chunk, _ in
               let range = bounds[chunk]..<bounds[chunk + 1]
-              let buffer = chunk == 0
-                ? first
-                : UnsafeMutableBufferPointer(rebasing: extra[(chunk - 1) * count ..< chunk * count])
-              if chunk == 0 { for index in 0..<count { buffer[index] = 0 } }
+              for index in (range.lowerBound &* width)..<(range.upperBound &* width) { forces[index] = 0 }
+              var outside = [PartnerForce<Scalar>]()
               energies[chunk] = accumulate(rows: range, positions: positions, neighbours: neighbours,
-                                           forces: buffer, withForces: true)
+                                           forces: forces, withForces: true, owned: ParticleRange(range),
+                                           outside: &outside)
+              setAside[chunk] = outside
             }
-            // The sum of the buffers, split by components over the same threads.
-            forEachChunk(of: chunks, threads: chunks, minimumChunk: 1) { chunk, _ in
-              let components = (count * chunk / chunks)..<(count * (chunk + 1) / chunks)
-              for other in 1..<chunks {
-                let offset = (other - 1) * count
-                for index in components { first[index] += extra[offset + index] }
+            for chunk in 0..<chunks {
+              for partner in setAside[chunk] {
+                let base = partner.particle &* width
+                for k in 0..<width { forces[base &+ k] -= partner.force[k] }
               }
             }
           }
@@ -112,6 +111,19 @@ where Space.Scalar == Potential.Scalar, Potential.Scalar == Diameters.Scalar {
   func accumulate(
     rows: Range<Int>, positions: UnsafeBufferPointer<Scalar>, neighbours: NeighbourList,
     forces: UnsafeMutableBufferPointer<Scalar>, withForces: Bool
+  ) -> Scalar {
+    var none = [PartnerForce<Scalar>]()
+    return accumulate(rows: rows, positions: positions, neighbours: neighbours, forces: forces,
+                      withForces: withForces, owned: EveryParticle(), outside: &none)
+  }
+
+  /// The pair loop over rows i ∈ `rows`, writing the force on a partner j directly only when j is
+  /// `owned` and appending it to `outside` otherwise.
+  @inlinable
+  func accumulate<Owned: ParticleOwnership>(
+    rows: Range<Int>, positions: UnsafeBufferPointer<Scalar>, neighbours: NeighbourList,
+    forces: UnsafeMutableBufferPointer<Scalar>, withForces: Bool, owned: Owned,
+    outside: inout [PartnerForce<Scalar>]
   ) -> Scalar {
     let cutoffRatio = potential.cutoffRatio
     var energy: Scalar = 0
@@ -137,11 +149,16 @@ where Space.Scalar == Potential.Scalar, Potential.Scalar == Diameters.Scalar {
             energy += u.value
             guard withForces else { continue }
             let scale = -u.tangent / r
-            let base = j &* Dimension.count
+            var f = SpatialVector<Scalar>.zero
             for k in 0..<Dimension.count {
-              let f = scale * d[k]
-              forceOnI[k] += f
-              forces[base &+ k] -= f
+              f[k] = scale * d[k]
+              forceOnI[k] += f[k]
+            }
+            if owned.contains(j) {
+              let base = j &* Dimension.count
+              for k in 0..<Dimension.count { forces[base &+ k] -= f[k] }
+            } else {
+              outside.append(PartnerForce(particle: j, force: f))
             }
           }
           if withForces {
@@ -165,7 +182,7 @@ where Space.Scalar == Potential.Scalar, Potential.Scalar == Diameters.Scalar {
   /// for large systems.
   @inlinable
   public func displace(_ positions: inout [Scalar], by displacement: [Scalar]) {
-    _ = displace(&positions, by: displacement, measuringDriftFrom: nil)
+    _ = displace(&positions, along: displacement, scaledBy: 1, measuringDriftFrom: nil)
   }
 
   /// x ← x + Δ mapped into the primary cell, and in the same pass the test of the Verlet list
@@ -175,32 +192,40 @@ where Space.Scalar == Potential.Scalar, Potential.Scalar == Diameters.Scalar {
   @inlinable
   public func displace(_ positions: inout [Scalar], by displacement: [Scalar],
                        keeping neighbours: NeighbourList) -> Bool {
+    displace(&positions, along: displacement, scaledBy: 1, keeping: neighbours)
+  }
+
+  /// As ``displace(_:by:keeping:)`` with Δ = s·d, formed element by element (no array Δ).
+  @inlinable
+  public func displace(_ positions: inout [Scalar], along direction: [Scalar], scaledBy factor: Double,
+                       keeping neighbours: NeighbourList) -> Bool {
     let count = positions.count / Dimension.count
     guard neighbours.isBuilt(forParticleCount: count, dimension: Dimension.count) else {
-      displace(&positions, by: displacement)
+      _ = displace(&positions, along: direction, scaledBy: factor, measuringDriftFrom: nil)
       return false
     }
     return neighbours.withReferencePositions { reference in
-      displace(&positions, by: displacement,
+      displace(&positions, along: direction, scaledBy: factor,
                measuringDriftFrom: (reference, DriftTest(skin: neighbours.skin, geometry: boundary.cellGeometry)))
     }
   }
 
-  /// The displacing pass; with a reference it returns whether every particle stayed within skin/2.
+  /// The displacing pass, x ← x + s·d (s = 1 adds d exactly); with a reference it returns whether
+  /// every particle stayed within skin/2.
   @inlinable
-  func displace(_ positions: inout [Scalar], by displacement: [Scalar],
+  func displace(_ positions: inout [Scalar], along direction: [Scalar], scaledBy factor: Double,
                 measuringDriftFrom drift: (reference: UnsafeBufferPointer<Double>, test: DriftTest)?) -> Bool {
-    precondition(positions.count == displacement.count, "a displacement must match the positions")
+    precondition(positions.count == direction.count, "a displacement must match the positions")
     let count = positions.count / Dimension.count
     return positions.withUnsafeMutableBufferPointer { positions in
-      displacement.withUnsafeBufferPointer { displacement in
-        nonisolated(unsafe) let (x, move) = (positions, displacement)
+      direction.withUnsafeBufferPointer { direction in
+        nonisolated(unsafe) let (x, move) = (positions, direction)
         return mapChunks(of: count, threads: threads, minimumChunk: 8192) { particles in
           var valid = true
           for i in particles {
             let base = i &* Dimension.count
             var r = SpatialVector(UnsafeBufferPointer(x), particle: i, Dimension.self)
-            for k in 0..<Dimension.count { r[k] += move[base &+ k] }
+            for k in 0..<Dimension.count { r[k] += Scalar.scaled(move[base &+ k], by: factor) }
             boundary.wrap(&r)
             for k in 0..<Dimension.count { x[base &+ k] = r[k] }
             if let drift, drift.test.movedTooFar(r, particle: i, from: drift.reference, Dimension.self) {
@@ -211,5 +236,49 @@ where Space.Scalar == Potential.Scalar, Potential.Scalar == Diameters.Scalar {
         }.allSatisfy { $0 }
       }
     }
+  }
+}
+
+/// A pair force on a partner particle whose forces another thread owns: added after the threads join.
+@usableFromInline
+struct PartnerForce<Scalar: RealScalar> {
+  @usableFromInline let particle: Int
+  /// The force on `particle` is −`force`.
+  @usableFromInline let force: SpatialVector<Scalar>
+
+  @inlinable
+  init(particle: Int, force: SpatialVector<Scalar>) {
+    self.particle = particle
+    self.force = force
+  }
+}
+
+/// Which particles' forces a pair loop may write in place.
+@usableFromInline
+protocol ParticleOwnership {
+  func contains(_ particle: Int) -> Bool
+}
+
+/// All of them: the serial loop (the test folds away).
+@usableFromInline
+struct EveryParticle: ParticleOwnership {
+  @inlinable init() {}
+  @inlinable @inline(__always) func contains(_ particle: Int) -> Bool { true }
+}
+
+/// The particles of one thread's rows.
+@usableFromInline
+struct ParticleRange: ParticleOwnership {
+  @usableFromInline let start: Int
+  @usableFromInline let count: UInt
+
+  @inlinable init(_ range: Range<Int>) {
+    start = range.lowerBound
+    count = UInt(bitPattern: range.count)
+  }
+
+  /// One unsigned comparison: a particle before `start` wraps around to a huge offset.
+  @inlinable @inline(__always) func contains(_ particle: Int) -> Bool {
+    UInt(bitPattern: particle &- start) < count
   }
 }

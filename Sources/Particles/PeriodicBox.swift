@@ -28,7 +28,7 @@ public struct PeriodicBox<Dimension: SpatialDimension, Scalar: RealScalar>: Boun
       // on baseline x86-64) unless the component exceeds half the box.
       let component = displacement[k].primalValue
       guard Swift.abs(component) > 0.5 * length.primalValue else { continue }
-      let images = (component / length.primalValue).rounded(.toNearestOrEven)
+      let images = roundedToNearestEven(component / length.primalValue)
       if images != 0 { displacement[k] -= Scalar.scaled(length, by: images) }
     }
   }
@@ -39,7 +39,7 @@ public struct PeriodicBox<Dimension: SpatialDimension, Scalar: RealScalar>: Boun
       let length = edges[k]
       let coordinate = position[k].primalValue
       guard coordinate < 0 || coordinate >= length.primalValue else { continue }
-      let images = (coordinate / length.primalValue).rounded(.down)
+      let images = roundedDown(coordinate / length.primalValue)
       if images != 0 { position[k] -= Scalar.scaled(length, by: images) }
       // Rounding can leave exactly L (a tiny negative coordinate plus L); [0, L) is the contract.
       if position[k].primalValue >= length.primalValue { position[k] -= length }

@@ -111,6 +111,31 @@ struct NeighbourListTests {
     #expect(listedPairs(list) == expected)
   }
 
+  /// Above 32,768 particles the cell sort is split over two threads (per-thread counts, then slots
+  /// handed out chunk by chunk) and the rows are copied into place in parallel: the list must be
+  /// the serial one, row for row and in the same order, in 2D and 3D.
+  @Test("a build on two threads is the serial build, entry for entry")
+  func threadedBuildEqualsSerial() {
+    func lists<D: SpatialDimension>(_: D.Type, count: Int, side: Double) -> (NeighbourList, NeighbourList) {
+      let positions = uniformPositions(count: count, dimension: D.count, side: side, seed: 8)
+      let diameters = SpeciesPairDiameters<Double>(species: bidisperseSpecies(count), speciesDiameters: [1.0, 1.4])
+      let box = PeriodicBox<D, Double>(side: side)
+      var serial = NeighbourList(skin: 0.3, threads: 1)
+      var threaded = NeighbourList(skin: 0.3, threads: 2)
+      serial.update(positions: positions, boundary: box, cutoffRatio: 1, diameters: diameters)
+      threaded.update(positions: positions, boundary: box, cutoffRatio: 1, diameters: diameters)
+      return (serial, threaded)
+    }
+    let (serial2D, threaded2D) = lists(TwoDimensions.self, count: 40_000, side: 200)
+    #expect(serial2D.pairCount > 40_000)
+    #expect(threaded2D.rowStart == serial2D.rowStart)
+    #expect(threaded2D.neighbours == serial2D.neighbours)
+    let (serial3D, threaded3D) = lists(ThreeDimensions.self, count: 36_000, side: 36)
+    #expect(serial3D.pairCount > 36_000)
+    #expect(threaded3D.rowStart == serial3D.rowStart)
+    #expect(threaded3D.neighbours == serial3D.neighbours)
+  }
+
   /// The minimiser's move tests the list in the displacing pass: the answer must equal the separate
   /// drift test (no particle farther than skin/2, minimum image), the positions must be those of
   /// x + Δ wrapped, and while it answers "valid" the list must hold every interacting pair. 20,000
