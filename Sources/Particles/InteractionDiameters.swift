@@ -9,11 +9,20 @@ public protocol InteractionDiameters: Sendable {
   /// σᵢⱼ for particles i and j (length units).
   func diameter(_ i: Int, _ j: Int) -> Scalar
 
+  /// 1/σᵢⱼ (primal value), rounded as `1 / diameter(i, j).primalValue`: a rule with few distinct
+  /// diameters tabulates it and spares the pair loop a division.
+  func inverseDiameter(_ i: Int, _ j: Int) -> Double
+
   /// The largest σᵢⱼ over all pairs: it sets the neighbour-list cell size.
   var largestDiameter: Double { get }
 
   /// The number of particles the rule knows about.
   var particleCount: Int { get }
+}
+
+extension InteractionDiameters {
+  @inlinable @inline(__always)
+  public func inverseDiameter(_ i: Int, _ j: Int) -> Double { 1 / diameter(i, j).primalValue }
 }
 
 /// σᵢⱼ looked up by species in a symmetric table: additive mixing (σᵢ + σⱼ)/2 of species diameters,
@@ -24,14 +33,20 @@ public struct SpeciesPairDiameters<Scalar: RealScalar>: InteractionDiameters {
   /// Number of species.
   public let speciesCount: Int
   /// σ of every species pair, row-major speciesCount × speciesCount, symmetric.
-  public var table: [Scalar]
+  public var table: [Scalar] {
+    didSet { inverseTable = Self.inverses(of: table) }
+  }
+  /// 1/σ of every species pair (primal values), kept in step with `table`.
+  @usableFromInline private(set) var inverseTable: [Double]
 
   /// An explicit symmetric table `table[a][b]` = σ between species a and b.
   public init(species: [Int], table: [[Scalar]]) {
     precondition(table.allSatisfy { $0.count == table.count }, "the diameter table must be square")
     self.speciesCount = table.count
     self.species = species.map { Int32($0) }
-    self.table = table.flatMap { $0 }
+    let flat = table.flatMap { $0 }
+    self.table = flat
+    self.inverseTable = Self.inverses(of: flat)
     precondition(species.allSatisfy { (0..<speciesCount).contains($0) }, "species index out of range")
   }
 
@@ -45,6 +60,13 @@ public struct SpeciesPairDiameters<Scalar: RealScalar>: InteractionDiameters {
   public func diameter(_ i: Int, _ j: Int) -> Scalar {
     table[Int(species[i]) &* speciesCount &+ Int(species[j])]
   }
+
+  @inlinable @inline(__always)
+  public func inverseDiameter(_ i: Int, _ j: Int) -> Double {
+    inverseTable[Int(species[i]) &* speciesCount &+ Int(species[j])]
+  }
+
+  static func inverses(of table: [Scalar]) -> [Double] { table.map { 1 / $0.primalValue } }
 
   public var largestDiameter: Double { table.map(\.primalValue).max() ?? 0 }
 

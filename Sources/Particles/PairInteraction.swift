@@ -145,7 +145,7 @@ where Space.Scalar == Potential.Scalar, Potential.Scalar == Diameters.Scalar {
             let r = Scalar.sqrt(squared)
             // dU/dr from the pair energy on a dual number: the only derivative in the loop.
             let u = potential.energy(distance: Dual(r, tangent: 1), diameter: Dual(constant: σ),
-                                     lift: { Dual(constant: $0) })
+                                     inverseDiameter: diameters.inverseDiameter(i, j), lift: { Dual(constant: $0) })
             energy += u.value
             guard withForces else { continue }
             let scale = -u.tangent / r

@@ -23,6 +23,19 @@ public protocol PairPotential: Sendable {
   ///   - lift: embeds the potential's parameters into `T` (`T` may carry derivatives the
   ///     parameters do not).
   func energy<T: RealScalar>(distance r: T, diameter σ: T, lift: (Scalar) -> T) -> T
+
+  /// The same U(r; σ), given also 1/σ (the primal value, exactly as `1 / σ.primalValue` rounds).
+  /// The pair loop looks 1/σᵢⱼ up in a table: with the square root for r and the division for the
+  /// force's 1/r, a division by σ per pair would be a third operation for the one divider. A
+  /// potential that does not divide by σ need not implement it.
+  func energy<T: RealScalar>(distance r: T, diameter σ: T, inverseDiameter: Double, lift: (Scalar) -> T) -> T
+}
+
+extension PairPotential {
+  @inlinable @inline(__always)
+  public func energy<T: RealScalar>(distance r: T, diameter σ: T, inverseDiameter: Double, lift: (Scalar) -> T) -> T {
+    energy(distance: r, diameter: σ, lift: lift)
+  }
 }
 
 extension PairPotential where Scalar == Double {

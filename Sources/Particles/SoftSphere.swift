@@ -23,8 +23,13 @@ public struct SoftSphere<Scalar: RealScalar>: PairPotential {
 
   @inlinable @inline(__always)
   public func energy<T: RealScalar>(distance r: T, diameter σ: T, lift: (Scalar) -> T) -> T {
-    // A constant σ (the usual case) divides once per pair in plain arithmetic, not as a dual.
-    let overlap = σ.isConstant ? 1 - T.scaled(r, by: 1 / σ.primalValue) : 1 - r / σ
+    energy(distance: r, diameter: σ, inverseDiameter: 1 / σ.primalValue, lift: lift)
+  }
+
+  @inlinable @inline(__always)
+  public func energy<T: RealScalar>(distance r: T, diameter σ: T, inverseDiameter: Double, lift: (Scalar) -> T) -> T {
+    // A constant σ (the usual case) scales r by 1/σ in plain arithmetic, not as a dual division.
+    let overlap = σ.isConstant ? 1 - T.scaled(r, by: inverseDiameter) : 1 - r / σ
     let exponent = alpha.primalValue
     let power: T
     // Integer and half-integer exponents without derivatives need no logarithm: harmonic and
