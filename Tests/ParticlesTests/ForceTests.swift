@@ -188,3 +188,32 @@ struct DualLift<Base: PairPotential>: PairPotential where Base.Scalar == Double 
     base.energy(distance: r, diameter: σ, lift: { lift(Dual(constant: $0)) })
   }
 }
+
+@Suite("Tabulated inverse diameters")
+struct InverseDiameterTests {
+  /// The pair loop takes 1/σᵢⱼ from the species table instead of dividing; the forces must be those
+  /// of the rule that divides (one diameter per particle, the same σᵢⱼ), bit for bit, and the table
+  /// must follow edits of σ.
+  @Test("1/σ from the species table gives the forces of dividing by σ, bit for bit, and follows edits")
+  func tableMatchesDivision() {
+    let count = 300, side = 14.0
+    let positions = uniformPositions(count: count, dimension: 2, side: side, seed: 21)
+    let species = bidisperseSpecies(count)
+    var bySpecies = SpeciesPairDiameters<Double>(species: species, speciesDiameters: [1.0, 1.4])
+    let box = PeriodicBox<TwoDimensions, Double>(side: side)
+    func forces<R: InteractionDiameters>(_ diameters: R) -> [Double] where R.Scalar == Double {
+      let system = PairInteraction(boundary: box, potential: SoftSphere<Double>(alpha: 2.5), diameters: diameters,
+                                   threads: 1)
+      var result = [Double]()
+      system.forces(positions, neighbours: .allPairs(particleCount: count), into: &result)
+      return result
+    }
+    let reference = forces(ParticleDiameters(species.map { [1.0, 1.4][$0] }))
+    #expect(reference.contains { $0 != 0 })
+    #expect(forces(bySpecies) == reference)
+    // Additive mixing is exact for these values, so the edited table is again one of per-particle diameters.
+    bySpecies.table = [1.25, 1.5, 1.5, 1.75]
+    #expect(bySpecies.inverseDiameter(0, count - 1) == 1 / 1.5)  // species 0 and 1
+    #expect(forces(bySpecies) == forces(ParticleDiameters(species.map { [1.25, 1.75][$0] })))
+  }
+}
