@@ -74,7 +74,7 @@ where Space.Scalar == Potential.Scalar, Potential.Scalar == Diameters.Scalar {
     // the pairs, the particles being numbered cell by cell) is set aside and added once the threads
     // have joined, chunk by chunk. No locks, no races, no second force array to sum.
     var energies = [Scalar](repeating: 0, count: chunks)
-    var setAside = [[PartnerForce<Scalar>]](repeating: [], count: chunks)
+    var setAside = [[PartnerTerm<Scalar>]](repeating: [], count: chunks)
     let width = Dimension.count
     positions.withUnsafeBufferPointer { positions in
       forces.withUnsafeMutableBufferPointer { forces in
@@ -87,7 +87,7 @@ where Space.Scalar == Potential.Scalar, Potential.Scalar == Diameters.Scalar {
             forEachChunk(of: chunks, threads: chunks, minimumChunk: 1) { chunk, _ in
               let range = bounds[chunk]..<bounds[chunk + 1]
               for index in (range.lowerBound &* width)..<(range.upperBound &* width) { forces[index] = 0 }
-              var outside = [PartnerForce<Scalar>]()
+              var outside = [PartnerTerm<Scalar>]()
               energies[chunk] = accumulate(rows: range, positions: positions, neighbours: neighbours,
                                            forces: forces, withForces: true, owned: ParticleRange(range),
                                            outside: &outside)
@@ -96,7 +96,7 @@ where Space.Scalar == Potential.Scalar, Potential.Scalar == Diameters.Scalar {
             for chunk in 0..<chunks {
               for partner in setAside[chunk] {
                 let base = partner.particle &* width
-                for k in 0..<width { forces[base &+ k] -= partner.force[k] }
+                for k in 0..<width { forces[base &+ k] -= partner.value[k] }
               }
             }
           }
@@ -112,7 +112,7 @@ where Space.Scalar == Potential.Scalar, Potential.Scalar == Diameters.Scalar {
     rows: Range<Int>, positions: UnsafeBufferPointer<Scalar>, neighbours: NeighbourList,
     forces: UnsafeMutableBufferPointer<Scalar>, withForces: Bool
   ) -> Scalar {
-    var none = [PartnerForce<Scalar>]()
+    var none = [PartnerTerm<Scalar>]()
     return accumulate(rows: rows, positions: positions, neighbours: neighbours, forces: forces,
                       withForces: withForces, owned: EveryParticle(), outside: &none)
   }
@@ -123,7 +123,7 @@ where Space.Scalar == Potential.Scalar, Potential.Scalar == Diameters.Scalar {
   func accumulate<Owned: ParticleOwnership>(
     rows: Range<Int>, positions: UnsafeBufferPointer<Scalar>, neighbours: NeighbourList,
     forces: UnsafeMutableBufferPointer<Scalar>, withForces: Bool, owned: Owned,
-    outside: inout [PartnerForce<Scalar>]
+    outside: inout [PartnerTerm<Scalar>]
   ) -> Scalar {
     let cutoffRatio = potential.cutoffRatio
     var energy: Scalar = 0
@@ -158,7 +158,7 @@ where Space.Scalar == Potential.Scalar, Potential.Scalar == Diameters.Scalar {
               let base = j &* Dimension.count
               for k in 0..<Dimension.count { forces[base &+ k] -= f[k] }
             } else {
-              outside.append(PartnerForce(particle: j, force: f))
+              outside.append(PartnerTerm(particle: j, value: f))
             }
           }
           if withForces {
@@ -236,49 +236,5 @@ where Space.Scalar == Potential.Scalar, Potential.Scalar == Diameters.Scalar {
         }.allSatisfy { $0 }
       }
     }
-  }
-}
-
-/// A pair force on a partner particle whose forces another thread owns: added after the threads join.
-@usableFromInline
-struct PartnerForce<Scalar: RealScalar> {
-  @usableFromInline let particle: Int
-  /// The force on `particle` is −`force`.
-  @usableFromInline let force: SpatialVector<Scalar>
-
-  @inlinable
-  init(particle: Int, force: SpatialVector<Scalar>) {
-    self.particle = particle
-    self.force = force
-  }
-}
-
-/// Which particles' forces a pair loop may write in place.
-@usableFromInline
-protocol ParticleOwnership {
-  func contains(_ particle: Int) -> Bool
-}
-
-/// All of them: the serial loop (the test folds away).
-@usableFromInline
-struct EveryParticle: ParticleOwnership {
-  @inlinable init() {}
-  @inlinable @inline(__always) func contains(_ particle: Int) -> Bool { true }
-}
-
-/// The particles of one thread's rows.
-@usableFromInline
-struct ParticleRange: ParticleOwnership {
-  @usableFromInline let start: Int
-  @usableFromInline let count: UInt
-
-  @inlinable init(_ range: Range<Int>) {
-    start = range.lowerBound
-    count = UInt(bitPattern: range.count)
-  }
-
-  /// One unsigned comparison: a particle before `start` wraps around to a huge offset.
-  @inlinable @inline(__always) func contains(_ particle: Int) -> Bool {
-    UInt(bitPattern: particle &- start) < count
   }
 }

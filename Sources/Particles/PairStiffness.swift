@@ -77,21 +77,31 @@ public struct PairStiffness<Dimension: SpatialDimension>: Sendable {
     if result.count != count { result = [Double](repeating: 0, count: count) }
     let rows = particleCount
     let chunks = max(1, min(threads, rows / 2048))
-    var extra = [Double](repeating: 0, count: count * (chunks - 1))
-    for index in 0..<count { result[index] = 0 }
     let bounds = balancedRowBounds(rowStart, rows: rows, chunks: chunks)
+    let d = Dimension.count
+    // As in the force loop: each thread writes the rows of its own particles in place and sets
+    // aside the terms for partners another thread owns, added after the join in chunk order.
+    var setAside = [[PartnerTerm<Double>]](repeating: [], count: chunks)
     v.withUnsafeBufferPointer { v in
-      result.withUnsafeMutableBufferPointer { first in
-        extra.withUnsafeMutableBufferPointer { extra in
-          nonisolated(unsafe) let first = first
-          nonisolated(unsafe) let extra = extra
-          forEachChunk(of: chunks, threads: chunks, minimumChunk: 1) { chunk, _ in
-            let buffer = chunk == 0 ? first : UnsafeMutableBufferPointer(rebasing: extra[(chunk - 1) * count ..< chunk * count])
-            accumulate(rows: bounds[chunk]..<bounds[chunk + 1], v: v, into: buffer)
+      result.withUnsafeMutableBufferPointer { result in
+        setAside.withUnsafeMutableBufferPointer { setAside in
+          nonisolated(unsafe) let (result, setAside) = (result, setAside)
+          if chunks == 1 {
+            for index in 0..<count { result[index] = 0 }
+            accumulate(rows: 0..<rows, v: v, into: result, owned: EveryParticle(), outside: &setAside[0])
+            return
           }
-          for chunk in 1..<max(1, chunks) {
-            let offset = (chunk - 1) * count
-            for index in 0..<count { first[index] += extra[offset + index] }
+          forEachChunk(of: chunks, threads: chunks, minimumChunk: 1) { chunk, _ in
+            let range = bounds[chunk]..<bounds[chunk + 1]
+            for index in (range.lowerBound &* d)..<(range.upperBound &* d) { result[index] = 0 }
+            var outside = [PartnerTerm<Double>]()
+            accumulate(rows: range, v: v, into: result, owned: ParticleRange(range), outside: &outside)
+            setAside[chunk] = outside
+          }
+          for chunk in 0..<chunks {
+            for partner in setAside[chunk] {
+              for a in 0..<d { result[partner.particle &* d &+ a] -= partner.value[a] }
+            }
           }
         }
       }
@@ -99,7 +109,10 @@ public struct PairStiffness<Dimension: SpatialDimension>: Sendable {
   }
 
   @inlinable
-  func accumulate(rows: Range<Int>, v: UnsafeBufferPointer<Double>, into result: UnsafeMutableBufferPointer<Double>) {
+  func accumulate<Owned: ParticleOwnership>(
+    rows: Range<Int>, v: UnsafeBufferPointer<Double>, into result: UnsafeMutableBufferPointer<Double>,
+    owned: Owned, outside: inout [PartnerTerm<Double>]
+  ) {
     let d = Dimension.count
     rowStart.withUnsafeBufferPointer { rowStart in
       partners.withUnsafeBufferPointer { partners in
@@ -111,11 +124,17 @@ public struct PairStiffness<Dimension: SpatialDimension>: Sendable {
               let j = Int(partners[slot])
               let vj = SpatialVector(v, particle: j, Dimension.self)
               let base = slot &* d &* d
+              var term = SpatialVector<Double>.zero
               for a in 0..<d {
                 var sum = 0.0
                 for b in 0..<d { sum += blocks[base &+ a &* d &+ b] * (vi[b] - vj[b]) }
+                term[a] = sum
                 onI[a] += sum
-                result[j &* d &+ a] -= sum
+              }
+              if owned.contains(j) {
+                for a in 0..<d { result[j &* d &+ a] -= term[a] }
+              } else {
+                outside.append(PartnerTerm(particle: j, value: term))
               }
             }
             for a in 0..<d { result[i &* d &+ a] += onI[a] }
