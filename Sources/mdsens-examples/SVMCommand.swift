@@ -42,7 +42,7 @@ func runSVM(_ options: Options) throws {
   let featureCounts = options.list("features", ["100", "500", "1000", "2000", "5000"]).compactMap { Int($0) }
   let solvers = try options.list("solvers", ["md", "pg", "bcd"]).map { name in
     guard let solver = SVMInnerSolver(rawValue: name) else {
-      throw ExampleError.invalidOption("--solvers md,pg,bcd")
+      throw ExampleError.invalidOption("--solvers md,md-plain,pg,bcd")
     }
     return solver
   }

@@ -8,7 +8,7 @@ let usage = """
     ridge               [--lambda 1.0]
     jacobian-precision  [--iterations 200] [--weight 0.1]
     svm                 [--features 100,500,1000,2000,5000] [--outer 10] [--max-inner 5000]
-                        [--solvers md,pg,bcd] [--condition projected-gradient,mirror-descent]
+                        [--solvers md,md-plain,pg,bcd] [--condition projected-gradient,mirror-descent]
                         [--tolerance 1e-12] [--preconditioner automatic|jacobi|none]
                         [--log-lambda 3] [--step 0.5] [--max-move 1] [--seed 0]
     distillation        [--steps 200] [--learning-rate 0.02] [--timing-steps 20] [--inner-steps 100]
