@@ -221,17 +221,11 @@ extension SVMInnerSolver {
                              elements: [Double](repeating: 1, count: m * k))
     var t = 1.0, sinceRestart = 0, done = 0
     while true {
-      let last = done == maximumIterations
-      if last || (tolerance > 0 && done % Self.residualCheckInterval == 0) {
-        let residual = problem.projectedGradientResidual(β, gradient: problem.gradient(β, θ), θ)
-        if residual <= tolerance || last {
-          return SVMInnerSolution(solution: β, tangent: βTangent, iterations: done, residual: residual,
-                                  converged: residual <= tolerance)
-        }
+      if let finished = Self.periodicStop(problem, θ, β, βTangent, iterations: done,
+                                          maximumIterations: maximumIterations, tolerance: tolerance) {
+        return finished
       }
-      let next = (1 + (1 + 4 * t * t).squareRoot()) / 2
-      let momentum = (t - 1) / next
-      t = next
+      let momentum = Self.nesterovMomentum(&t)
       var y = Matrix(rowCount: m, columnCount: k)
       var yTangent: Matrix? = withTangent ? Matrix(rowCount: m, columnCount: k) : nil
       var relativeTangents = [[Double]]()

@@ -118,6 +118,29 @@ public enum SVMInnerSolver: String, CaseIterable, Sendable, Codable {
     }
   }
 
+  /// The stopping test of the accelerated solvers, whose iterations do not compute the gradient at
+  /// β: every ``residualCheckInterval`` iterations (and at the cap) r(β) is evaluated, and the
+  /// solution is returned when r(β) ≤ `tolerance` or the cap is reached; nil to go on.
+  static func periodicStop(
+    _ problem: MulticlassSVMDual, _ θ: Double, _ β: Matrix, _ βTangent: Matrix?, iterations done: Int,
+    maximumIterations: Int, tolerance: Double
+  ) -> SVMInnerSolution? {
+    let last = done == maximumIterations
+    guard last || (tolerance > 0 && done % residualCheckInterval == 0) else { return nil }
+    let residual = problem.projectedGradientResidual(β, gradient: problem.gradient(β, θ), θ)
+    guard residual <= tolerance || last else { return nil }
+    return SVMInnerSolution(solution: β, tangent: βTangent, iterations: done, residual: residual,
+                            converged: residual <= tolerance)
+  }
+
+  /// FISTA's momentum (t − 1)/t′ with t′ = (1 + √(1 + 4t²))/2, advancing t to t′ (t = 1 restarts).
+  static func nesterovMomentum(_ t: inout Double) -> Double {
+    let next = (1 + (1 + 4 * t * t).squareRoot()) / 2
+    let momentum = (t - 1) / next
+    t = next
+    return momentum
+  }
+
   func acceleratedProjectedGradient(
     _ problem: MulticlassSVMDual, _ θ: Double, _ start: Matrix, _ maximumIterations: Int,
     _ tolerance: Double, _ withTangent: Bool
@@ -128,18 +151,12 @@ public enum SVMInnerSolver: String, CaseIterable, Sendable, Codable {
     var t = 1.0
     var done = 0
     while true {
-      let last = done == maximumIterations
-      if last || (tolerance > 0 && done % Self.residualCheckInterval == 0) {
-        let residual = problem.projectedGradientResidual(β, gradient: problem.gradient(β, θ), θ)
-        if residual <= tolerance || last {
-          return SVMInnerSolution(solution: β, tangent: βTangent, iterations: done, residual: residual,
-                                  converged: residual <= tolerance)
-        }
+      if let finished = Self.periodicStop(problem, θ, β, βTangent, iterations: done,
+                                          maximumIterations: maximumIterations, tolerance: tolerance) {
+        return finished
       }
       // Extrapolation y = β + ((t − 1)/t′)(β − β_prev), linear, so the tangent follows it.
-      let next = (1 + (1 + 4 * t * t).squareRoot()) / 2
-      let momentum = (t - 1) / next
-      t = next
+      let momentum = Self.nesterovMomentum(&t)
       var y = β
       for index in y.elements.indices { y.elements[index] += momentum * (β.elements[index] - previous.elements[index]) }
       var yTangent = βTangent
