@@ -73,37 +73,18 @@ where Space.Scalar == Potential.Scalar, Potential.Scalar == Diameters.Scalar {
     // writes them in place; a partner outside that range (near a chunk boundary: a few per cent of
     // the pairs, the particles being numbered cell by cell) is set aside and added once the threads
     // have joined, chunk by chunk. No locks, no races, no second force array to sum.
-    var energies = [Scalar](repeating: 0, count: chunks)
-    var setAside = [[PartnerTerm<Scalar>]](repeating: [], count: chunks)
-    let width = Dimension.count
-    positions.withUnsafeBufferPointer { positions in
+    return positions.withUnsafeBufferPointer { positions in
       forces.withUnsafeMutableBufferPointer { forces in
-        energies.withUnsafeMutableBufferPointer { energies in
-          setAside.withUnsafeMutableBufferPointer { setAside in
-            nonisolated(unsafe) let (forces, energies, setAside) = (forces, energies, setAside)
-            // Rows may hold unequal numbers of pairs (the brute-force list's row i holds N − 1 − i):
-            // split at equal pair counts, not equal row counts.
-            let bounds = balancedRowBounds(neighbours.rowStart, rows: rows, chunks: chunks)
-            forEachChunk(of: chunks, threads: chunks, minimumChunk: 1) { chunk, _ in
-              let range = bounds[chunk]..<bounds[chunk + 1]
-              for index in (range.lowerBound &* width)..<(range.upperBound &* width) { forces[index] = 0 }
-              var outside = [PartnerTerm<Scalar>]()
-              energies[chunk] = accumulate(rows: range, positions: positions, neighbours: neighbours,
-                                           forces: forces, withForces: true, owned: ParticleRange(range),
-                                           outside: &outside)
-              setAside[chunk] = outside
-            }
-            for chunk in 0..<chunks {
-              for partner in setAside[chunk] {
-                let base = partner.particle &* width
-                for k in 0..<width { forces[base &+ k] -= partner.value[k] }
-              }
-            }
-          }
-        }
+        // Rows may hold unequal numbers of pairs (the brute-force list's row i holds N − 1 − i):
+        // split at equal pair counts, not equal row counts.
+        let bounds = balancedRowBounds(neighbours.rowStart, rows: rows, chunks: chunks)
+        nonisolated(unsafe) let forces = forces
+        return accumulateOwningRows(bounds: bounds, width: Dimension.count, into: forces) { rows, owned, outside in
+          accumulate(rows: rows, positions: positions, neighbours: neighbours, forces: forces, withForces: true,
+                     owned: owned, outside: &outside)
+        }.reduce(0, +)
       }
     }
-    return energies.reduce(0, +)
   }
 
   /// The pair loop over rows i ∈ `rows` of the neighbour list.

@@ -78,31 +78,19 @@ public struct PairStiffness<Dimension: SpatialDimension>: Sendable {
     let rows = particleCount
     let chunks = max(1, min(threads, rows / 2048))
     let bounds = balancedRowBounds(rowStart, rows: rows, chunks: chunks)
-    let d = Dimension.count
     // As in the force loop: each thread writes the rows of its own particles in place and sets
-    // aside the terms for partners another thread owns, added after the join in chunk order.
-    var setAside = [[PartnerTerm<Double>]](repeating: [], count: chunks)
+    // aside the terms for partners another thread owns, subtracted after the join in chunk order.
     v.withUnsafeBufferPointer { v in
       result.withUnsafeMutableBufferPointer { result in
-        setAside.withUnsafeMutableBufferPointer { setAside in
-          nonisolated(unsafe) let (result, setAside) = (result, setAside)
-          if chunks == 1 {
-            for index in 0..<count { result[index] = 0 }
-            accumulate(rows: 0..<rows, v: v, into: result, owned: EveryParticle(), outside: &setAside[0])
-            return
-          }
-          forEachChunk(of: chunks, threads: chunks, minimumChunk: 1) { chunk, _ in
-            let range = bounds[chunk]..<bounds[chunk + 1]
-            for index in (range.lowerBound &* d)..<(range.upperBound &* d) { result[index] = 0 }
-            var outside = [PartnerTerm<Double>]()
-            accumulate(rows: range, v: v, into: result, owned: ParticleRange(range), outside: &outside)
-            setAside[chunk] = outside
-          }
-          for chunk in 0..<chunks {
-            for partner in setAside[chunk] {
-              for a in 0..<d { result[partner.particle &* d &+ a] -= partner.value[a] }
-            }
-          }
+        nonisolated(unsafe) let result = result
+        if chunks == 1 {
+          var none = [PartnerTerm<Double>]()
+          for index in 0..<count { result[index] = 0 }
+          accumulate(rows: 0..<rows, v: v, into: result, owned: EveryParticle(), outside: &none)
+          return
+        }
+        _ = accumulateOwningRows(bounds: bounds, width: Dimension.count, into: result) { rows, owned, outside in
+          accumulate(rows: rows, v: v, into: result, owned: owned, outside: &outside)
         }
       }
     }

@@ -50,3 +50,35 @@ struct ParticleRange: ParticleOwnership {
     UInt(bitPattern: particle &- start) < count
   }
 }
+
+/// Runs `accumulate(rows, owned, &outside)` for every chunk of rows `bounds[c] ..< bounds[c + 1]`,
+/// each on its own thread, after zeroing the chunk's own entries of `result` (`width` per
+/// particle); then subtracts the set-aside partner terms chunk by chunk. Returns each chunk's
+/// partial result (an energy, say) in chunk order.
+@inlinable
+func accumulateOwningRows<Scalar: RealScalar, Partial>(
+  bounds: [Int], width: Int, into result: UnsafeMutableBufferPointer<Scalar>,
+  _ accumulate: (_ rows: Range<Int>, _ owned: ParticleRange, _ outside: inout [PartnerTerm<Scalar>]) -> Partial
+) -> [Partial] {
+  let chunks = bounds.count - 1
+  var setAside = [[PartnerTerm<Scalar>]](repeating: [], count: chunks)
+  let partials = setAside.withUnsafeMutableBufferPointer { setAside in
+    nonisolated(unsafe) let setAside = setAside
+    return mapChunks(of: chunks, threads: chunks, minimumChunk: 1) { chunks in
+      let chunk = chunks.lowerBound
+      let rows = bounds[chunk]..<bounds[chunk + 1]
+      for index in (rows.lowerBound &* width)..<(rows.upperBound &* width) { result[index] = 0 }
+      var outside = [PartnerTerm<Scalar>]()
+      let partial = accumulate(rows, ParticleRange(rows), &outside)
+      setAside[chunk] = outside
+      return partial
+    }
+  }
+  for terms in setAside {
+    for partner in terms {
+      let base = partner.particle &* width
+      for k in 0..<width { result[base &+ k] -= partner.value[k] }
+    }
+  }
+  return partials
+}
