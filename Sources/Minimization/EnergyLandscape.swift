@@ -1,4 +1,5 @@
 import DualNumbers
+import Particles
 
 /// What a minimiser descends: forces at a configuration, and how a step moves it.
 ///
@@ -14,13 +15,16 @@ public protocol EnergyLandscape {
   /// x ← x + Δ, mapped back into the simulation cell (JAX-MD's `shift_fn`).
   func displace(_ positions: inout [Scalar], by displacement: [Scalar])
 
-  /// x ← x + s·d (Δ = s·d, as ``displace(_:by:)``), then F = −∇E at the new positions into
-  /// `forces`; returns E. A minimiser's step in one call: the step is given as a direction d and a
-  /// factor s (FIRE's velocities and time step, gradient descent's forces and step size), so that
-  /// no array Δ need be written and read again, and a landscape can do the bookkeeping of the move
-  /// in the displacing pass (``ParticleLandscape`` tests its neighbour list there).
-  mutating func displace(_ positions: inout [Scalar], along direction: [Scalar], scaledBy factor: Double,
-                         thenForcesInto forces: inout [Scalar]) -> Scalar
+  /// x ← x + Δ (as ``displace(_:by:)``), then F = −∇E at the new positions into `forces`; returns
+  /// E. A minimiser's step in one call: Δ is handed over as a ``Displacement``, formed coordinate by
+  /// coordinate where it is added (FIRE's kicked velocities times the time step, gradient descent's
+  /// forces times the step size), so that no array Δ need be written and read again, and a
+  /// landscape can do the bookkeeping of the move in the displacing pass (``ParticleLandscape``
+  /// tests its neighbour list there). `forces` is only written, after the move: `step` may read a
+  /// different force array.
+  mutating func displace<Step: Displacement>(_ positions: inout [Scalar], by step: Step,
+                                             thenForcesInto forces: inout [Scalar]) -> Scalar
+  where Step.Scalar == Scalar
 
   /// Threads a minimiser may split its vector passes over (1 by default).
   var threads: Int { get }
@@ -28,10 +32,22 @@ public protocol EnergyLandscape {
 
 extension EnergyLandscape {
   @inlinable
+  public mutating func displace<Step: Displacement>(_ positions: inout [Scalar], by step: Step,
+                                                    thenForcesInto forces: inout [Scalar]) -> Scalar
+  where Step.Scalar == Scalar {
+    displace(&positions, by: positions.indices.map { step.component($0) })
+    return self.forces(at: positions, into: &forces)
+  }
+
+  /// x ← x + s·d, then the forces at the new positions (``displace(_:by:thenForcesInto:)`` with
+  /// Δ = s·d).
+  @inlinable
   public mutating func displace(_ positions: inout [Scalar], along direction: [Scalar], scaledBy factor: Double,
                                 thenForcesInto forces: inout [Scalar]) -> Scalar {
-    displace(&positions, by: direction.map { Scalar.scaled($0, by: factor) })
-    return self.forces(at: positions, into: &forces)
+    precondition(positions.count == direction.count, "a direction must match the positions")
+    return direction.withUnsafeBufferPointer { direction in
+      displace(&positions, by: ScaledDirection(direction, scaledBy: factor), thenForcesInto: &forces)
+    }
   }
 
   @inlinable

@@ -52,8 +52,11 @@ public struct FIRE: Minimizer, Sendable {
     typealias S = Landscape.Scalar
     let count = start.count
     var positions = start
+    // v(t + dt/2) between steps (see FIREPasses.swift).
     var velocities = [S](repeating: 0, count: count)
     var forces = [S](repeating: 0, count: count)
+    // F before the move, read by the kick while the landscape writes the new forces into `forces`.
+    var previousForces = [S](repeating: 0, count: count)
     var displacement = [S](repeating: 0, count: maximumDisplacement == nil ? 0 : count)
     var energy = landscape.forces(at: positions, into: &forces)
     let control = StepControl(self)
@@ -72,28 +75,35 @@ public struct FIRE: Minimizer, Sendable {
     observer?(0, positions, energy, maximumForce)
     let threads = landscape.threads
     // The end of each step (v ← v + α(F·|v|/|F| − v), then v ← 0 if P < 0) is carried into the next
-    // step's first pass: the same arithmetic in the same order, one pass over v and F fewer.
+    // step's kick: the same arithmetic in the same order, one pass over v and F fewer.
     var turn: VelocityTurn<S>? = nil
     while stopReason() == nil {
       step += 1
       let halfStep = 0.5 * timeStep
-      let finiteStep = halfKick(&velocities, forces: forces, after: turn, halfStep: halfStep, threads: threads)
+      swap(&forces, &previousForces)
       if let limit = maximumDisplacement {
         // Δ = dt·v is formed and scaled down as a whole; the landscape adds it as it is.
+        kick(&velocities, forces: previousForces, after: turn, halfStep: halfStep, threads: threads)
         for index in displacement.indices { displacement[index] = S.scaled(velocities[index], by: timeStep) }
         limitDisplacement(&displacement, to: limit)
         energy = landscape.displace(&positions, along: displacement, scaledBy: 1, thenForcesInto: &forces)
       } else {
-        energy = landscape.displace(&positions, along: velocities, scaledBy: timeStep, thenForcesInto: &forces)
+        energy = velocities.withUnsafeMutableBufferPointer { velocities in
+          previousForces.withUnsafeBufferPointer { previousForces in
+            let move = KickAndDrift(velocities: velocities, forces: previousForces, after: turn,
+                                    halfStep: halfStep, timeStep: timeStep)
+            return landscape.displace(&positions, by: move, thenForcesInto: &forces)
+          }
+        }
       }
-      let sums = secondHalfKick(&velocities, forces: forces, halfStep: halfStep, threads: threads)
+      let sums = completedStepSums(velocities: velocities, forces: forces, halfStep: halfStep, threads: threads)
       maximumForce = sums.largestForce
-      // A NaN anywhere in the forces makes their squared sum NaN (max() would skip it).
-      finite = finiteStep && sums.squaredForce.isFinite
+      // A non-finite velocity anywhere makes Σv² non-finite, a NaN force ΣF² (max() would skip it).
+      finite = sums.squaredVelocity.isFinite && sums.squaredForce.isFinite
       let forceNorm = S.sqrt(sums.squaredForce + S(control.forceNormRegularisation))
       let velocityNorm = S.sqrt(sums.squaredVelocity)
       let p = sums.power.primalValue
-      turn = VelocityTurn(steering: velocityNorm / forceNorm, mixing: mixing, stop: p < 0)
+      turn = VelocityTurn(halfStep: halfStep, steering: velocityNorm / forceNorm, mixing: mixing, stop: p < 0)
 
       stepsWithPositivePower = p >= 0 ? stepsWithPositivePower + 1 : 0
       if p > 0 && stepsWithPositivePower > minimumStepsBeforeAcceleration {

@@ -3,58 +3,98 @@ import Particles
 
 // FIRE's passes over the particle vectors, each one loop through buffer pointers, split over the
 // landscape's threads for large systems. The sums are combined chunk by chunk in a fixed order.
+//
+// These passes are limited by memory bandwidth, which a second core hardly raises, so a step
+// touches each array as few times as it can: the velocities hold the half-kicked v(t + dt/2)
+// between steps. The pass that completes a step's velocity-Verlet update, v(t + dt) =
+// v(t + dt/2) + (dt/2)·F(t + dt), only reads (the sums FIRE steers with); the next step's kick
+// completes it again, element by element, with the same arithmetic, just before turning and
+// kicking, and the landscape's displacing pass does that kick while it moves the particles.
 
 /// Elements per thread below which FIRE's vector passes stay serial (a thread hand-off costs about
 /// as much as a pass over this many elements).
 @usableFromInline let firePassChunk = 16_384
 
-/// The end of a FIRE step, applied at the start of the next: v ← v + α(F·s − v) with the steering
-/// s = |v|/|F|, then v ← 0 when the power was negative.
+/// The end of a FIRE step, applied at the start of the next: complete the velocity-Verlet update,
+/// v ← v + (dt/2)·F, then turn, v ← v + α(F·s − v) with the steering s = |v|/|F|, and set v ← 0
+/// when the power was negative.
 @usableFromInline
 struct VelocityTurn<S: RealScalar> {
+  /// The previous step's dt/2.
+  @usableFromInline let halfStep: Double
   @usableFromInline let steering: S
   @usableFromInline let mixing: Double
   /// P < 0: the velocities are zeroed after the turn.
   @usableFromInline let stop: Bool
 
   @inlinable
-  init(steering: S, mixing: Double, stop: Bool) {
+  init(halfStep: Double, steering: S, mixing: Double, stop: Bool) {
+    self.halfStep = halfStep
     self.steering = steering
     self.mixing = mixing
     self.stop = stop
   }
 }
 
-/// The previous step's `turn` (if any), then v ← v + (dt/2)·F: the first half of the
-/// velocity-Verlet step (the move Δ = dt·v is formed in the displacing pass). Returns whether every
-/// velocity is finite.
+/// One coordinate's velocity at the start of a step: the previous step's `turn` (if any) applied
+/// to the stored half-step velocity `velocity`, then v ← v + (dt/2)·F, F being the force at the
+/// current positions.
+@inlinable @inline(__always)
+func kickedVelocity<S: RealScalar>(_ velocity: S, force: S, after turn: VelocityTurn<S>?, halfStep: Double) -> S {
+  var velocity = velocity
+  if let turn {
+    velocity += S.scaled(force, by: turn.halfStep)
+    velocity = turn.stop ? 0 : velocity + S.scaled(force * turn.steering - velocity, by: turn.mixing)
+  }
+  return velocity + S.scaled(force, by: halfStep)
+}
+
+/// FIRE's move as a ``Displacement``: the landscape's displacing pass kicks each velocity
+/// (``kickedVelocity(_:force:after:halfStep:)``), stores it, and moves by Δ = dt·v.
+@usableFromInline
+struct KickAndDrift<S: RealScalar>: Displacement {
+  @usableFromInline let velocities: UnsafeMutableBufferPointer<S>
+  /// F at the positions before the move.
+  @usableFromInline let forces: UnsafeBufferPointer<S>
+  @usableFromInline let turn: VelocityTurn<S>?
+  @usableFromInline let halfStep: Double
+  @usableFromInline let timeStep: Double
+
+  @inlinable
+  init(velocities: UnsafeMutableBufferPointer<S>, forces: UnsafeBufferPointer<S>, after turn: VelocityTurn<S>?,
+       halfStep: Double, timeStep: Double) {
+    self.velocities = velocities
+    self.forces = forces
+    self.turn = turn
+    self.halfStep = halfStep
+    self.timeStep = timeStep
+  }
+
+  @inlinable @inline(__always)
+  func component(_ index: Int) -> S {
+    let velocity = kickedVelocity(velocities[index], force: forces[index], after: turn, halfStep: halfStep)
+    velocities[index] = velocity
+    return S.scaled(velocity, by: timeStep)
+  }
+}
+
+/// The kick alone, as a pass of its own: for a step that must see every velocity before it moves
+/// (one limited to a largest displacement).
 @inlinable
-func halfKick<S: RealScalar>(
+func kick<S: RealScalar>(
   _ velocities: inout [S], forces: [S], after turn: VelocityTurn<S>?, halfStep: Double, threads: Int
-) -> Bool {
+) {
   velocities.withUnsafeMutableBufferPointer { velocities in
     forces.withUnsafeBufferPointer { forces in
       nonisolated(unsafe) let (v, f) = (velocities, forces)
-      // Finiteness is tracked inside the loop the step needs anyway: finite velocities move finite
-      // positions to finite positions.
-      return mapChunks(of: v.count, threads: threads, minimumChunk: firePassChunk) { range in
-        var finite = true
-        for index in range {
-          var velocity = v[index]
-          if let turn {
-            velocity = turn.stop ? 0 : velocity + S.scaled(f[index] * turn.steering - velocity, by: turn.mixing)
-          }
-          velocity += S.scaled(f[index], by: halfStep)
-          v[index] = velocity
-          if !velocity.isFinite { finite = false }
-        }
-        return finite
-      }.allSatisfy { $0 }
+      forEachChunk(of: v.count, threads: threads, minimumChunk: firePassChunk) { _, range in
+        for index in range { v[index] = kickedVelocity(v[index], force: f[index], after: turn, halfStep: halfStep) }
+      }
     }
   }
 }
 
-/// The sums FIRE steers with, gathered in the pass that completes the velocity-Verlet step.
+/// The sums FIRE steers with, of the velocities that complete the velocity-Verlet step.
 @usableFromInline
 struct FIRESums<S: RealScalar> {
   @usableFromInline var squaredForce: S = 0
@@ -67,12 +107,11 @@ struct FIRESums<S: RealScalar> {
   @inlinable init() {}
 }
 
-/// v ← v + (dt/2)·F at the new forces, and ΣF², Σv², F·v, max |F| of the result.
+/// ΣF², Σv², F·v and max |F| with v = v(t + dt/2) + (dt/2)·F(t + dt), the velocities at the end of
+/// the step (formed here, not stored: the next step's kick forms them again).
 @inlinable
-func secondHalfKick<S: RealScalar>(
-  _ velocities: inout [S], forces: [S], halfStep: Double, threads: Int
-) -> FIRESums<S> {
-  let partials = velocities.withUnsafeMutableBufferPointer { velocities in
+func completedStepSums<S: RealScalar>(velocities: [S], forces: [S], halfStep: Double, threads: Int) -> FIRESums<S> {
+  let partials = velocities.withUnsafeBufferPointer { velocities in
     forces.withUnsafeBufferPointer { forces in
       nonisolated(unsafe) let (v, f) = (velocities, forces)
       return mapChunks(of: v.count, threads: threads, minimumChunk: firePassChunk) { range in
@@ -80,7 +119,6 @@ func secondHalfKick<S: RealScalar>(
         for index in range {
           let force = f[index]
           let velocity = v[index] + S.scaled(force, by: halfStep)
-          v[index] = velocity
           sums.squaredForce += force * force
           sums.squaredVelocity += velocity * velocity
           sums.power += force * velocity

@@ -33,9 +33,10 @@ where Space.Scalar == Potential.Scalar, Potential.Scalar == Diameters.Scalar {
   /// The move and the neighbour-list test in one pass; the list is rebuilt only when some particle
   /// has drifted more than skin/2 since the last build.
   @inlinable
-  public mutating func displace(_ positions: inout [Scalar], along direction: [Scalar], scaledBy factor: Double,
-                                thenForcesInto forces: inout [Scalar]) -> Scalar {
-    if !interaction.displace(&positions, along: direction, scaledBy: factor, keeping: neighbours) {
+  public mutating func displace<Step: Displacement>(_ positions: inout [Scalar], by step: Step,
+                                                    thenForcesInto forces: inout [Scalar]) -> Scalar
+  where Step.Scalar == Scalar {
+    if !interaction.displace(&positions, by: step, keeping: neighbours) {
       interaction.updateNeighbours(&neighbours, positions: positions)
     }
     forceEvaluations += 1

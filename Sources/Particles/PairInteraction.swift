@@ -163,7 +163,10 @@ where Space.Scalar == Potential.Scalar, Potential.Scalar == Diameters.Scalar {
   /// for large systems.
   @inlinable
   public func displace(_ positions: inout [Scalar], by displacement: [Scalar]) {
-    _ = displace(&positions, along: displacement, scaledBy: 1, measuringDriftFrom: nil)
+    precondition(positions.count == displacement.count, "a displacement must match the positions")
+    displacement.withUnsafeBufferPointer { displacement in
+      _ = displace(&positions, by: ScaledDirection(displacement, scaledBy: 1), measuringDriftFrom: nil)
+    }
   }
 
   /// x ← x + Δ mapped into the primary cell, and in the same pass the test of the Verlet list
@@ -180,42 +183,53 @@ where Space.Scalar == Potential.Scalar, Potential.Scalar == Diameters.Scalar {
   @inlinable
   public func displace(_ positions: inout [Scalar], along direction: [Scalar], scaledBy factor: Double,
                        keeping neighbours: NeighbourList) -> Bool {
+    precondition(positions.count == direction.count, "a displacement must match the positions")
+    return direction.withUnsafeBufferPointer { direction in
+      displace(&positions, by: ScaledDirection(direction, scaledBy: factor), keeping: neighbours)
+    }
+  }
+
+  /// As ``displace(_:by:keeping:)`` with Δ formed coordinate by coordinate in the displacing pass
+  /// (a minimiser's step that updates its own state as it goes: see ``Displacement``).
+  @inlinable
+  public func displace<Step: Displacement>(_ positions: inout [Scalar], by step: Step,
+                                           keeping neighbours: NeighbourList) -> Bool
+  where Step.Scalar == Scalar {
     let count = positions.count / Dimension.count
     guard neighbours.isBuilt(forParticleCount: count, dimension: Dimension.count) else {
-      _ = displace(&positions, along: direction, scaledBy: factor, measuringDriftFrom: nil)
+      _ = displace(&positions, by: step, measuringDriftFrom: nil)
       return false
     }
     return neighbours.withReferencePositions { reference in
-      displace(&positions, along: direction, scaledBy: factor,
+      displace(&positions, by: step,
                measuringDriftFrom: (reference, DriftTest(skin: neighbours.skin, geometry: boundary.cellGeometry)))
     }
   }
 
-  /// The displacing pass, x ← x + s·d (s = 1 adds d exactly); with a reference it returns whether
-  /// every particle stayed within skin/2.
+  /// The displacing pass, x ← x + Δ mapped into the primary cell; with a reference it returns
+  /// whether every particle stayed within skin/2.
   @inlinable
-  func displace(_ positions: inout [Scalar], along direction: [Scalar], scaledBy factor: Double,
-                measuringDriftFrom drift: (reference: UnsafeBufferPointer<Double>, test: DriftTest)?) -> Bool {
-    precondition(positions.count == direction.count, "a displacement must match the positions")
+  func displace<Step: Displacement>(_ positions: inout [Scalar], by step: Step,
+                                    measuringDriftFrom drift: (reference: UnsafeBufferPointer<Double>, test: DriftTest)?)
+    -> Bool where Step.Scalar == Scalar
+  {
     let count = positions.count / Dimension.count
     return positions.withUnsafeMutableBufferPointer { positions in
-      direction.withUnsafeBufferPointer { direction in
-        nonisolated(unsafe) let (x, move) = (positions, direction)
-        return mapChunks(of: count, threads: threads, minimumChunk: 8192) { particles in
-          var valid = true
-          for i in particles {
-            let base = i &* Dimension.count
-            var r = SpatialVector(UnsafeBufferPointer(x), particle: i, Dimension.self)
-            for k in 0..<Dimension.count { r[k] += Scalar.scaled(move[base &+ k], by: factor) }
-            boundary.wrap(&r)
-            for k in 0..<Dimension.count { x[base &+ k] = r[k] }
-            if let drift, drift.test.movedTooFar(r, particle: i, from: drift.reference, Dimension.self) {
-              valid = false
-            }
+      nonisolated(unsafe) let x = positions
+      return mapChunks(of: count, threads: threads, minimumChunk: 8192) { particles in
+        var valid = true
+        for i in particles {
+          let base = i &* Dimension.count
+          var r = SpatialVector(UnsafeBufferPointer(x), particle: i, Dimension.self)
+          for k in 0..<Dimension.count { r[k] += step.component(base &+ k) }
+          boundary.wrap(&r)
+          for k in 0..<Dimension.count { x[base &+ k] = r[k] }
+          if let drift, drift.test.movedTooFar(r, particle: i, from: drift.reference, Dimension.self) {
+            valid = false
           }
-          return valid
-        }.allSatisfy { $0 }
-      }
+        }
+        return valid
+      }.allSatisfy { $0 }
     }
   }
 }
