@@ -89,11 +89,27 @@ public struct NeighbourList: Sendable {
       && !movedTooFar(positions, boundary: boundary) {
       return false
     }
-    let primal = positions.map(\.primalValue)
-    build(positions: primal, geometry: boundary.cellGeometry, B.Dimension.self,
+    storeReference(positions)
+    build(positions: referencePositions, geometry: boundary.cellGeometry, B.Dimension.self,
           cutoffRatio: cutoffRatio, diameters: diameters)
-    referencePositions = primal
     return true
+  }
+
+  /// Copies the primal values of `positions` into ``referencePositions``, in place when the count is
+  /// unchanged (no fresh pages to fault in) and split over the threads.
+  @inlinable
+  mutating func storeReference<Scalar: RealScalar>(_ positions: [Scalar]) {
+    if referencePositions.count != positions.count {
+      referencePositions = [Double](repeating: 0, count: positions.count)
+    }
+    positions.withUnsafeBufferPointer { positions in
+      referencePositions.withUnsafeMutableBufferPointer { reference in
+        nonisolated(unsafe) let (source, reference) = (positions, reference)
+        forEachChunk(of: source.count, threads: threads, minimumChunk: 32_768) { _, range in
+          for index in range { reference[index] = source[index].primalValue }
+        }
+      }
+    }
   }
 
   /// max_i |xᵢ − xᵢ(build)| > skin/2, with minimum-image displacements; split over the threads for

@@ -8,15 +8,26 @@ import DualNumbers
 /// ε is in energy units, α is dimensionless, σ is the pair's interaction diameter.
 public struct SoftSphere<Scalar: RealScalar>: PairPotential {
   /// Energy scale ε.
-  public var epsilon: Scalar
+  public var epsilon: Scalar {
+    didSet { prefactor = Self.prefactor(epsilon, alpha) }
+  }
   /// Exponent α > 1.
-  public var alpha: Scalar
+  public var alpha: Scalar {
+    didSet { prefactor = Self.prefactor(epsilon, alpha) }
+  }
+  /// ε/α (primal values), kept in step with ε and α: the pair loop would otherwise divide for every
+  /// pair (the compiler does not hoist it past the cutoff branch).
+  @usableFromInline private(set) var prefactor: Double
 
   @inlinable
   public init(epsilon: Scalar = 1, alpha: Scalar = 2) {
     self.epsilon = epsilon
     self.alpha = alpha
+    self.prefactor = Self.prefactor(epsilon, alpha)
   }
+
+  @inlinable
+  static func prefactor(_ epsilon: Scalar, _ alpha: Scalar) -> Double { epsilon.primalValue / alpha.primalValue }
 
   @inlinable @inline(__always)
   public var cutoffRatio: Double { 1 }
@@ -42,7 +53,7 @@ public struct SoftSphere<Scalar: RealScalar>: PairPotential {
       power = T.pow(overlap, lift(alpha))
     }
     if epsilon.isConstant && alpha.isConstant {
-      return T.scaled(power, by: epsilon.primalValue / exponent)
+      return T.scaled(power, by: prefactor)
     }
     return lift(epsilon) / lift(alpha) * power
   }

@@ -217,3 +217,22 @@ struct InverseDiameterTests {
     #expect(forces(bySpecies) == forces(ParticleDiameters(species.map { [1.25, 1.75][$0] })))
   }
 }
+
+@Suite("Soft-sphere prefactor")
+struct SoftSpherePrefactorTests {
+  /// ε/α is stored, not divided out for every pair; editing ε or α must give the energies of a
+  /// potential constructed with the new values, bit for bit.
+  @Test("editing ε and α after construction gives the energies of constructing with them, bit for bit")
+  func editsFollow() {
+    var potential = SoftSphere<Double>(epsilon: 1, alpha: 2)
+    potential.epsilon = 1.7
+    potential.alpha = 2.5
+    let fresh = SoftSphere<Double>(epsilon: 1.7, alpha: 2.5)
+    for r in stride(from: 0.05, to: 1.4, by: 0.05) {
+      let edited = potential.energy(distance: r, diameter: 1.4, lift: { $0 })
+      #expect(edited == fresh.energy(distance: r, diameter: 1.4, lift: { $0 }))
+      let closedForm = 1.7 / 2.5 * Foundation.pow(1 - r / 1.4, 2.5)
+      #expect(abs(edited - closedForm) <= 1e-14 * closedForm)
+    }
+  }
+}
