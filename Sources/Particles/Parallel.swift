@@ -11,8 +11,11 @@ public enum ThreadCount {
     if let text = getenv("MDSENS_THREADS"), let count = Int(String(cString: text)), count > 0 {
       return count
     }
-    return max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    return processors
   }
+
+  /// The number of online processors.
+  public static var processors: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
 }
 
 /// Runs `body(chunk, range)` over `count` items split into contiguous chunks, one per thread;
@@ -29,10 +32,11 @@ public func forEachChunk(
   }
   withoutActuallyEscaping(body) { body in
     let task = ChunkTask(body: body)
-    DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-      let start = count * chunk / chunks
-      let end = count * (chunk + 1) / chunks
-      task.body(chunk, start..<end)
+    let runChunk: @Sendable (Int) -> Void = { chunk in task.body(chunk, (count * chunk / chunks)..<(count * (chunk + 1) / chunks)) }
+    // The pool's workers stay awake between regions; when another region holds them (a nested
+    // call, another thread's), Dispatch lends its threads instead.
+    if !WorkerPool.shared.run(chunks: chunks, runChunk) {
+      DispatchQueue.concurrentPerform(iterations: chunks, execute: runChunk)
     }
   }
 }
