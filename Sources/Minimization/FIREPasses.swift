@@ -105,35 +105,64 @@ struct FIRESums<S: RealScalar> {
   @usableFromInline var largestForce = 0.0
 
   @inlinable init() {}
+
+  /// Adds one coordinate's force and (completed) velocity.
+  @inlinable @inline(__always)
+  mutating func add(force: S, velocity: S) {
+    squaredForce += force * force
+    squaredVelocity += velocity * velocity
+    power += force * velocity
+    largestForce = max(largestForce, Swift.abs(force.primalValue))
+  }
+
+  @inlinable
+  static func + (left: FIRESums, right: FIRESums) -> FIRESums {
+    var total = left
+    total.squaredForce += right.squaredForce
+    total.squaredVelocity += right.squaredVelocity
+    total.power += right.power
+    total.largestForce = max(left.largestForce, right.largestForce)
+    return total
+  }
 }
 
 /// ΣF², Σv², F·v and max |F| with v = v(t + dt/2) + (dt/2)·F(t + dt), the velocities at the end of
 /// the step (formed here, not stored: the next step's kick forms them again).
+///
+/// Each chunk sums into four interleaved partial sums (coordinate k into lane k mod 4), combined
+/// as (s₀ + s₁) + (s₂ + s₃), and the chunks in order: one running sum would chain every addition to
+/// the one before, and the pass would wait on floating-point latency instead of memory.
 @inlinable
 func completedStepSums<S: RealScalar>(velocities: [S], forces: [S], halfStep: Double, threads: Int) -> FIRESums<S> {
   let partials = velocities.withUnsafeBufferPointer { velocities in
     forces.withUnsafeBufferPointer { forces in
       nonisolated(unsafe) let (v, f) = (velocities, forces)
       return mapChunks(of: v.count, threads: threads, minimumChunk: firePassChunk) { range in
-        var sums = FIRESums<S>()
-        for index in range {
+        var lanes = (FIRESums<S>(), FIRESums<S>(), FIRESums<S>(), FIRESums<S>())
+        @inline(__always) func completed(_ index: Int) -> (force: S, velocity: S) {
           let force = f[index]
-          let velocity = v[index] + S.scaled(force, by: halfStep)
-          sums.squaredForce += force * force
-          sums.squaredVelocity += velocity * velocity
-          sums.power += force * velocity
-          sums.largestForce = max(sums.largestForce, Swift.abs(force.primalValue))
+          return (force, v[index] + S.scaled(force, by: halfStep))
         }
-        return sums
+        var index = range.lowerBound
+        while index &+ 4 <= range.upperBound {
+          let (f0, v0) = completed(index)
+          let (f1, v1) = completed(index &+ 1)
+          let (f2, v2) = completed(index &+ 2)
+          let (f3, v3) = completed(index &+ 3)
+          lanes.0.add(force: f0, velocity: v0)
+          lanes.1.add(force: f1, velocity: v1)
+          lanes.2.add(force: f2, velocity: v2)
+          lanes.3.add(force: f3, velocity: v3)
+          index &+= 4
+        }
+        while index < range.upperBound {
+          let (force, velocity) = completed(index)
+          lanes.0.add(force: force, velocity: velocity)
+          index &+= 1
+        }
+        return (lanes.0 + lanes.1) + (lanes.2 + lanes.3)
       }
     }
   }
-  var total = partials[0]
-  for partial in partials.dropFirst() {
-    total.squaredForce += partial.squaredForce
-    total.squaredVelocity += partial.squaredVelocity
-    total.power += partial.power
-    total.largestForce = max(total.largestForce, partial.largestForce)
-  }
-  return total
+  return partials.dropFirst().reduce(partials[0], +)
 }

@@ -89,28 +89,30 @@ struct RattlerTests {
     }
   }
 
-  /// Morse (attractive, two-sided bonds: d contacts hold a particle) at φ = 0.6, seed 5: particle 5
-  /// hangs on a single force-free bond. Removing it (its pair terms dropped from its partner's
-  /// block and from B) is what re-minimisation measures; pinning it (only its rows and columns
-  /// deleted) keeps the bond as a spring to a fixed point and is wrong. Without any exclusion the
-  /// reduced Hessian has the bond's rotation as a floppy mode, which the report flags.
+  /// Morse (attractive, two-sided bonds: d contacts hold a particle) at φ = 0.6, seed 10:
+  /// particle 6 hangs on a single force-free bond (which seeds give such a particle depends on
+  /// FIRE's rounding: 9, 10, 20, 21, 26 and 29 of 1–40 at present; at 9 and 21 re-minimisation
+  /// changes the network). Removing it (its pair terms dropped from its partner's block and from
+  /// B) is what re-minimisation measures; pinning it (only its rows and columns deleted) keeps the
+  /// bond as a spring to a fixed point and is wrong. Without any exclusion the reduced Hessian has
+  /// the bond's rotation as a floppy mode, which the report flags.
   @Test("a one-bond particle is removed, not pinned; keeping it leaves a floppy mode the report flags")
   func removedNotPinned() throws {
     var model = SmallSystems.bidisperseSpecies(count: 16, packingFraction: 0.6)
     model.potential = .morse(epsilon: 1, alpha: 5, cutoff: 1.5)
-    let minimum = SmallSystems.minimum(of: model, seed: 5)
+    let minimum = SmallSystems.minimum(of: model, seed: 10)
     try #require(minimum.converged)
-    #expect(model.contactNetwork(at: minimum.positions).contactNumbers[5] == 1)
+    #expect(model.contactNetwork(at: minimum.positions).contactNumbers[6] == 1)
     let implicit = try ImplicitSensitivity.compute(model: model, positions: minimum.positions, parameter: .alpha,
                                                    holding: .box)
-    #expect(implicit.rattlers == [5])
+    #expect(implicit.rattlers == [6])
     #expect(implicit.validity!.singular == false)
     let fd = try FiniteDifferenceSensitivity.compute(model: model, positions: minimum.positions, parameter: .alpha,
                                                      holding: .box, step: 1e-5)
     #expect(fd.finiteDifference!.networkUnchanged)
     let removed = relativeDifference(implicit.physical, fd.physical)
     // Pinned, by hand: the whole system's Hessian and B restricted to the other particles.
-    let space = ReducedSpace(dimension: 2, particleCount: model.particleCount, rattlers: [5], projectsTranslations: true)
+    let space = ReducedSpace(dimension: 2, particleCount: model.particleCount, rattlers: [6], projectsTranslations: true)
     let whole = model.hessianProduct(at: minimum.positions, neighbours: model.neighbourList(at: minimum.positions))
     let pinnedHessian = HessianOperator(product: whole, positions: minimum.positions, space: space)
     var b = space.restrict(try model.parameterDerivative(at: minimum.positions, parameter: .alpha, holding: .box))
