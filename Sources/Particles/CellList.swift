@@ -40,8 +40,11 @@ struct CellList {
   /// the cells of a half stencil (so a row can be written without checking capacity per pair).
   @usableFromInline let maximumCandidates: Int
 
+  /// Bins and sorts `positions`, writing through the arrays of `storage` (reused from the last
+  /// rebuild when the counts are unchanged) and keeping references to them.
   @usableFromInline
-  init(positions: [Double], dimension: Int, geometry: CellGeometry, cellSize: Double, threads: Int = 1) {
+  init(positions: [Double], dimension: Int, geometry: CellGeometry, cellSize: Double, threads: Int = 1,
+       storage: RebuildStorage = RebuildStorage()) {
     self.dimension = dimension
     let count = positions.count / dimension
     let grid = Self.grid(positions: positions, dimension: dimension, geometry: geometry, cellSize: cellSize)
@@ -52,12 +55,13 @@ struct CellList {
     let counts = grid.counts
 
     // Binning divides for every coordinate, so it is split over the threads; it writes every entry
-    // of both arrays, which are therefore not zero-filled first.
+    // of both arrays.
     let periodic = grid.edges != nil
     let (origin, widths) = (grid.origin, grid.widths)
-    var coordinates = [Int32]()
-    let cellOf = [Int](unsafeUninitializedCapacity: count) { cellOf, cellsWritten in
-      coordinates = [Int32](unsafeUninitializedCapacity: 3 * count) { coordinates, coordinatesWritten in
+    resize(&storage.cellOfParticle, to: count, filling: 0)
+    resize(&storage.cellCoordinates, to: 3 * count, filling: 0)
+    storage.cellOfParticle.withUnsafeMutableBufferPointer { cellOf in
+      storage.cellCoordinates.withUnsafeMutableBufferPointer { coordinates in
         positions.withUnsafeBufferPointer { positions in
           nonisolated(unsafe) let (cellOf, coordinates, positions) = (cellOf, coordinates, positions)
           forEachChunk(of: count, threads: threads, minimumChunk: 16_384) { _, particles in
@@ -86,18 +90,16 @@ struct CellList {
             }
           }
         }
-        coordinatesWritten = 3 * count
       }
-      cellsWritten = count
     }
-    let sorted = CellSort(cellOfParticle: cellOf, cellCount: counts.reduce(1, *), positions: positions,
-                          dimension: dimension, threads: threads)
-    self.cellStart = sorted.cellStart
-    self.particles = sorted.particles
-    self.slotPositions = sorted.slotPositions
-    self.slotOfParticle = sorted.slotOfParticle
-    self.cellOfParticle = cellOf
-    self.cellCoordinates = coordinates
+    let fullest = CellSort.sort(cellCount: counts.reduce(1, *), positions: positions, dimension: dimension,
+                                threads: threads, storage: storage)
+    self.cellStart = storage.cellStart
+    self.particles = storage.particles
+    self.slotPositions = storage.slotPositions
+    self.slotOfParticle = storage.slotOfParticle
+    self.cellOfParticle = storage.cellOfParticle
+    self.cellCoordinates = storage.cellCoordinates
     var forward = [Int]()
     for code in 0..<(dimension == 3 ? 27 : 9) {
       var shifts = [Int]()
@@ -113,7 +115,7 @@ struct CellList {
       }
     }
     self.forwardShifts = forward
-    self.maximumCandidates = sorted.fullestCell * (forward.count / 3 + 1)
+    self.maximumCandidates = fullest * (forward.count / 3 + 1)
   }
 
   /// The cell grid: cells per axis, their widths and the grid's lower corner.

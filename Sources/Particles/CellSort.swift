@@ -4,56 +4,52 @@
 /// With several threads each chunk of particles counts its own cells; cell c's slots then go to
 /// chunk 0's particles first, then chunk 1's, and so on, which is the serial order.
 @usableFromInline
-struct CellSort {
-  /// Slots of cell c: `cellStart[c] ..< cellStart[c + 1]`.
-  let cellStart: [Int]
-  /// The particle in every slot.
-  let particles: [Int]
-  let slotOfParticle: [Int]
-  /// The positions of `particles`, slot by slot (flat).
-  let slotPositions: [Double]
-  /// The population of the fullest cell.
-  let fullestCell: Int
-
-  init(cellOfParticle cellOf: [Int], cellCount: Int, positions: [Double], dimension: Int, threads: Int) {
-    let count = cellOf.count
+enum CellSort {
+  /// Sorts the particles of `storage.cellOfParticle` by cell into `storage`: `cellStart` (slots of
+  /// cell c: `cellStart[c] ..< cellStart[c + 1]`), `particles` (the particle in every slot),
+  /// `slotOfParticle` and `slotPositions` (the positions slot by slot, flat). Returns the
+  /// population of the fullest cell.
+  static func sort(cellCount: Int, positions: [Double], dimension: Int, threads: Int,
+                   storage: RebuildStorage) -> Int {
+    let count = storage.cellOfParticle.count
     let chunks = max(1, min(threads, count / 16_384))
     let bounds = (0...chunks).map { count * $0 / chunks }
-    // next[chunk · cellCount + c]: first the chunk's population of cell c, then the slot its next
-    // particle goes to.
-    var next = [Int](repeating: 0, count: chunks * cellCount)
-    next.withUnsafeMutableBufferPointer { next in
-      cellOf.withUnsafeBufferPointer { cellOf in
+    // counters[chunk · cellCount + c]: first the chunk's population of cell c, then the slot its
+    // next particle goes to.
+    resize(&storage.sortCounters, to: chunks * cellCount, filling: 0)
+    resize(&storage.cellStart, to: cellCount + 1, filling: 0)
+    // Every slot is written once by the scatter below.
+    resize(&storage.particles, to: count, filling: 0)
+    resize(&storage.slotOfParticle, to: count, filling: 0)
+    resize(&storage.slotPositions, to: count * dimension, filling: 0)
+    var fullest = 0
+    storage.sortCounters.withUnsafeMutableBufferPointer { next in
+      storage.cellOfParticle.withUnsafeBufferPointer { cellOf in
         nonisolated(unsafe) let (next, cellOf) = (next, cellOf)
         forEachChunk(of: chunks, threads: chunks, minimumChunk: 1) { chunk, _ in
           let counts = next.baseAddress! + chunk * cellCount
+          counts.update(repeating: 0, count: cellCount)
           for i in bounds[chunk]..<bounds[chunk + 1] { counts[cellOf[i]] += 1 }
         }
-      }
-    }
-    var start = [Int](repeating: 0, count: cellCount + 1)
-    var slot = 0
-    var fullest = 0
-    for cell in 0..<cellCount {
-      start[cell] = slot
-      for chunk in 0..<chunks {
-        let population = next[chunk * cellCount + cell]
-        next[chunk * cellCount + cell] = slot
-        slot += population
-      }
-      fullest = max(fullest, slot - start[cell])
-    }
-    start[cellCount] = slot
-    // Every slot is written once by the scatter below, so the arrays are not zero-filled first.
-    var particles = [Int](), slots = [Int](), slotPositions = [Double]()
-    next.withUnsafeMutableBufferPointer { next in
-      cellOf.withUnsafeBufferPointer { cellOf in
-        positions.withUnsafeBufferPointer { positions in
-          nonisolated(unsafe) let (next, cellOf, positions) = (next, cellOf, positions)
-          particles = [Int](unsafeUninitializedCapacity: count) { particles, particlesWritten in
-            slots = [Int](unsafeUninitializedCapacity: count) { slots, slotsWritten in
-              slotPositions = [Double](unsafeUninitializedCapacity: count * dimension) { slotPositions, positionsWritten in
-                nonisolated(unsafe) let (particles, slots, slotPositions) = (particles, slots, slotPositions)
+        storage.cellStart.withUnsafeMutableBufferPointer { start in
+          var slot = 0
+          for cell in 0..<cellCount {
+            start[cell] = slot
+            for chunk in 0..<chunks {
+              let population = next[chunk &* cellCount &+ cell]
+              next[chunk &* cellCount &+ cell] = slot
+              slot &+= population
+            }
+            fullest = max(fullest, slot - start[cell])
+          }
+          start[cellCount] = slot
+        }
+        storage.particles.withUnsafeMutableBufferPointer { particles in
+          storage.slotOfParticle.withUnsafeMutableBufferPointer { slots in
+            storage.slotPositions.withUnsafeMutableBufferPointer { slotPositions in
+              positions.withUnsafeBufferPointer { positions in
+                nonisolated(unsafe) let (particles, slots, slotPositions, positions) =
+                  (particles, slots, slotPositions, positions)
                 forEachChunk(of: chunks, threads: chunks, minimumChunk: 1) { chunk, _ in
                   let nextSlot = next.baseAddress! + chunk * cellCount
                   for i in bounds[chunk]..<bounds[chunk + 1] {
@@ -64,19 +60,12 @@ struct CellSort {
                     for k in 0..<dimension { slotPositions[slot &* dimension &+ k] = positions[i &* dimension &+ k] }
                   }
                 }
-                positionsWritten = count * dimension
               }
-              slotsWritten = count
             }
-            particlesWritten = count
           }
         }
       }
     }
-    self.cellStart = start
-    self.particles = particles
-    self.slotOfParticle = slots
-    self.slotPositions = slotPositions
-    self.fullestCell = fullest
+    return fullest
   }
 }

@@ -22,6 +22,8 @@ public struct NeighbourList: Sendable {
   @usableFromInline var referencePositions: [Double] = []
   /// Threads used for building.
   public var threads: Int
+  /// Scratch arrays kept between rebuilds (see ``RebuildStorage``).
+  @usableFromInline var storage = RebuildStorage()
 
   /// An empty list; the first ``update(positions:boundary:cutoffRatio:diameters:)`` builds it.
   public init(skin: Double, threads: Int = ThreadCount.available) {
@@ -148,61 +150,94 @@ public struct NeighbourList: Sendable {
   mutating func build<D: SpatialDimension, R: InteractionDiameters>(
     positions: [Double], geometry: CellGeometry, _: D.Type, cutoffRatio: Double, diameters: R
   ) {
+    if !isKnownUniquelyReferenced(&storage) { storage = RebuildStorage() }
+    let storage = self.storage
     let dimension = D.count
     let cells = CellList(positions: positions, dimension: dimension, geometry: geometry,
-                         cellSize: cutoffRatio * diameters.largestDiameter + skin, threads: threads)
+                         cellSize: cutoffRatio * diameters.largestDiameter + skin, threads: threads, storage: storage)
     let count = positions.count / dimension
     let skin = self.skin
     let chunks = max(1, min(threads, count / 2048))
     let bounds = (0...chunks).map { count * $0 / chunks }
     // Row lengths first (rowStart[i + 1] = length of row i, summed afterwards); each chunk of
     // particles writes its rows into its own buffer, copied into place once the offsets are known.
-    var start = [Int32](repeating: 0, count: count + 1)
-    var buffers = [(rows: UnsafeMutablePointer<Int32>, count: Int)?](repeating: nil, count: chunks)
+    // Both the buffers and the list's own arrays are reused from the last build.
+    var start = takeRowStart()
+    resize(&start, to: count + 1, filling: 0)
+    start[0] = 0
+    var lengths = [Int](repeating: 0, count: chunks)
+    storage.prepareRowBuffers(chunks: chunks)
+    let initialCapacity = neighbours.count * 5 / (4 * max(1, count)) + 8
     start.withUnsafeMutableBufferPointer { start in
-      buffers.withUnsafeMutableBufferPointer { buffers in
-        nonisolated(unsafe) let (start, buffers) = (start, buffers)
-        forEachChunk(of: chunks, threads: chunks, minimumChunk: 1) { chunk, _ in
-          let range = bounds[chunk]..<bounds[chunk + 1]
-          // Rows are written through a pointer with room for the fullest possible row ahead.
-          let reserve = cells.maximumCandidates
-          var capacity = max(64, range.count * 8) + reserve
-          var found = UnsafeMutablePointer<Int32>.allocate(capacity: capacity)
-          var total = 0
-          cells.withTables { tables in
-            for i in range {
-              if total + reserve > capacity {
-                let larger = UnsafeMutablePointer<Int32>.allocate(capacity: 2 * capacity)
-                larger.update(from: found, count: total)
-                found.deallocate()
-                found = larger
-                capacity *= 2
-              }
-              let before = total
-              total = cells.appendPartners(of: i, D.self, tables: tables, cutoffRatio: cutoffRatio, skin: skin,
-                                           diameters: diameters, into: found, count: total)
-              start[i + 1] = Int32(total - before)
+      lengths.withUnsafeMutableBufferPointer { lengths in
+        storage.rowBuffers.withUnsafeMutableBufferPointer { buffers in
+          nonisolated(unsafe) let (start, lengths, buffers) = (start, lengths, buffers)
+          forEachChunk(of: chunks, threads: chunks, minimumChunk: 1) { chunk, _ in
+            let range = bounds[chunk]..<bounds[chunk + 1]
+            // Rows are written through a pointer with room for the fullest possible row ahead.
+            let reserve = cells.maximumCandidates
+            if buffers[chunk].capacity < range.count * initialCapacity + reserve {
+              buffers[chunk].pointer.deallocate()
+              let capacity = range.count * initialCapacity + reserve
+              buffers[chunk] = (.allocate(capacity: capacity), capacity)
             }
+            var (found, capacity) = buffers[chunk]
+            var total = 0
+            cells.withTables { tables in
+              for i in range {
+                if total + reserve > capacity {
+                  let larger = UnsafeMutablePointer<Int32>.allocate(capacity: 2 * capacity)
+                  larger.update(from: found, count: total)
+                  found.deallocate()
+                  found = larger
+                  capacity *= 2
+                  buffers[chunk] = (found, capacity)
+                }
+                let before = total
+                total = cells.appendPartners(of: i, D.self, tables: tables, cutoffRatio: cutoffRatio, skin: skin,
+                                             diameters: diameters, into: found, count: total)
+                start[i + 1] = Int32(total - before)
+              }
+            }
+            lengths[chunk] = total
           }
-          buffers[chunk] = (found, total)
+          for i in 0..<count { start[i + 1] &+= start[i] }
         }
       }
     }
-    for i in 0..<count { start[i + 1] += start[i] }
     let total = Int(start[count])
-    let flat = [Int32](unsafeUninitializedCapacity: total) { flat, initialized in
-      nonisolated(unsafe) let flat = flat
-      let offsets = bounds.map { Int(start[$0]) }
-      let parts = buffers.map { $0! }
-      nonisolated(unsafe) let pointers = parts.map(\.rows)
-      let lengths = parts.map(\.count)
-      forEachChunk(of: chunks, threads: chunks, minimumChunk: 1) { chunk, _ in
-        (flat.baseAddress! + offsets[chunk]).initialize(from: pointers[chunk], count: lengths[chunk])
+    var flat = takeNeighbours()
+    if flat.count != total {
+      flat.removeAll(keepingCapacity: true)
+      flat.append(contentsOf: repeatElement(0, count: total))
+    }
+    flat.withUnsafeMutableBufferPointer { flat in
+      storage.rowBuffers.withUnsafeBufferPointer { buffers in
+        nonisolated(unsafe) let (flat, buffers) = (flat, buffers)
+        let offsets = bounds.map { Int(start[$0]) }
+        forEachChunk(of: chunks, threads: chunks, minimumChunk: 1) { chunk, _ in
+          (flat.baseAddress! + offsets[chunk]).update(from: buffers[chunk].pointer, count: lengths[chunk])
+        }
       }
-      for pointer in pointers { pointer.deallocate() }
-      initialized = total
     }
     install(rowStart: start, neighbours: flat)
+  }
+
+  /// The row offsets, moved out (the list is empty until ``install(rowStart:neighbours:)``) so that
+  /// a rebuild writes into their storage without a copy.
+  @usableFromInline
+  mutating func takeRowStart() -> [Int32] {
+    var taken = [Int32]()
+    swap(&taken, &rowStart)
+    return taken
+  }
+
+  /// The partner indices, moved out as ``takeRowStart()``.
+  @usableFromInline
+  mutating func takeNeighbours() -> [Int32] {
+    var taken = [Int32]()
+    swap(&taken, &neighbours)
+    return taken
   }
 
   /// Stores a freshly built list (the setters are not part of the inlinable interface).

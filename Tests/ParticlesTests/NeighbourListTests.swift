@@ -136,6 +136,32 @@ struct NeighbourListTests {
     #expect(threaded3D.neighbours == serial3D.neighbours)
   }
 
+  /// A rebuild writes through the arrays of the last one (see RebuildStorage). Rebuilding one list
+  /// again and again, with growing and shrinking particle counts and on two threads, must give a
+  /// fresh list's pairs every time; and a copy must keep its pairs while the original rebuilds.
+  @Test("rebuilds reuse their scratch arrays: every rebuild equals a fresh build, and copies stay intact")
+  func reusedStorage() {
+    let box = PeriodicBox<TwoDimensions, Double>(side: 40)
+    var reused = NeighbourList(skin: 0.3, threads: 2)
+    var copies = [(NeighbourList, Set<[Int]>)]()
+    for (round, count) in [5_000, 5_000, 7_000, 3_000, 7_000, 4_999].enumerated() {
+      let positions = uniformPositions(count: count, dimension: 2, side: 40, seed: UInt64(100 + round))
+      let diameters = SpeciesPairDiameters<Double>(species: bidisperseSpecies(count), speciesDiameters: [1.0, 1.4])
+      let rebuilt = reused.update(positions: positions, boundary: box, cutoffRatio: 1, diameters: diameters)
+      #expect(rebuilt)
+      var fresh = NeighbourList(skin: 0.3, threads: 1)
+      fresh.update(positions: positions, boundary: box, cutoffRatio: 1, diameters: diameters)
+      #expect(reused.rowStart == fresh.rowStart, "round \(round), N = \(count)")
+      #expect(reused.neighbours == fresh.neighbours, "round \(round), N = \(count)")
+      // Copies at odd rounds: the next rebuild then finds its storage shared and takes a fresh one,
+      // while the others write through the last rebuild's arrays.
+      if round % 2 == 1 { copies.append((reused, listedPairs(reused))) }
+    }
+    for (index, (copy, pairs)) in copies.enumerated() {
+      #expect(listedPairs(copy) == pairs, "copy \(index) changed when the original rebuilt")
+    }
+  }
+
   /// The minimiser's move tests the list in the displacing pass: the answer must equal the separate
   /// drift test (no particle farther than skin/2, minimum image), the positions must be those of
   /// x + Δ wrapped, and while it answers "valid" the list must hold every interacting pair. 20,000
