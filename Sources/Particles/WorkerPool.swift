@@ -44,18 +44,20 @@ final class WorkerPool: @unchecked Sendable {
   private var chunkCount = 0
 
   private init(workers count: Int) {
-    workers = (0..<count).map { Worker(index: $0) }
-    for worker in workers {
+    // Only workers whose thread started join the pool (a region waits for every helper it counts).
+    for _ in 0..<count {
+      let worker = Worker(index: workers.count)
       let start = Unmanaged.passRetained(WorkerStart { [self] in self.serve(worker) }).toOpaque()
       var thread = pthread_t()
-      if pthread_create(&thread, nil, { argument in
+      guard pthread_create(&thread, nil, { argument in
         Unmanaged<WorkerStart>.fromOpaque(argument!).takeRetainedValue().run()
         return nil
-      }, start) == 0 {
-        pthread_detach(thread)
-      } else {
+      }, start) == 0 else {
         Unmanaged<WorkerStart>.fromOpaque(start).release()
+        break
       }
+      pthread_detach(thread)
+      workers.append(worker)
     }
   }
 
