@@ -4,12 +4,12 @@ import Particles
 // FIRE's passes over the particle vectors, each one loop through buffer pointers, split over the
 // landscape's threads for large systems. The sums are combined chunk by chunk in a fixed order.
 //
-// These passes are limited by memory bandwidth, which a second core hardly raises, so a step
-// touches each array as few times as it can: the velocities hold the half-kicked v(t + dt/2)
-// between steps. The pass that completes a step's velocity-Verlet update, v(t + dt) =
-// v(t + dt/2) + (dt/2)·F(t + dt), only reads (the sums FIRE steers with); the next step's kick
-// completes it again, element by element, with the same arithmetic, just before turning and
-// kicking, and the landscape's displacing pass does that kick while it moves the particles.
+// These passes are limited by memory traffic, not arithmetic, so a step touches each array as few
+// times as it can: the velocities hold the half-kicked v(t + dt/2) between steps. The pass that
+// completes a step's velocity-Verlet update, v(t + dt) = v(t + dt/2) + (dt/2)·F(t + dt), only
+// reads (the sums FIRE steers with); the next step's kick completes it again, element by element,
+// with the same arithmetic, just before turning and kicking, and the landscape's displacing pass
+// does that kick while it moves the particles.
 
 /// Elements per thread below which FIRE's vector passes stay serial (a thread hand-off costs about
 /// as much as a pass over this many elements).

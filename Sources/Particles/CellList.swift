@@ -44,7 +44,7 @@ struct CellList {
   /// rebuild when the counts are unchanged) and keeping references to them.
   @usableFromInline
   init(positions: [Double], dimension: Int, geometry: CellGeometry, cellSize: Double, threads: Int = 1,
-       storage: RebuildStorage = RebuildStorage()) {
+       storage: RebuildStorage) {
     self.dimension = dimension
     let count = positions.count / dimension
     let grid = Self.grid(positions: positions, dimension: dimension, geometry: geometry, cellSize: cellSize)

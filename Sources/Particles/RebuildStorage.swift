@@ -27,17 +27,6 @@ final class RebuildStorage: @unchecked Sendable {
     for buffer in rowBuffers { buffer.pointer.deallocate() }
   }
 
-  /// Chunk `chunk`'s row buffer with room for at least `capacity` entries; the contents are not
-  /// kept when it has to grow.
-  @usableFromInline
-  func rowBuffer(_ chunk: Int, capacity: Int) -> UnsafeMutablePointer<Int32> {
-    if rowBuffers[chunk].capacity < capacity {
-      rowBuffers[chunk].pointer.deallocate()
-      rowBuffers[chunk] = (.allocate(capacity: capacity), capacity)
-    }
-    return rowBuffers[chunk].pointer
-  }
-
   /// Makes room for `chunks` row buffers (the first use of each allocates it).
   @usableFromInline
   func prepareRowBuffers(chunks: Int) {
