@@ -216,7 +216,8 @@ where Space.Scalar == Potential.Scalar, Potential.Scalar == Diameters.Scalar {
     let count = positions.count / Dimension.count
     return positions.withUnsafeMutableBufferPointer { positions in
       nonisolated(unsafe) let x = positions
-      return mapChunks(of: count, threads: threads, minimumChunk: 8192) { particles in
+      // Split as FIRE's vector passes are (2,048 particles, 4,096 or more coordinates per thread).
+      return mapChunks(of: count, threads: threads, minimumChunk: 2048) { particles in
         var valid = true
         for i in particles {
           let base = i &* Dimension.count

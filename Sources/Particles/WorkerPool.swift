@@ -12,9 +12,11 @@ import Glibc
 /// woken through the kernel. Here a worker spins on the region counter for a while after each
 /// region, so that the next one starts within a microsecond, and only then sleeps on a semaphore.
 ///
-/// One region at a time: a caller that finds the pool busy (another thread's region, or a region
-/// started from inside a chunk) runs its chunks itself. Which thread runs which chunk never
-/// changes a result; chunks write disjoint memory.
+/// The caller runs chunk 0 and worker k chunk k + 1, in every region, so that each core keeps
+/// working on the same part of the arrays. One region at a time: a caller that finds the pool busy
+/// (another thread's region, or a region started from inside a chunk) hands its chunks to Dispatch
+/// (`forEachChunk`). Which thread runs which chunk never changes a result; chunks write disjoint
+/// memory.
 @usableFromInline
 final class WorkerPool: @unchecked Sendable {
   /// One worker per processor beyond the caller's, started on first use.
@@ -72,14 +74,15 @@ final class WorkerPool: @unchecked Sendable {
     let helpers = min(workers.count, chunks - 1)
     self.body = body
     chunkCount = chunks
-    nextChunk.store(0, ordering: .relaxed)
+    // Chunks 0...helpers have fixed threads (see runChunks); the rest are claimed.
+    nextChunk.store(helpers + 1, ordering: .relaxed)
     departed.store(0, ordering: .relaxed)
     sequence += 1
     region.store(sequence << 8 | helpers, ordering: .sequentiallyConsistent)
     for worker in workers.prefix(helpers) where worker.asleep.load(ordering: .sequentiallyConsistent) {
       worker.wake.signal()
     }
-    runChunks()
+    runChunks(first: 0)
     var spins = 0
     while departed.load(ordering: .acquiring) < helpers {
       spins += 1
@@ -91,7 +94,13 @@ final class WorkerPool: @unchecked Sendable {
     return true
   }
 
-  private func runChunks() {
+  /// Runs chunk `first`, then claims chunks beyond the fixed ones until none is left.
+  ///
+  /// The caller always runs chunk 0 and worker k chunk k + 1, so that a loop split the same way
+  /// region after region (the FIRE passes, the force loop) finds its part of the arrays in the
+  /// caches of the core that touched it last, not in the other core's.
+  private func runChunks(first: Int) {
+    body(first)
     while true {
       let chunk = nextChunk.wrappingAdd(1, ordering: .relaxed).oldValue
       guard chunk < chunkCount else { return }
@@ -105,7 +114,7 @@ final class WorkerPool: @unchecked Sendable {
       let word = nextRegion(after: seen, worker)
       seen = word >> 8
       guard worker.index < word & 255 else { continue }
-      runChunks()
+      runChunks(first: worker.index + 1)
       departed.wrappingAdd(1, ordering: .releasing)
     }
   }

@@ -1,5 +1,8 @@
 import Dispatch
-import Particles
+#if canImport(Glibc)
+import Glibc
+#endif
+@testable import Particles
 import Testing
 
 @Suite("Parallel regions")
@@ -21,6 +24,32 @@ struct ParallelTests {
       }
       if round % 500 == 0 { #expect(hits.allSatisfy { $0 == round }, "round \(round)") }
     }
+  }
+
+  /// A loop split the same way region after region must find its part of the arrays in the cache
+  /// of the core that touched it last: in every region the pool runs, chunk 0 runs on the calling
+  /// thread and chunk 1 on the same worker. (A region started while another test holds the pool
+  /// runs on Dispatch instead, with no such promise: those are skipped.)
+  @Test("each chunk runs on the same thread region after region")
+  func chunksKeepTheirThreads() throws {
+    try #require(ThreadCount.processors > 1, "one processor: every chunk runs on the caller")
+    let caller = pthread_self()
+    let runners = UnsafeMutableBufferPointer<pthread_t>.allocate(capacity: 2)
+    defer { runners.deallocate() }
+    nonisolated(unsafe) let shared = runners
+    var pooled = 0
+    var firstWorker: pthread_t?
+    for _ in 0..<100_000 where pooled < 500 {
+      runners.initialize(repeating: caller)
+      guard WorkerPool.shared.run(chunks: 2, { chunk in shared[chunk] = pthread_self() }) else { continue }
+      pooled += 1
+      #expect(pthread_equal(runners[0], caller) != 0)
+      #expect(pthread_equal(runners[1], caller) == 0)
+      let worker = firstWorker ?? runners[1]
+      firstWorker = worker
+      #expect(pthread_equal(runners[1], worker) != 0)
+    }
+    #expect(pooled == 500)
   }
 
   /// Partial results come back in chunk order whichever thread computed them, so a reduction is
