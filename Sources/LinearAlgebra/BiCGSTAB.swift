@@ -1,22 +1,34 @@
-/// BiCGSTAB (van der Vorst 1992) for a general square A·x = b, with right preconditioning
+/// BiCGSTAB(ℓ) (Sleijpen & Fokkema 1993) for a general square A·x = b, with right preconditioning
 /// (A M⁻¹ u = b, x = M⁻¹ u, so the residual it monitors is the true, unpreconditioned one).
 ///
-/// Each iteration: ρ = r̂ᵀr, β = (ρ/ρ₋₁)(α/ω), p = r + β(p − ω v), p̂ = M⁻¹p, v = A p̂, α = ρ / r̂ᵀv,
-/// s = r − α v, ŝ = M⁻¹s, t = A ŝ, ω = tᵀs / tᵀt, x += α p̂ + ω ŝ, r = s − ω t; r̂ is the residual
-/// at the start of the cycle. Two products with A per iteration; `iterations` counts iterations.
+/// Each sweep takes ℓ BiCG steps against the shadow residual r̂ (building r₀…r_ℓ and u₀…u_ℓ with
+/// r_{j+1} = A M⁻¹ r_j, u_{j+1} = A M⁻¹ u_j), then minimises ‖r₀ − Σⱼ γⱼ r_j‖ over a degree-ℓ
+/// polynomial (modified Gram–Schmidt on r₁…r_ℓ). ℓ = 1 is van der Vorst's BiCGSTAB (1992): ρ = r̂ᵀr,
+/// β = (ρ/ρ₋₁)(α/ω), α = ρ / r̂ᵀA p̂, ω = tᵀs / tᵀt. A degree-one polynomial cannot damp the complex
+/// eigenvalues of a non-normal A, where ω ≈ 0 makes BiCGSTAB's recurrences stall at a level that
+/// depends on the rounding of the inner products (and so on the BLAS kernel of the processor);
+/// ℓ = 2 (the default) or 4 removes that. 2ℓ products with A per sweep; `iterations` counts ℓ per
+/// sweep (one iteration = two products, as for ℓ = 1), and a solve stops at the last whole sweep
+/// within `maximumIterations`.
 ///
 /// Breakdowns are reported, never turned into NaN: `.breakdown("rho")` when r̂ᵀr vanishes (relative
-/// to ‖r̂‖‖r‖), `.breakdown("alpha")` when r̂ᵀA p̂ vanishes, `.breakdown("omega")` when ω or tᵀt
-/// vanishes (A ŝ ⟂ s, e.g. a rotation).
+/// to ‖r̂‖‖r‖), `.breakdown("alpha")` when r̂ᵀA u vanishes, `.breakdown("omega")` when a minimal-
+/// residual direction r_j vanishes. A breakdown, or a stall of the recurrence (no 0.1 % improvement
+/// of the best residual over `stagnationWindow` iterations), first restarts the method from the true
+/// residual b − A·x with a fresh shadow vector; only when restarts stop halving the residual does the
+/// solve end with that status.
 public struct BiCGSTAB: KrylovSolver {
   public var settings: KrylovSettings
+  /// ℓ, the degree of the minimal-residual polynomial of each sweep (≥ 1).
+  public var degree: Int
 
-  public var name: String { "bicgstab" }
+  public var name: String { degree == 1 ? "bicgstab" : "bicgstab(\(degree))" }
 
-  public init(tolerance: Double = 1e-10, maximumIterations: Int = 10_000,
+  public init(tolerance: Double = 1e-10, maximumIterations: Int = 10_000, degree: Int = 2,
               preconditioner: (any Preconditioner)? = nil, stagnationWindow: Int = 500) {
     settings = KrylovSettings(tolerance: tolerance, maximumIterations: maximumIterations,
                               preconditioner: preconditioner, stagnationWindow: stagnationWindow)
+    self.degree = max(1, degree)
   }
 
   public func solve(_ linearOperator: some LinearOperator, _ b: [Double],
@@ -28,14 +40,19 @@ public struct BiCGSTAB: KrylovSolver {
     case .iterate(let start, let norm): x = start; normOfB = norm
     }
     let n = b.count
+    // A sweep takes ℓ iterations: never more than the caller allows.
+    let l = min(degree, max(1, maximumIterations))
     var shadow = [Double](repeating: 0, count: n)
-    var direction = [Double](repeating: 0, count: n)
-    var preconditionedDirection = [Double](repeating: 0, count: n)
-    var v = [Double](repeating: 0, count: n)
-    var s = [Double](repeating: 0, count: n)
-    var preconditionedS = [Double](repeating: 0, count: n)
-    var t = [Double](repeating: 0, count: n)
-    var monitor = StagnationMonitor(window: stagnationWindow)
+    var r = [[Double]](repeating: [Double](repeating: 0, count: n), count: l + 1)
+    var u = [[Double]](repeating: [Double](repeating: 0, count: n), count: l + 1)
+    // The correction M x̂ accumulated in the preconditioned space during a cycle.
+    var correction = [Double](repeating: 0, count: n)
+    var preconditioned = [Double](repeating: 0, count: n)
+    var tau = [Double](repeating: 0, count: (l + 1) * (l + 1))
+    var sigma = [Double](repeating: 0, count: l + 1)
+    var gamma = [Double](repeating: 0, count: l + 1)
+    var gammaPrime = [Double](repeating: 0, count: l + 1)
+    var gammaDoublePrime = [Double](repeating: 0, count: l + 1)
     let target = tolerance * normOfB
     // Relative threshold under which an inner product counts as zero: below it the next step
     // divides rounding noise.
@@ -45,66 +62,96 @@ public struct BiCGSTAB: KrylovSolver {
       linearOperator, b, x: &x, normOfB: normOfB, tolerance: tolerance,
       maximumIterations: maximumIterations
     ) { x, residual, residualNorm, iterations in
-      func precondition(_ input: [Double], into result: inout [Double]) {
-        if let preconditioner { preconditioner.apply(input, into: &result) }
-        else { VectorOperations.copy(input, into: &result) }
+      // output ← A M⁻¹ input
+      func applyPreconditioned(_ input: [Double], into output: inout [Double]) {
+        if let preconditioner {
+          preconditioner.apply(input, into: &preconditioned)
+          linearOperator.apply(preconditioned, into: &output)
+        } else {
+          linearOperator.apply(input, into: &output)
+        }
       }
+      // x ← x + M⁻¹ (accumulated correction): every exit of the cycle goes through here.
+      func finishCycle(_ outcome: CycleOutcome) -> CycleOutcome {
+        if let preconditioner {
+          preconditioner.apply(correction, into: &preconditioned)
+          VectorOperations.axpy(1, preconditioned, &x)
+        } else {
+          VectorOperations.axpy(1, correction, &x)
+        }
+        return outcome
+      }
+      var monitor = StagnationMonitor(window: stagnationWindow)
       VectorOperations.copy(residual, into: &shadow)
+      VectorOperations.copy(residual, into: &r[0])
+      VectorOperations.setZero(&u[0])
+      VectorOperations.setZero(&correction)
       let shadowNorm = residualNorm
-      var rhoPrevious = 1.0, alpha = 1.0, omega = 1.0
-      VectorOperations.setZero(&v)
-      VectorOperations.setZero(&direction)
+      var rho0 = 1.0, alpha = 0.0, omega = 1.0
       var currentNorm = residualNorm
-      while iterations < maximumIterations {
-        let rho = VectorOperations.dot(shadow, residual)
-        guard rho.isFinite else { return .stopped(.nonFinite) }
-        guard abs(rho) > vanishing * shadowNorm * currentNorm else { return .stopped(.breakdown("rho")) }
-        let beta = (rho / rhoPrevious) * (alpha / omega)
-        // p ← r + β (p − ω v)
-        VectorOperations.axpy(-omega, v, &direction)
-        VectorOperations.xpby(residual, beta, &direction)
-        precondition(direction, into: &preconditionedDirection)
-        linearOperator.apply(preconditionedDirection, into: &v)
-        let shadowDotV = VectorOperations.dot(shadow, v)
-        guard shadowDotV.isFinite else { return .stopped(.nonFinite) }
-        guard abs(shadowDotV) > vanishing * shadowNorm * VectorOperations.norm(v) else {
-          return .stopped(.breakdown("alpha"))
+      while iterations + l <= maximumIterations {
+        rho0 = -omega * rho0
+        // BiCG part: ℓ steps.
+        for j in 0..<l {
+          let rho1 = VectorOperations.dot(r[j], shadow)
+          guard rho1.isFinite else { return finishCycle(.stopped(.nonFinite)) }
+          guard abs(rho1) > vanishing * shadowNorm * VectorOperations.norm(r[j]) else {
+            return finishCycle(.restartAfter(.breakdown("rho")))
+          }
+          let beta = alpha * rho1 / rho0
+          rho0 = rho1
+          for i in 0...j { VectorOperations.xpby(r[i], -beta, &u[i]) }
+          applyPreconditioned(u[j], into: &u[j + 1])
+          let shadowDotU = VectorOperations.dot(u[j + 1], shadow)
+          guard shadowDotU.isFinite else { return finishCycle(.stopped(.nonFinite)) }
+          guard abs(shadowDotU) > vanishing * shadowNorm * VectorOperations.norm(u[j + 1]) else {
+            return finishCycle(.restartAfter(.breakdown("alpha")))
+          }
+          alpha = rho0 / shadowDotU
+          for i in 0...j { VectorOperations.axpy(-alpha, u[i + 1], &r[i]) }
+          applyPreconditioned(r[j], into: &r[j + 1])
+          VectorOperations.axpy(alpha, u[0], &correction)
         }
-        alpha = rho / shadowDotV
-        VectorOperations.copy(residual, into: &s)
-        VectorOperations.axpy(-alpha, v, &s)
-        let sNorm = VectorOperations.norm(s)
-        guard sNorm.isFinite else { return .stopped(.nonFinite) }
-        if sNorm <= target {
-          // The half step already converged; ω would divide by a vanishing tᵀt.
-          VectorOperations.axpy(alpha, preconditionedDirection, &x)
-          iterations += 1
-          return .estimateConverged
+        // Minimal-residual part: modified Gram–Schmidt on r₁…r_ℓ.
+        for j in 1...l {
+          for i in stride(from: 1, to: j, by: 1) {
+            let t = VectorOperations.dot(r[j], r[i]) / sigma[i]
+            tau[i * (l + 1) + j] = t
+            VectorOperations.axpy(-t, r[i], &r[j])
+          }
+          sigma[j] = VectorOperations.dot(r[j], r[j])
+          guard sigma[j].isFinite else { return finishCycle(.stopped(.nonFinite)) }
+          guard sigma[j] > 0 else { return finishCycle(.restartAfter(.breakdown("omega"))) }
+          gammaPrime[j] = VectorOperations.dot(r[0], r[j]) / sigma[j]
         }
-        precondition(s, into: &preconditionedS)
-        linearOperator.apply(preconditionedS, into: &t)
-        let tDotT = VectorOperations.dot(t, t)
-        let tDotS = VectorOperations.dot(t, s)
-        guard tDotT.isFinite, tDotS.isFinite else { return .stopped(.nonFinite) }
-        VectorOperations.axpy(alpha, preconditionedDirection, &x)
-        guard tDotT > 0, abs(tDotS) > vanishing * tDotT.squareRoot() * sNorm else {
-          // x has taken the (valid) half step; report with r = s so a restart could continue.
-          VectorOperations.copy(s, into: &residual)
-          iterations += 1
-          return .stopped(.breakdown("omega"))
+        gamma[l] = gammaPrime[l]
+        omega = gamma[l]
+        for j in stride(from: l - 1, through: 1, by: -1) {
+          var sum = gammaPrime[j]
+          for i in (j + 1)...l { sum -= tau[j * (l + 1) + i] * gamma[i] }
+          gamma[j] = sum
         }
-        omega = tDotS / tDotT
-        VectorOperations.axpy(omega, preconditionedS, &x)
-        VectorOperations.copy(s, into: &residual)
-        VectorOperations.axpy(-omega, t, &residual)
-        rhoPrevious = rho
-        iterations += 1
-        currentNorm = VectorOperations.norm(residual)
-        guard currentNorm.isFinite else { return .stopped(.nonFinite) }
-        if currentNorm <= target { return .estimateConverged }
-        if monitor.stagnated(after: currentNorm) { return .stopped(.stagnated) }
+        for j in stride(from: 1, to: l, by: 1) {
+          var sum = gamma[j + 1]
+          for i in stride(from: j + 1, to: l, by: 1) { sum += tau[j * (l + 1) + i] * gamma[i + 1] }
+          gammaDoublePrime[j] = sum
+        }
+        VectorOperations.axpy(gamma[1], r[0], &correction)
+        VectorOperations.axpy(-gammaPrime[l], r[l], &r[0])
+        VectorOperations.axpy(-gamma[l], u[l], &u[0])
+        for j in stride(from: 1, to: l, by: 1) {
+          VectorOperations.axpy(-gamma[j], u[j], &u[0])
+          VectorOperations.axpy(gammaDoublePrime[j], r[j], &correction)
+          VectorOperations.axpy(-gammaPrime[j], r[j], &r[0])
+        }
+        guard omega != 0 else { return finishCycle(.restartAfter(.breakdown("omega"))) }
+        iterations += l
+        currentNorm = VectorOperations.norm(r[0])
+        guard currentNorm.isFinite else { return finishCycle(.stopped(.nonFinite)) }
+        if currentNorm <= target { return finishCycle(.estimateConverged) }
+        if monitor.stagnated(after: currentNorm) { return finishCycle(.restartAfter(.stagnated)) }
       }
-      return .stopped(.maximumIterationsReached)
+      return finishCycle(.stopped(.maximumIterationsReached))
     }
   }
 }

@@ -100,6 +100,9 @@ enum CycleOutcome {
   case estimateConverged
   /// A restarted method finished a cycle: continue from the true residual.
   case restartRequested
+  /// The cycle could not go on (a breakdown, or a stall of its recurrence) but a fresh cycle from
+  /// the true residual may: restart, and stop for `reason` only when restarts stop making progress.
+  case restartAfter(LinearSolveStatus)
   case stopped(LinearSolveStatus)
 }
 
@@ -110,6 +113,12 @@ extension SolverSupport {
   /// convergence is checked against the true residual; if that fails, the method restarts from the
   /// true residual (residual replacement). A restart that does not at least halve the true residual
   /// means the attainable accuracy is reached: the solve has stagnated.
+  ///
+  /// A cycle that ends with `.restartAfter(reason)` is restarted from the true residual; after
+  /// `maximumFruitlessRestarts` such restarts in a row that did not halve the best true residual seen
+  /// so far, the solve stops for `reason`. That is what makes a method whose recurrences are sensitive
+  /// to rounding (BiCGSTAB's, on ill-conditioned non-normal systems) reach the same answer whatever
+  /// the BLAS kernel's order of summation.
   ///
   /// `cycle(x, residual, residualNorm, iterations)` continues from x with residual = b − A·x, updates x
   /// and the iteration count, and may overwrite `residual` freely.
@@ -123,6 +132,9 @@ extension SolverSupport {
     var iterations = 0
     var residualNorm = SolverSupport.residual(linearOperator, x, b, into: &residual)
     var status: LinearSolveStatus
+    var bestAtLastProgress = residualNorm
+    var fruitlessRestarts = 0
+    let maximumFruitlessRestarts = 3
     loop: while true {
       if !residualNorm.isFinite { status = .nonFinite; break loop }
       if residualNorm <= tolerance * normOfB { status = .converged; break loop }
@@ -134,6 +146,18 @@ extension SolverSupport {
         break loop
       case .restartRequested:
         residualNorm = SolverSupport.residual(linearOperator, x, b, into: &residual)
+      case .restartAfter(let reason):
+        residualNorm = SolverSupport.residual(linearOperator, x, b, into: &residual)
+        if residualNorm < 0.5 * bestAtLastProgress {
+          bestAtLastProgress = residualNorm
+          fruitlessRestarts = 0
+        } else {
+          fruitlessRestarts += 1
+          if fruitlessRestarts > maximumFruitlessRestarts, residualNorm > tolerance * normOfB {
+            status = reason
+            break loop
+          }
+        }
       case .estimateConverged:
         residualNorm = SolverSupport.residual(linearOperator, x, b, into: &residual)
         if residualNorm > tolerance * normOfB && !(residualNorm < 0.5 * normAtCycleStart) {

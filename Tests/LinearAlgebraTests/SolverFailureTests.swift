@@ -22,7 +22,8 @@ struct SolverFailureTests {
     let result = testCase.solver.solve(problem.matrix, problem.rightHandSide)
     #expect(result.status == .maximumIterationsReached)
     #expect(!result.converged)
-    #expect(result.iterations == 3)
+    // BiCGSTAB(ℓ) stops at the last whole sweep of ℓ iterations within the limit.
+    #expect(result.iterations <= 3 && result.iterations >= 2)
     let recomputed = TestMatrices.relativeResidual(problem.matrix, result.solution, problem.rightHandSide)
     #expect(abs(result.relativeResidual - recomputed) <= 1e-12 * recomputed)
     #expect(result.relativeResidual > 1e-6)
@@ -66,17 +67,18 @@ struct SolverFailureTests {
     #expect(reason.contains("dimension mismatch"))
   }
 
-  @Test("BiCGSTAB reports ρ = r̂ᵀr = 0 as breakdown(\"rho\")")
-  func bicgstabRhoBreakdown() {
-    // First row and column chosen so that Σ_{j≥2} a₁ⱼ aⱼ₁ = 0: then (A s)₁ = 0 after the first
-    // step, r₁ ⟂ r̂ = e₁ exactly, while r₁ ≠ 0.
+  @Test("BiCGSTAB meets ρ = r̂ᵀr = 0, restarts from the true residual and converges")
+  func bicgstabRhoBreakdownRestarts() {
+    // First row and column chosen so that Σ_{j≥2} a₁ⱼ aⱼ₁ = 0: with ℓ = 1, (A s)₁ = 0 after the
+    // first step, r₁ ⟂ r̂ = e₁ exactly, while r₁ ≠ 0. A fresh shadow vector r̂ = r₁ gets past it.
     let a = DenseMatrix(rows: [[2, 1, 1], [1, 3, 1], [-1, 0, 4]])
-    let result = BiCGSTAB().solve(a, [1, 0, 0])
-    #expect(result.status == .breakdown("rho"))
-    #expect(result.iterations == 1)
-    #expect(VectorOperations.isFinite(result.solution))
-    let recomputed = TestMatrices.relativeResidual(a, result.solution, [1, 0, 0])
-    #expect(abs(result.relativeResidual - recomputed) <= 1e-14)
+    for degree in [1, 2] {
+      let result = BiCGSTAB(degree: degree).solve(a, [1, 0, 0])
+      #expect(result.status == .converged, "ℓ = \(degree): \(result.status)")
+      #expect(VectorOperations.isFinite(result.solution))
+      let recomputed = TestMatrices.relativeResidual(a, result.solution, [1, 0, 0])
+      #expect(recomputed <= 1e-10)
+    }
   }
 
   @Test("BiCGSTAB on a rotation by 90° (A r ⟂ r) breaks down with a finite iterate")
