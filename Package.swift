@@ -68,6 +68,8 @@ let package = Package(
     .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Trajectories"]),
     .testTarget(name: "BilevelExamplesTests",
                 dependencies: ["BilevelExamples", "ImplicitDifferentiation", "LinearAlgebra", "DualNumbers"]),
+    // The command line as a user meets it: the built `mdsens` executable run on hostile input.
+    .testTarget(name: "CommandLineTests", dependencies: ["mdsens"]),
     .testTarget(name: "SensitivityTests",
                 dependencies: ["Sensitivity", "Simulation", "Particles", "Minimization", "LinearAlgebra", "DualNumbers"]),
   ]

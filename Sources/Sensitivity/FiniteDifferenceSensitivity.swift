@@ -34,14 +34,36 @@ public struct FiniteDifferenceReport: Sendable, Codable {
 /// FIRE conserves total momentum, so without rattlers that mean is round-off; but a rattler that a
 /// contact within ±h kicks keeps drifting, and the backbone then recoils by −(its displacement)/N.
 public enum FiniteDifferenceSensitivity {
+  /// Refuses a step h for which the quotient would not be a derivative: θ ± h must be distinct
+  /// doubles well above rounding (below ~10⁻¹²|θ| the minima at θ ± h differ by rounding noise, and
+  /// at θ ± h == θ the quotient is exactly 0), and the model must be defined at both (no diameter,
+  /// ε or box ≤ 0, no soft-sphere α ≤ 1). ``compute`` checks it; callers may check before
+  /// minimising.
+  public static func checkStep(_ step: Double, model: ParticleModel, parameter: SensitivityParameter,
+                               holding held: HeldQuantity) throws(SensitivityError) {
+    let θ = try model.value(of: parameter)
+    guard step.isFinite, step > 0, θ + step > θ, θ - step < θ, step >= 1e-12 * abs(θ) else {
+      throw .invalidInput("the finite-difference step h = \(step) is too small for θ = \(θ) (h must be at least 1e-12·|θ|)")
+    }
+    for sign in [1.0, -1.0] { _ = try model.setting(parameter, to: θ + sign * step, holding: held) }
+  }
+
   public static func compute(
     model: ParticleModel, positions: [Double], parameter: SensitivityParameter,
     holding held: HeldQuantity = .packingFraction, step: Double = 1e-6,
     minimizer: FIRE = FIRE(forceTolerance: 1e-13, maximumSteps: 100_000), skin: Double? = nil,
-    excludeRattlers: Bool = true
+    excludeRattlers: Bool = true, refusalForce: Double = ImplicitOptions().refusalForce
   ) throws(SensitivityError) -> PositionSensitivity {
     guard positions.count == model.degreesOfFreedom else { throw .invalidInput("positions do not fit the model") }
+    guard positions.allSatisfy(\.isFinite) else { throw .invalidInput("non-finite position") }
     let θ = try model.value(of: parameter)
+    try checkStep(step, model: model, parameter: parameter, holding: held)
+    // The same refusal as the implicit method: away from a minimum, re-minimising at θ ± h lands
+    // wherever FIRE goes, and the quotient is not the motion of a minimum.
+    let maximumForce = model.forces(at: positions).forces.reduce(0) { max($0, abs($1)) }
+    guard maximumForce <= refusalForce else {
+      throw .notAMinimum(maximumForce: maximumForce, threshold: refusalForce)
+    }
     let dimension = model.dimension
     let reference = model.contactNetwork(at: positions)
     let rattlers = excludeRattlers

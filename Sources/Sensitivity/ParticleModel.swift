@@ -153,7 +153,34 @@ public struct ParticleModel: Sendable, Equatable {
     case .boxLength:
       model.boxEdges = boxEdges.map { $0 * value / current }
     }
+    try model.checkParameters(after: "setting \(parameter) to \(value)")
     return model
+  }
+
+  /// Refuses a model no potential is defined for (σ ≤ 0, ε ≤ 0, α ≤ 1 for soft spheres, an empty
+  /// box): a finite-difference step across such a value must stop, not minimise nonsense.
+  func checkParameters(after change: String) throws(SensitivityError) {
+    let diameters: [Double]
+    switch self.diameters {
+    case .species(_, let table): diameters = table.flatMap { $0 }
+    case .particles(let values): diameters = values
+    }
+    guard diameters.allSatisfy({ $0.isFinite && $0 > 0 }) else {
+      throw .invalidInput("\(change) makes a diameter non-positive")
+    }
+    guard boxEdges.allSatisfy({ $0.isFinite && $0 > 0 }) else { throw .invalidInput("\(change) makes the box empty") }
+    switch potential {
+    case .softSphere(let epsilon, let alpha):
+      guard epsilon.isFinite, epsilon > 0, alpha.isFinite, alpha > 1 else {
+        throw .invalidInput("\(change) leaves the soft-sphere potential undefined (it needs ε > 0, α > 1)")
+      }
+    case .lennardJones(let epsilon, _):
+      guard epsilon.isFinite, epsilon > 0 else { throw .invalidInput("\(change) makes ε non-positive") }
+    case .morse(let epsilon, let alpha, _):
+      guard epsilon.isFinite, epsilon > 0, alpha.isFinite, alpha > 0 else {
+        throw .invalidInput("\(change) leaves the Morse potential undefined (it needs ε > 0, α > 0)")
+      }
+    }
   }
 }
 

@@ -58,20 +58,28 @@ public struct ParticleSystem: Sendable {
     case let other: throw SystemError("boundary '\(other)' is unknown; use periodic or free")
     }
     guard !description.species.isEmpty else { throw SystemError("species: at least one species is needed") }
+    // The σ table grows with the square of the number of species.
+    guard description.species.count <= Self.maximumSpeciesCount else {
+      throw SystemError("species: \(description.species.count) species are more than the \(Self.maximumSpeciesCount) supported")
+    }
     var seen = Set<String>()
     for (index, species) in description.species.enumerated() {
       guard !species.name.isEmpty, seen.insert(species.name).inserted else {
         throw SystemError("species[\(index)].name must be non-empty and unique, got '\(species.name)'")
       }
       guard species.count >= 0 else { throw SystemError("species[\(index)].count must not be negative") }
-      guard species.diameter.isFinite, species.diameter > 0 else {
-        throw SystemError("species[\(index)].diameter must be a finite positive number, got \(species.diameter)")
-      }
+      try Self.checkLength(species.diameter, field: "species[\(index)].diameter")
+    }
+    let variable = description.species.indices.filter { description.species[$0].variable == true }
+    guard variable.count <= 1 else {
+      throw SystemError("\"variable\": true is set on species \(variable.map { "'\(description.species[$0].name)'" }.joined(separator: " and ")); mark at most one")
     }
     speciesNames = description.species.map(\.name)
     speciesDiameters = description.species.map(\.diameter)
     let counts = description.species.map(\.count)
-    guard counts.reduce(0, +) > 0 else { throw SystemError("species: the system has no particles (N = 0)") }
+    let total = try Self.particleCount(counts)
+    guard total > 0 else { throw SystemError("species: the system has no particles (N = 0)") }
+    try Self.checkMemory(particleCount: total, dimension: dimension)
     speciesOfParticle = counts.enumerated().flatMap { Array(repeating: $0.offset, count: $0.element) }
     if let table = description.pairDiameters {
       let n = speciesDiameters.count
@@ -80,9 +88,7 @@ public struct ParticleSystem: Sendable {
       }
       for a in 0..<n {
         for b in 0..<n {
-          guard table[a][b].isFinite, table[a][b] > 0 else {
-            throw SystemError("pair_diameters[\(a)][\(b)] must be a finite positive number")
-          }
+          try Self.checkLength(table[a][b], field: "pair_diameters[\(a)][\(b)]")
           guard table[a][b] == table[b][a] else { throw SystemError("pair_diameters must be symmetric") }
         }
       }
@@ -98,9 +104,7 @@ public struct ParticleSystem: Sendable {
       guard box.count == 1 || box.count == dimension else {
         throw SystemError("box must be one side length or \(dimension) edge lengths, got \(box.count) numbers")
       }
-      guard box.allSatisfy({ $0.isFinite && $0 > 0 }) else {
-        throw SystemError("box lengths must be finite positive numbers, got \(box)")
-      }
+      for (axis, edge) in box.enumerated() { try Self.checkLength(edge, field: box.count == 1 ? "box" : "box[\(axis)]") }
       boxEdges = box.count == 1 ? Array(repeating: box[0], count: dimension) : box
     case (nil, let fraction?):
       guard fraction.isFinite, fraction > 0, fraction < 1 else {
@@ -108,7 +112,9 @@ public struct ParticleSystem: Sendable {
       }
       let volume = Self.particleVolume(diameters: description.species.map(\.diameter), counts: counts,
                                        dimension: description.dimension) / fraction
-      boxEdges = Array(repeating: Foundation.pow(volume, 1 / Double(dimension)), count: dimension)
+      let side = Foundation.pow(volume, 1 / Double(dimension))
+      try Self.checkLength(side, field: "the box side that packing_fraction \(fraction) gives")
+      boxEdges = Array(repeating: side, count: dimension)
     case (nil, nil):
       throw SystemError("the system needs either box or packing_fraction")
     case (_?, _?):
@@ -150,11 +156,11 @@ public struct ParticleSystem: Sendable {
   static func parse(data: Data, origin: String, baseDirectory: URL?) throws -> ParticleSystem {
     let description: SystemDescription
     do {
-      description = try JSONDecoder().decode(SystemDescription.self, from: data)
-    } catch let error as DecodingError {
-      throw SystemError("\(origin): \(Self.explain(error))")
-    } catch {
-      throw SystemError("\(origin): \(error)")
+      description = try SystemDescription(json: JSONValue.parse([UInt8](data)))
+    } catch let error as JSONSyntaxError {
+      throw SystemError("\(origin) is not valid JSON: \(error)")
+    } catch let error as SystemError {
+      throw SystemError("\(origin): \(error.message)")
     }
     do {
       return try ParticleSystem(description, baseDirectory: baseDirectory)
@@ -189,27 +195,6 @@ public struct ParticleSystem: Sendable {
     var copy = self
     copy.speciesOfParticle = assignment
     return copy
-  }
-
-  static func explain(_ error: DecodingError) -> String {
-    func path(_ keys: [CodingKey]) -> String {
-      keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
-        .trimmingCharacters(in: CharacterSet(charactersIn: "."))
-    }
-    switch error {
-    case .keyNotFound(let key, let context):
-      let parent = path(context.codingPath)
-      return "missing field '\(parent.isEmpty ? key.stringValue : parent + "." + key.stringValue)'"
-    case .typeMismatch(_, let context), .valueNotFound(_, let context):
-      return "field '\(path(context.codingPath))' has the wrong type (\(context.debugDescription))"
-    case .dataCorrupted(let context):
-      let location = path(context.codingPath)
-      let underlying = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
-      return (location.isEmpty ? "not valid JSON" : "field '\(location)' is invalid")
-        + ": \(underlying ?? context.debugDescription)"
-    @unknown default:
-      return "\(error)"
-    }
   }
 
   /// The species index of a name, or a ``SystemError`` listing the known names.

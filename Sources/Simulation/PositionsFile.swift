@@ -51,6 +51,7 @@ public struct PositionsFile: Sendable {
     if system.periodic, edges.count == system.dimension, edges.allSatisfy({ $0 > 0 }), edges != system.boxEdges {
       matched = try matched.replacingBox(edges: edges).reorderingSpecies(assignment)
     }
+    try matched.checkConfiguration(frame.positions, origin: "positions file \(path)")
     self.positions = frame.positions
     self.system = matched
   }

@@ -17,8 +17,8 @@ import Foundation
 /// particles' discs (π d²/4) or spheres (π d³/6); a cubic or square box of side (Σ vᵢ / φ)^{1/d}
 /// follows. σᵢⱼ is the additive mix (dᵢ + dⱼ)/2 of species diameters unless `pair_diameters` gives
 /// the species-pair table.
-public struct SystemDescription: Codable, Sendable, Equatable {
-  public struct Species: Codable, Sendable, Equatable {
+public struct SystemDescription: Sendable, Equatable {
+  public struct Species: Sendable, Equatable {
     public var name: String
     public var count: Int
     /// Diameter (length units).
@@ -34,7 +34,7 @@ public struct SystemDescription: Codable, Sendable, Equatable {
     }
   }
 
-  public struct Potential: Codable, Sendable, Equatable {
+  public struct Potential: Sendable, Equatable {
     /// "soft-sphere", "lennard-jones" or "morse".
     public var kind: String
     public var epsilon: Double?
@@ -51,14 +51,14 @@ public struct SystemDescription: Codable, Sendable, Equatable {
     }
   }
 
-  public struct Initial: Codable, Sendable, Equatable {
+  public struct Initial: Sendable, Equatable {
     /// Seed of the uniform random start (``RandomConfiguration``).
     public var seed: UInt64?
     /// An XYZ or H5MD file with starting positions (relative to the system file).
     public var positions: String?
   }
 
-  public struct MinimizerSettings: Codable, Sendable, Equatable {
+  public struct MinimizerSettings: Sendable, Equatable {
     /// "fire" or "gradient-descent".
     public var kind: String?
     public var forceTolerance: Double?
@@ -86,17 +86,6 @@ public struct SystemDescription: Codable, Sendable, Equatable {
       self.maximumTimeStep = maximumTimeStep
       self.maximumDisplacement = maximumDisplacement
     }
-
-    enum CodingKeys: String, CodingKey {
-      case kind
-      case timeStep = "time_step"
-      case maximumTimeStep = "max_time_step"
-      case maximumDisplacement = "max_displacement"
-      case forceTolerance = "force_tolerance"
-      case maxSteps = "max_steps"
-      case neighbourSkin = "neighbour_skin"
-      case stepSize = "step_size"
-    }
   }
 
   public var name: String?
@@ -113,31 +102,6 @@ public struct SystemDescription: Codable, Sendable, Equatable {
   public var packingFraction: Double?
   public var initial: Initial?
   public var minimizer: MinimizerSettings?
-
-  enum CodingKeys: String, CodingKey {
-    case name, description, dimension, boundary, species, potential, box, initial, minimizer
-    case pairDiameters = "pair_diameters"
-    case packingFraction = "packing_fraction"
-  }
-
-  public init(from decoder: Decoder) throws {
-    let container = try decoder.container(keyedBy: CodingKeys.self)
-    name = try container.decodeIfPresent(String.self, forKey: .name)
-    description = try container.decodeIfPresent(String.self, forKey: .description)
-    dimension = try container.decode(Int.self, forKey: .dimension)
-    boundary = try container.decodeIfPresent(String.self, forKey: .boundary)
-    species = try container.decode([Species].self, forKey: .species)
-    potential = try container.decode(Potential.self, forKey: .potential)
-    pairDiameters = try container.decodeIfPresent([[Double]].self, forKey: .pairDiameters)
-    if let side = try? container.decodeIfPresent(Double.self, forKey: .box) {
-      box = [side]
-    } else {
-      box = try container.decodeIfPresent([Double].self, forKey: .box)
-    }
-    packingFraction = try container.decodeIfPresent(Double.self, forKey: .packingFraction)
-    initial = try container.decodeIfPresent(Initial.self, forKey: .initial)
-    minimizer = try container.decodeIfPresent(MinimizerSettings.self, forKey: .minimizer)
-  }
 
   public init(
     name: String? = nil, dimension: Int, boundary: String? = "periodic", species: [Species],

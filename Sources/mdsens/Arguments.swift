@@ -32,14 +32,17 @@ struct Arguments {
       }
       if allowedFlags.contains(name) {
         guard value == nil else { throw UsageError("option --\(name) takes no value") }
-        flags.insert(name)
+        guard flags.insert(name).inserted else { throw UsageError("option --\(name) is given twice") }
       } else if valued.contains(name) {
         if value == nil {
           guard index < arguments.count else { throw UsageError("option --\(name) needs a value") }
           value = arguments[index]
           index += 1
         }
-        values[name] = value
+        // The last of two values must not win silently: one of them is a mistake.
+        guard values.updateValue(value!, forKey: name) == nil else {
+          throw UsageError("option --\(name) is given twice; give it once")
+        }
       } else {
         throw UsageError("unknown option '--\(name)'; see 'mdsens \(command) --help'")
       }

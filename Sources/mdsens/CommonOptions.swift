@@ -32,7 +32,10 @@ extension Arguments {
       solver.method = chosen
     }
     if let tolerance = try number("tol", minimum: 0) {
-      guard tolerance > 0 else { throw UsageError("--tol must be positive") }
+      // A relative residual of 1 is met by x = 0: a tolerance ≥ 1 accepts any answer.
+      guard tolerance > 0, tolerance < 1 else {
+        throw UsageError("--tol is a relative residual and must lie strictly between 0 and 1, got \(tolerance)")
+      }
       solver.tolerance = tolerance
     }
     solver.jacobi = has("jacobi")

@@ -45,6 +45,7 @@ enum GradientCommand {
 
     let minimum: [Double]
     if let file = options.values["positions"] {
+      guard options.values["seed"] == nil else { throw UsageError("give either --positions or --seed, not both") }
       let loaded = try PositionsFile(path: file, system: system)
       (system, minimum) = (loaded.system, loaded.positions)
     } else {
@@ -111,8 +112,9 @@ enum GradientCommand {
     if text == "energy" { return .energy }
     let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
     if parts.first == "position" {
-      let indices = text.split(separator: ":").dropFirst().compactMap { Int($0) }
-      guard indices.count == 2, (0..<system.particleCount).contains(indices[0]),
+      let fields = text.split(separator: ":", omittingEmptySubsequences: false).dropFirst()
+      let indices = fields.compactMap { Int($0) }
+      guard fields.count == 2, indices.count == 2, (0..<system.particleCount).contains(indices[0]),
             (0..<system.dimension).contains(indices[1]) else {
         throw UsageError("--observable position:I:K needs a particle 0…\(system.particleCount - 1) and a component 0…\(system.dimension - 1)")
       }

@@ -126,6 +126,14 @@ enum SensitivityCommand {
     }
     guard step > 0 else { throw UsageError("--h must be positive") }
 
+    if method == "fd" {
+      do {
+        try FiniteDifferenceSensitivity.checkStep(step, model: ParticleModel(system), parameter: parameter, holding: held)
+      } catch {
+        throw SystemError("sensitivity: \(error)")
+      }
+    }
+
     // The minimum.
     var choice = system.minimizer
     if let tolerance = try options.number("ftol", minimum: 0) { choice.forceTolerance = tolerance }
@@ -184,6 +192,7 @@ enum SensitivityCommand {
         var fire = FIRE(forceTolerance: min(choice.forceTolerance, 1e-13), maximumSteps: max(choice.maximumSteps, 100_000))
         fire.initialTimeStep = choice.timeStep
         fire.maximumTimeStep = choice.maximumTimeStep
+        fire.maximumDisplacement = choice.maximumDisplacement
         result = try FiniteDifferenceSensitivity.compute(model: model, positions: minimum, parameter: parameter,
                                                          holding: held, step: step, minimizer: fire)
       default:
