@@ -19,3 +19,6 @@ static inline hid_t mdsens_h5s_all(void) { return H5S_ALL; }
 /* HDF5 prints its error stack to stderr by default; callers that check every return code and raise
    their own errors silence it once. H5E_DEFAULT is a cast macro that Swift cannot import. */
 static inline void mdsens_h5e_silence(void) { (void)H5Eset_auto2(H5E_DEFAULT, NULL, NULL); }
+
+/* H5P_FILE_ACCESS, for the in-memory (core) file driver the writer uses. */
+static inline hid_t mdsens_h5p_file_access(void) { return H5P_FILE_ACCESS; }

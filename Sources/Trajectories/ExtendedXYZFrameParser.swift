@@ -1,16 +1,49 @@
+/// The lines of a text, produced one at a time from its UTF-8 bytes.
+///
+/// `\n` ends a line and a `\r` before it (CRLF files) or at the end of the text is dropped. Lines are
+/// made on demand, so memory stays proportional to the text whatever its shape (splitting a file of
+/// newlines into an array of lines up front costs some 30 bytes per byte).
+struct TextLines {
+  private let bytes: [UInt8]
+  private var offset = 0
+  /// The 0-based number of the line ``next()`` returns next.
+  private(set) var index = 0
+
+  init(bytes: [UInt8]) { self.bytes = bytes }
+
+  /// The next line without its terminator, or nil at the end of the text; throws the line's
+  /// 0-based number when it is not valid UTF-8.
+  mutating func next() throws(TextLinesError) -> Substring? {
+    guard offset < bytes.count else { return nil }
+    let end = bytes[offset...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count
+    var lineEnd = end
+    if lineEnd > offset, bytes[lineEnd - 1] == UInt8(ascii: "\r") { lineEnd -= 1 }
+    guard let text = String(validating: bytes[offset..<lineEnd], as: UTF8.self) else {
+      throw TextLinesError(line: index)
+    }
+    offset = end + 1
+    index += 1
+    return text[...]
+  }
+}
+
+/// A line of the text is not valid UTF-8.
+struct TextLinesError: Error { let line: Int }
+
 /// Parses extended XYZ frames one at a time, keeping the header of the first frame to check later
 /// frames against.
+///
+/// Nothing is allocated from a number in the file: particle lines are read one by one, so a count
+/// larger than the file is reported when the lines run out.
 struct ExtendedXYZFrameParser {
   let path: String
   let dimension: Int
-  let lines: [Substring]
-  /// Index of the next unread line (0-based; errors report `index + 1`).
-  private var next = 0
+  private var lines: TextLines
   /// Frames read so far; a frame without `step=` gets its index as step.
   private var frameIndex = 0
   private(set) var header: TrajectoryHeader?
 
-  init(path: String, dimension: Int, lines: [Substring]) {
+  init(path: String, dimension: Int, lines: TextLines) {
     self.path = path
     self.dimension = dimension
     self.lines = lines
@@ -20,53 +53,75 @@ struct ExtendedXYZFrameParser {
     TrajectoryError(kind, path: path, line: line + 1, reason: reason)
   }
 
+  /// The next line and its 0-based number, or nil at the end of the file.
+  private mutating func nextLine() throws -> (index: Int, text: Substring)? {
+    let index = lines.index
+    do {
+      guard let text = try lines.next() else { return nil }
+      return (index, text)
+    } catch {
+      throw self.error(error.line, "the line is not UTF-8 text", .cannotOpen)
+    }
+  }
+
   /// The next frame, or nil at the end of the file (trailing blank lines are allowed).
   mutating func nextFrame() throws -> TrajectoryFrame? {
-    if lines[next...].allSatisfy({ $0.allSatisfy(\.isWhitespace) }) { return nil }
-    let countLine = next
-    let countText = lines[countLine].trimmingWhitespace()
-    guard let count = Int(countText), count >= 1 else {
-      throw error(countLine, "expected a particle count (a positive integer), found \"\(countText)\"")
+    var firstBlankLine: Int?
+    var countLineText: (index: Int, text: Substring)?
+    while countLineText == nil {
+      guard let line = try nextLine() else { return nil }
+      if line.text.allSatisfy(\.isWhitespace) {
+        firstBlankLine = firstBlankLine ?? line.index
+      } else if let firstBlankLine {
+        throw error(firstBlankLine, "expected a particle count (a positive integer), found a blank line")
+      } else {
+        countLineText = line
+      }
     }
-    guard countLine + 1 < lines.count else { throw error(countLine, "the file ends before the comment line") }
-    let commentLine = countLine + 1
+    let countLine = countLineText!.index
+    let countText = countLineText!.text.trimmingWhitespace()
+    guard let count = Int(countText), count >= 1 else {
+      throw error(countLine, "expected a particle count (a positive integer), found \"\(excerpt(countText))\"")
+    }
+    guard let (commentLine, commentText) = try nextLine() else {
+      throw error(countLine, "the file ends before the comment line")
+    }
     let comment: ExtendedXYZCommentLine
     do {
-      comment = try ExtendedXYZCommentLine(parsing: lines[commentLine])
+      comment = try ExtendedXYZCommentLine(parsing: commentText)
     } catch let syntax {
       throw error(commentLine, syntax.message)
     }
     let layout = try columnLayout(comment, line: commentLine)
     let geometry = try boxAndBoundary(comment, line: commentLine)
-    let firstParticleLine = commentLine + 1
-    let available = lines.count - firstParticleLine
-    guard available >= count,
-          lines[firstParticleLine..<(firstParticleLine + count)].allSatisfy({ !$0.allSatisfy(\.isWhitespace) }) else {
-      let found = lines[firstParticleLine..<min(lines.count, firstParticleLine + count)]
-        .prefix { !$0.allSatisfy(\.isWhitespace) }.count
-      throw error(firstParticleLine + found,
-                  "the particle count on line \(countLine + 1) is \(count) but only \(found) particle lines follow")
-    }
-    next = firstParticleLine + count
 
     let speciesNames = try speciesNameList(comment, line: commentLine)
     var names = speciesNames ?? header?.speciesNames ?? []
+    var nameIndex = Dictionary(names.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
     var species: [Int] = []
     var positions: [Double] = []
     var fields: [String: [Double]] = Dictionary(uniqueKeysWithValues: layout.fields.map { ($0.name, []) })
-    for line in firstParticleLine..<next {
-      let tokens = lines[line].split(whereSeparator: \.isWhitespace)
+    // Arrays grow with the lines actually read; `count` is only compared with.
+    for particle in 0..<count {
+      let next = try nextLine()
+      guard let (line, text) = next, !text.allSatisfy(\.isWhitespace) else {
+        throw error(next?.index ?? lines.index,
+                    "the particle count on line \(countLine + 1) is \(count) but only \(particle) particle lines follow")
+      }
+      let tokens = text.split(whereSeparator: \.isWhitespace)
       guard tokens.count == layout.columnCount else {
         throw error(line, "expected \(layout.columnCount) columns as Properties says, found \(tokens.count)")
       }
       let name = String(tokens[layout.speciesColumn])
-      if let index = names.firstIndex(of: name) {
+      if let index = nameIndex[name] {
         species.append(index)
       } else if speciesNames == nil && header == nil {
         names.append(name)
+        nameIndex[name] = names.count - 1
         species.append(names.count - 1)
       } else {
-        throw error(line, "species \"\(name)\" is not among the species names \(names)", .invalidData)
+        throw error(line, "species \"\(excerpt(name))\" is not among the species names \(excerpt(list: names))",
+                    .invalidData)
       }
       positions += try vector(tokens, from: layout.positionColumn, count: layout.positionCount, line: line, what: "pos")
       for field in layout.fields {
@@ -135,7 +190,7 @@ struct ExtendedXYZFrameParser {
       layout.columnCount += property.count
     }
     guard foundSpecies, foundPosition else {
-      throw error(line, "Properties=\(text) needs species:S:1 and pos:R:3 columns", .missingObject)
+      throw error(line, "Properties=\(excerpt(text)) needs species:S:1 and pos:R:3 columns", .missingObject)
     }
     return layout
   }
@@ -146,15 +201,15 @@ struct ExtendedXYZFrameParser {
     for component in 0..<count {
       let token = tokens[column + component]
       guard let value = Double(token) else {
-        throw error(line, "column \(column + component + 1) (\(what)) is not a number: \"\(token)\"")
+        throw error(line, "column \(column + component + 1) (\(excerpt(what))) is not a number: \"\(excerpt(token))\"")
       }
       guard value.isFinite else {
-        throw error(line, "column \(column + component + 1) (\(what)) is not finite: \"\(token)\"", .invalidData)
+        throw error(line, "column \(column + component + 1) (\(excerpt(what))) is not finite: \"\(excerpt(token))\"", .invalidData)
       }
       if component < dimension {
         values.append(value)
       } else if value != 0 {
-        throw error(line, "\(what) has z = \(token) but a 2D system lies in the z = 0 plane", .invalidData)
+        throw error(line, "\(excerpt(what)) has z = \(excerpt(token)) but a 2D system lies in the z = 0 plane", .invalidData)
       }
     }
     return values
@@ -166,7 +221,7 @@ struct ExtendedXYZFrameParser {
     if let text = comment.value(forKey: "pbc") {
       let flags = text.split(whereSeparator: \.isWhitespace).map { $0.lowercased() }
       guard flags.count == 3, flags.allSatisfy({ ["t", "f", "true", "false", "1", "0"].contains($0) }) else {
-        throw error(line, "pbc=\"\(text)\" must be three flags T or F")
+        throw error(line, "pbc=\"\(excerpt(text))\" must be three flags T or F")
       }
       periodic = flags.map { ["t", "true", "1"].contains($0) }
     }
@@ -178,7 +233,7 @@ struct ExtendedXYZFrameParser {
     let tokens = text.split(whereSeparator: \.isWhitespace)
     let numbers = tokens.compactMap { Double($0) }
     guard tokens.count == 9, numbers.count == 9 else {
-      throw error(line, "Lattice=\"\(text)\" must be nine numbers")
+      throw error(line, "Lattice=\"\(excerpt(text))\" must be nine numbers")
     }
     guard numbers.allSatisfy(\.isFinite) else { throw error(line, "Lattice has a non-finite number", .invalidData) }
     let offDiagonal = [1, 2, 3, 5, 6, 7].map { numbers[$0] }
@@ -196,21 +251,21 @@ struct ExtendedXYZFrameParser {
     guard let text = comment.value(forKey: "species_names") else { return nil }
     let names = text.split(whereSeparator: \.isWhitespace).map(String.init)
     guard !names.isEmpty, Set(names).count == names.count else {
-      throw error(line, "species_names=\"\(text)\" must list distinct names", .invalidData)
+      throw error(line, "species_names=\"\(excerpt(text))\" must list distinct names", .invalidData)
     }
     return names
   }
 
   private func number(_ comment: ExtendedXYZCommentLine, _ key: String, line: Int) throws -> Double? {
     guard let text = comment.value(forKey: key) else { return nil }
-    guard let value = Double(text) else { throw error(line, "\(key)=\(text) is not a number") }
-    guard value.isFinite else { throw error(line, "\(key)=\(text) is not finite", .invalidData) }
+    guard let value = Double(text) else { throw error(line, "\(key)=\(excerpt(text)) is not a number") }
+    guard value.isFinite else { throw error(line, "\(key)=\(excerpt(text)) is not finite", .invalidData) }
     return value
   }
 
   private func integer(_ comment: ExtendedXYZCommentLine, _ key: String, line: Int) throws -> Int? {
     guard let text = comment.value(forKey: key) else { return nil }
-    guard let value = Int(text) else { throw error(line, "\(key)=\(text) is not an integer") }
+    guard let value = Int(text) else { throw error(line, "\(key)=\(excerpt(text)) is not an integer") }
     return value
   }
 }

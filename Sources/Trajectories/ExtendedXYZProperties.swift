@@ -7,22 +7,27 @@ struct ExtendedXYZProperty: Equatable {
   var type: ValueType
   var count: Int
 
+  /// The most columns one property may span; real files use 1 to 9.
+  static let maximumCount = 1_000_000
+
   /// Parses `species:S:1:pos:R:3:...` into its column groups.
   static func parseList(_ text: String) throws(ExtendedXYZSyntaxError) -> [ExtendedXYZProperty] {
     let parts = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
     guard !text.isEmpty, parts.count % 3 == 0 else {
-      throw ExtendedXYZSyntaxError("Properties=\(text) is not a list of name:type:count triples")
+      throw ExtendedXYZSyntaxError("Properties=\(excerpt(text)) is not a list of name:type:count triples")
     }
     var properties: [ExtendedXYZProperty] = []
+    var seen: Set<String> = []
     for start in stride(from: 0, to: parts.count, by: 3) {
       let name = parts[start]
       guard !name.isEmpty, let type = ValueType(rawValue: parts[start + 1].uppercased()),
-            let count = Int(parts[start + 2]), count >= 1 else {
+            let count = Int(parts[start + 2]), (1...maximumCount).contains(count) else {
+        let entry = excerpt("\(parts[start]):\(parts[start + 1]):\(parts[start + 2])")
         throw ExtendedXYZSyntaxError(
-          "Properties entry \(parts[start]):\(parts[start + 1]):\(parts[start + 2]) needs a name, a type S/R/I/L and a count ≥ 1")
+          "Properties entry \(entry) needs a name, a type S/R/I/L and a count from 1 to \(maximumCount)")
       }
-      guard !properties.contains(where: { $0.name == name }) else {
-        throw ExtendedXYZSyntaxError("Properties names \(name) twice")
+      guard seen.insert(name).inserted else {
+        throw ExtendedXYZSyntaxError("Properties names \(excerpt(name)) twice")
       }
       properties.append(ExtendedXYZProperty(name: name, type: type, count: count))
     }

@@ -15,28 +15,33 @@ public enum ExtendedXYZReader {
   /// Reads every frame of the file at `path`.
   ///
   /// - Parameter dimension: 3, or 2 to map the z = 0 plane back to a 2D system.
-  /// - Throws: ``TrajectoryError`` naming the 1-based line for malformed lines, wrong particle
+  /// - Throws: ``TrajectoryError``: `.cannotOpen` when the path is missing, unreadable, not a
+  ///   regular file (a FIFO or device would block or never end) or too large for memory; otherwise
+  ///   naming the 1-based line for malformed lines (CRLF line ends are accepted), wrong particle
   ///   counts, unparsable or non-finite numbers, a missing `Properties` key, unknown species, or
   ///   frames that disagree with the first one about the particles.
   public static func read(path: String, dimension: Int = 3) throws -> Trajectory {
-    guard let data = FileManager.default.contents(atPath: path) else {
-      throw TrajectoryError(.cannotOpen, path: path, reason: "cannot read the file (missing or unreadable)")
-    }
-    guard let text = String(data: data, encoding: .utf8) else {
-      throw TrajectoryError(.cannotOpen, path: path, reason: "the file is not UTF-8 text")
-    }
-    return try parse(text, path: path, dimension: dimension)
+    let bytes = try InputFile.contents(of: path, limit: maximumFileSize)
+    return try parse(bytes: bytes, path: path, dimension: dimension)
+  }
+
+  /// The largest file read: parsing holds the text, its numbers and the frames (about four times
+  /// the text at worst), so a quarter of the machine's memory, and never more than 2³⁶ bytes.
+  static var maximumFileSize: Int {
+    Int(min(ProcessInfo.processInfo.physicalMemory / 4, 1 << 36))
   }
 
   /// Parses extended XYZ text; `path` only labels errors.
   static func parse(_ text: String, path: String, dimension: Int) throws -> Trajectory {
+    try parse(bytes: Array(text.utf8), path: path, dimension: dimension)
+  }
+
+  /// Parses extended XYZ text given as UTF-8 bytes (`\n` or `\r\n` line ends); `path` only labels errors.
+  static func parse(bytes: [UInt8], path: String, dimension: Int) throws -> Trajectory {
     guard dimension == 2 || dimension == 3 else {
       throw TrajectoryError(.invalidData, path: path, reason: "dimension must be 2 or 3, not \(dimension)")
     }
-    let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
-      line.last == "\r" ? line.dropLast() : line
-    }
-    var parser = ExtendedXYZFrameParser(path: path, dimension: dimension, lines: lines)
+    var parser = ExtendedXYZFrameParser(path: path, dimension: dimension, lines: TextLines(bytes: bytes))
     var frames: [TrajectoryFrame] = []
     while let frame = try parser.nextFrame() { frames.append(frame) }
     guard let header = parser.header else {

@@ -14,7 +14,7 @@ struct H5MDReadState {
     defer { H5Gclose(metadata) }
     let version = try hdf5ReadIntegerAttribute(metadata, "version", what: H5MDLayout.metadataGroup)
     guard version.first == 1 else {
-      throw HDF5Failure("H5MD version \(version) is not 1.x", kind: .invalidData)
+      throw HDF5Failure("H5MD version \(excerpt(list: version)) is not 1.x", kind: .invalidData)
     }
     let authorName = try optionalString(H5MDLayout.authorGroup, "name")
     let creatorName = try optionalString(H5MDLayout.creatorGroup, "name")
@@ -24,14 +24,15 @@ struct H5MDReadState {
     defer { H5Gclose(box) }
     let dimensionValues = try hdf5ReadIntegerAttribute(box, "dimension", what: H5MDLayout.boxGroup)
     guard dimensionValues.count == 1, let dimension = dimensionValues.first, dimension == 2 || dimension == 3 else {
-      throw HDF5Failure("box dimension \(dimensionValues) is not 2 or 3", kind: .invalidData)
+      throw HDF5Failure("box dimension \(excerpt(list: dimensionValues)) is not 2 or 3", kind: .invalidData)
     }
     let boundary = try hdf5ReadStringAttribute(box, "boundary", what: H5MDLayout.boxGroup)
     guard boundary.count == dimension, boundary.allSatisfy({ $0 == "periodic" || $0 == "none" }) else {
-      throw HDF5Failure("box boundary \(boundary) must list \(dimension) of \"periodic\"/\"none\"",
+      throw HDF5Failure("box boundary \(excerpt(list: boundary)) must list \(dimension) of \"periodic\"/\"none\"",
                         kind: .inconsistentShape)
     }
 
+    let periodic = boundary.map { $0 == "periodic" }
     let (species, speciesNames) = try readSpecies()
     let n = species.count
     positionSteps = try readSteps(H5MDLayout.position, frameShape: [n, dimension])
@@ -46,7 +47,8 @@ struct H5MDReadState {
     default:
       throw HDF5Failure("box edges \(H5MDLayout.edges) are missing", kind: .missingObject)
     }
-    let initialBox = try readInitialBox(dimension: dimension, timeDependent: edgesRows > 0 || elementSteps[H5MDLayout.edges] != nil)
+    let initialBox = try readInitialBox(dimension: dimension, periodic: periodic,
+                                        timeDependent: edgesRows > 0 || elementSteps[H5MDLayout.edges] != nil)
 
     for observable in [H5MDLayout.potentialEnergy, H5MDLayout.maxForce] where hdf5Kind(file, observable) == .group {
       elementSteps[observable] = try readSteps(observable, frameShape: [])
@@ -66,7 +68,7 @@ struct H5MDReadState {
 
     header = TrajectoryHeader(
       dimension: dimension, speciesNames: speciesNames, species: species,
-      periodic: boundary.map { $0 == "periodic" }, box: initialBox,
+      periodic: periodic, box: initialBox,
       authorName: authorName, creatorName: creatorName, creatorVersion: creatorVersion,
       lengthUnit: try unit(of: H5MDLayout.position + "/value"),
       energyUnit: hdf5Exists(file, H5MDLayout.potentialEnergy + "/value")
@@ -89,23 +91,45 @@ struct H5MDReadState {
     return try hdf5ReadStringAttribute(dataset, "unit", what: datasetPath).first ?? ""
   }
 
+  /// The species indices and names, checked before anything is built from them: every index must
+  /// name one of the `names` attribute's entries or, without that attribute (files from other
+  /// writers, species named by their index), lie in 0..<N, so there are never more species than
+  /// particles.
   private func readSpecies() throws -> ([Int], [String]) {
-    let dataset = try hdf5OpenDataset(file, H5MDLayout.species)
+    let what = H5MDLayout.species
+    let dataset = try hdf5OpenDataset(file, what)
     defer { H5Dclose(dataset) }
-    let shape = try hdf5Shape(dataset)
+    let shape = try hdf5Shape(dataset, what: what)
     guard shape.count == 1, shape[0] > 0 else {
-      throw HDF5Failure("species has shape \(shape), expected [N] with N > 0", kind: .inconsistentShape)
+      throw HDF5Failure("\(what) has shape \(shape), expected [N] with N > 0", kind: .inconsistentShape)
     }
-    let species = try hdf5ReadIntegers(dataset, start: [0], count: shape, what: H5MDLayout.species)
+    try hdf5CheckStored(dataset, what: what)
+    let species = try hdf5ReadIntegers(dataset, start: [0], count: shape, what: what)
+    let n = species.count
     let names: [String]
     if hdf5AttributeExists(dataset, H5MDLayout.speciesNamesAttribute) {
-      names = try hdf5ReadStringAttribute(dataset, H5MDLayout.speciesNamesAttribute, what: H5MDLayout.species)
+      names = try hdf5ReadStringAttribute(dataset, H5MDLayout.speciesNamesAttribute, what: what)
+      let attribute = "\(what) attribute \(H5MDLayout.speciesNamesAttribute)"
+      guard !names.isEmpty else { throw HDF5Failure("\(attribute) is empty", kind: .invalidData) }
+      if let bad = names.firstIndex(where: \.isEmpty) {
+        throw HDF5Failure("\(attribute): name \(bad) is empty", kind: .invalidData)
+      }
+      guard Set(names).count == names.count else {
+        throw HDF5Failure("\(attribute) repeats a name: \(excerpt(list: names))", kind: .invalidData)
+      }
+      if let bad = species.firstIndex(where: { $0 < 0 || $0 >= names.count }) {
+        throw HDF5Failure(
+          "\(what): particle \(bad) has species index \(species[bad]), outside the \(names.count) species names",
+          kind: .invalidData)
+      }
     } else {
+      if let bad = species.firstIndex(where: { $0 < 0 || $0 >= n }) {
+        throw HDF5Failure(
+          "\(what): particle \(bad) has species index \(species[bad]); without a names attribute indices must lie in 0..<\(n) (the particle count)",
+          kind: .invalidData)
+      }
       // Files from other writers: name species by their index.
       names = (0...(species.max() ?? 0)).map { String($0) }
-    }
-    if let bad = species.first(where: { $0 < 0 || $0 >= names.count }) {
-      throw HDF5Failure("species index \(bad) is outside the \(names.count) species names", kind: .invalidData)
     }
     return (species, names)
   }
@@ -115,38 +139,69 @@ struct H5MDReadState {
   private func readSteps(_ element: String, frameShape: [Int]) throws -> [Int] {
     let value = try hdf5OpenDataset(file, element + "/value")
     defer { H5Dclose(value) }
-    let valueShape = try hdf5Shape(value)
+    let valueShape = try hdf5Shape(value, what: element + "/value")
     guard valueShape.count == frameShape.count + 1, Array(valueShape.dropFirst()) == frameShape else {
       throw HDF5Failure("\(element)/value has shape \(valueShape), expected [frames] + \(frameShape)",
                         kind: .inconsistentShape)
     }
+    try hdf5CheckStored(value, what: element + "/value")
     let frames = valueShape[0]
     let step = try hdf5OpenDataset(file, element + "/step")
     defer { H5Dclose(step) }
     let time = try hdf5OpenDataset(file, element + "/time")
     defer { H5Dclose(time) }
-    let stepShape = try hdf5Shape(step), timeShape = try hdf5Shape(time)
+    let stepShape = try hdf5Shape(step, what: element + "/step")
+    let timeShape = try hdf5Shape(time, what: element + "/time")
     guard stepShape == [frames], timeShape == [frames] else {
       throw HDF5Failure("\(element): step \(stepShape) and time \(timeShape) do not match \(frames) value rows",
                         kind: .inconsistentShape)
     }
+    try hdf5CheckStored(step, what: element + "/step")
+    try hdf5CheckStored(time, what: element + "/time")
     return try hdf5ReadIntegers(step, start: [0], count: [frames], what: element + "/step")
   }
 
-  private func readInitialBox(dimension: Int, timeDependent: Bool) throws -> SimulationBox {
+  private func readInitialBox(dimension: Int, periodic: [Bool], timeDependent: Bool) throws -> SimulationBox {
     if timeDependent {
       guard (elementSteps[H5MDLayout.edges]?.count ?? 0) > 0 else {
         throw HDF5Failure("box edges have no frames", kind: .missingObject)
       }
-      let dataset = try hdf5OpenDataset(file, H5MDLayout.edges + "/value")
+      let what = H5MDLayout.edges + "/value"
+      let dataset = try hdf5OpenDataset(file, what)
       defer { H5Dclose(dataset) }
-      return SimulationBox(edges: try hdf5ReadDoubles(dataset, start: [0, 0], count: [1, dimension], what: "box edges"))
+      let edges = try hdf5ReadDoubles(dataset, start: [0, 0], count: [1, dimension], what: what)
+      try checkBoxEdges(edges, periodic: periodic, what: "\(what) row 0")
+      return SimulationBox(edges: edges)
     }
-    let dataset = try hdf5OpenDataset(file, H5MDLayout.edges)
+    let what = H5MDLayout.edges
+    let dataset = try hdf5OpenDataset(file, what)
     defer { H5Dclose(dataset) }
-    guard try hdf5Shape(dataset) == [dimension] else {
-      throw HDF5Failure("box edges have shape \(try hdf5Shape(dataset)), expected [\(dimension)]", kind: .inconsistentShape)
+    let shape = try hdf5Shape(dataset, what: what)
+    guard shape == [dimension] else {
+      throw HDF5Failure("\(what) has shape \(shape), expected [\(dimension)]", kind: .inconsistentShape)
     }
-    return SimulationBox(edges: try hdf5ReadDoubles(dataset, start: [0], count: [dimension], what: "box edges"))
+    let edges = try hdf5ReadDoubles(dataset, start: [0], count: [dimension], what: what)
+    try checkBoxEdges(edges, periodic: periodic, what: what)
+    return SimulationBox(edges: edges)
+  }
+}
+
+/// Throws unless every box edge is finite, positive on a periodic axis and non-negative on another
+/// (0 meaning an unknown extent), naming `what` (the dataset and row).
+func checkBoxEdges(_ edges: [Double], periodic: [Bool], what: String) throws {
+  for (axis, edge) in edges.enumerated() {
+    let isPeriodic = axis < periodic.count && periodic[axis]
+    if !edge.isFinite || (isPeriodic ? edge <= 0 : edge < 0) {
+      throw HDF5Failure(
+        "\(what): box edge \(axis) is \(edge); edges must be finite, positive on a periodic axis and non-negative on others",
+        kind: .invalidData)
+    }
+  }
+}
+
+/// Throws unless every value is finite, naming `what` (the dataset and frame).
+func checkFinite(_ values: [Double], what: String) throws {
+  if let bad = values.firstIndex(where: { !$0.isFinite }) {
+    throw HDF5Failure("\(what): value \(bad) is \(values[bad]), not a finite number", kind: .invalidData)
   }
 }

@@ -27,6 +27,8 @@ public final class H5MDReader {
   ///   particle count or dimension, `.invalidData` for out-of-range values.
   public init(path: String) throws {
     self.path = path
+    // Before libhdf5 opens it: a FIFO would block for ever, a device never end.
+    try InputFile.checkReadable(path, limit: Int.max)
     var state = H5MDReadState()
     do {
       try HDF5Library.synchronized {
@@ -91,19 +93,25 @@ public final class H5MDReader {
     let n = header.particleCount, d = header.dimension
     let step = positionSteps[index]
     let time = try readRow(H5MDLayout.position + "/time", row: index, frameShape: []).first!
+    try checkFinite([time], what: "\(H5MDLayout.position)/time row \(index)")
     let positions = try readRow(H5MDLayout.position + "/value", row: index, frameShape: [n, d])
+    try checkFinite(positions, what: "\(H5MDLayout.position)/value frame \(index) (step \(step))")
     let box = try readBox(step: step, preferredRow: index)
     var frame = TrajectoryFrame(step: step, time: time, positions: positions, box: box)
     if let row = matchingRow(H5MDLayout.potentialEnergy, step: step, preferredRow: index) {
       frame.potentialEnergy = try readRow(H5MDLayout.potentialEnergy + "/value", row: row, frameShape: []).first
+      try checkFinite([frame.potentialEnergy!], what: "\(H5MDLayout.potentialEnergy)/value row \(row)")
     }
     if let row = matchingRow(H5MDLayout.maxForce, step: step, preferredRow: index) {
       frame.maxForceComponent = try readRow(H5MDLayout.maxForce + "/value", row: row, frameShape: []).first
+      try checkFinite([frame.maxForceComponent!], what: "\(H5MDLayout.maxForce)/value row \(row)")
     }
     for name in fieldNames {
       let element = H5MDLayout.field(name)
       if let row = matchingRow(element, step: step, preferredRow: index) {
-        frame.fields[name] = try readRow(element + "/value", row: row, frameShape: [n, d])
+        let values = try readRow(element + "/value", row: row, frameShape: [n, d])
+        try checkFinite(values, what: "\(element)/value row \(row)")
+        frame.fields[name] = values
       }
     }
     return frame
@@ -115,7 +123,9 @@ public final class H5MDReader {
     let steps = elementSteps[H5MDLayout.edges]!
     let row = matchingRow(H5MDLayout.edges, step: step, preferredRow: preferredRow)
       ?? steps.lastIndex(where: { $0 <= step }) ?? 0
-    return SimulationBox(edges: try readRow(H5MDLayout.edges + "/value", row: row, frameShape: [header.dimension]))
+    let edges = try readRow(H5MDLayout.edges + "/value", row: row, frameShape: [header.dimension])
+    try checkBoxEdges(edges, periodic: header.periodic, what: "\(H5MDLayout.edges)/value row \(row)")
+    return SimulationBox(edges: edges)
   }
 
   private func matchingRow(_ element: String, step: Int, preferredRow: Int) -> Int? {

@@ -1,4 +1,5 @@
 import CHDF5
+import Foundation
 
 /// Writes a trajectory as an H5MD 1.1 file (HDF5), frame by frame.
 ///
@@ -12,6 +13,13 @@ import CHDF5
 ///
 /// The file appears at `path` only after ``finish()`` succeeds. Any error removes the temporary
 /// file and leaves the writer unusable, so a destination never holds a partial trajectory.
+///
+/// libhdf5 builds the file in memory (the core driver, without a backing store) and ``finish()``
+/// writes the finished image to the temporary file with plain `write(2)`. libhdf5 itself therefore
+/// never meets a failing disk: in libhdf5 1.10 a file close whose flush fails (a full disk, a file
+/// size limit) frees the file but leaves its identifier registered, and the library's exit handler
+/// then crashes on it. A full disk is instead reported by ``finish()`` as `.cannotWrite`. The memory
+/// used is the size of the file, which is about the size of the frames appended.
 /// All libhdf5 calls are serialised (the library is not thread-safe), so writers may be used from
 /// different threads, one thread per writer at a time.
 public final class H5MDWriter {
@@ -26,6 +34,8 @@ public final class H5MDWriter {
   private var state = State.writing
   private let atomicFile: AtomicFile
   private var file: hid_t = -1
+  /// The temporary file on disk, filled by ``finish()``.
+  private var descriptor: Int32 = -1
   private var series: [String: H5MDTimeSeries] = [:]
 
   /// Creates the temporary file and writes the metadata, particle species and box description.
@@ -39,12 +49,21 @@ public final class H5MDWriter {
     self.path = path
     self.header = header
     self.atomicFile = try AtomicFile(destination: path)
+    // Created now, so that a directory that refuses new files is reported before any work.
+    descriptor = try atomicFile.createTemporary()
     try HDF5Library.synchronized {
       let p = HDF5Library.defaultProperties
-      file = H5Fcreate(atomicFile.temporaryPath, mdsens_h5f_acc_trunc(), p, p)
+      let access = H5Pcreate(mdsens_h5p_file_access())
+      if access >= 0 {
+        // Grow the in-memory image 4 MiB at a time; never write it to disk from libhdf5.
+        if H5Pset_fapl_core(access, 4 << 20, false) >= 0 {
+          file = H5Fcreate(atomicFile.temporaryPath, mdsens_h5f_acc_trunc(), p, access)
+        }
+        H5Pclose(access)
+      }
       guard file >= 0 else {
         abandon()
-        throw TrajectoryError(.cannotCreate, path: path, reason: "HDF5 cannot create the temporary file \(atomicFile.temporaryPath)")
+        throw TrajectoryError(.cannotCreate, path: path, reason: "HDF5 cannot create an in-memory file")
       }
       do {
         try writeStaticGroups()
@@ -78,7 +97,11 @@ public final class H5MDWriter {
     }
   }
 
-  /// Closes the file and moves it to ``path``.
+  /// Closes the file, writes it to disk and moves it to ``path``.
+  ///
+  /// - Throws: ``TrajectoryError`` `.cannotWrite` when the disk is full or the file cannot be
+  ///   written (e.g. "writing failed: File too large"); the temporary file is then removed and
+  ///   nothing appears at ``path``.
   public func finish() throws {
     try HDF5Library.synchronized {
       guard state == .writing else {
@@ -86,19 +109,52 @@ public final class H5MDWriter {
       }
       let seriesClosed = series.values.allSatisfy { $0.close() }
       series = [:]
+      var image: [UInt8] = []
+      var imageRead = false
+      if seriesClosed, H5Fflush(file, H5F_SCOPE_GLOBAL) >= 0 {
+        let size = H5Fget_file_image(file, nil, 0)
+        if size > 0 {
+          image = [UInt8](repeating: 0, count: size)
+          imageRead = image.withUnsafeMutableBytes { H5Fget_file_image(file, $0.baseAddress, $0.count) } == size
+        }
+      }
+      // An in-memory file has no I/O to fail on close.
       let fileClosed = H5Fclose(file) >= 0
       file = -1
-      guard seriesClosed, fileClosed else {
+      guard seriesClosed, imageRead, fileClosed else {
         abandon()
-        throw TrajectoryError(.cannotWrite, path: path, reason: "HDF5 failed to close the file")
+        throw TrajectoryError(.cannotWrite, path: path, reason: "HDF5 failed to complete the file in memory")
       }
       do {
+        try writeImage(image)
         try atomicFile.commit()
       } catch {
-        state = .failed
+        abandon()
         throw error
       }
       state = .finished
+    }
+  }
+
+  /// Writes the file image to the temporary file and closes it.
+  private func writeImage(_ image: [UInt8]) throws {
+    var written = 0
+    while written < image.count {
+      let count = image.withUnsafeBytes { bytes in
+        Glibc.write(descriptor, bytes.baseAddress!.advanced(by: written), min(image.count - written, 1 << 30))
+      }
+      if count < 0 && errno == EINTR { continue }
+      guard count > 0 else {
+        let reason = count < 0 ? String(cString: strerror(errno)) : "no progress"
+        throw TrajectoryError(.cannotWrite, path: path, reason: "writing failed: \(reason)")
+      }
+      written += count
+    }
+    let closed = Glibc.close(descriptor)
+    descriptor = -1
+    guard closed == 0 else {
+      let reason = String(cString: strerror(errno))
+      throw TrajectoryError(.cannotWrite, path: path, reason: "closing failed: \(reason)")
     }
   }
 
@@ -120,6 +176,8 @@ public final class H5MDWriter {
     series = [:]
     if file >= 0 { H5Fclose(file) }
     file = -1
+    if descriptor >= 0 { Glibc.close(descriptor) }
+    descriptor = -1
     atomicFile.discard()
     state = .failed
   }

@@ -1,4 +1,5 @@
 import CHDF5
+import Foundation
 
 // Small reading helpers over raw identifiers; failures are `.missingObject` or `.inconsistentShape`
 // so that the reader's errors say what is wrong with the file. Callers hold HDF5Library's lock.
@@ -39,23 +40,80 @@ func hdf5OpenDataset(_ file: hid_t, _ path: String) throws -> hid_t {
   return try hdf5Identifier(H5Dopen2(file, path, HDF5Library.defaultProperties), "open dataset \(path)", kind: .cannotOpen)
 }
 
-/// The current shape of a dataset.
-func hdf5Shape(_ dataset: hid_t) throws -> [Int] {
+/// The current shape of a dataset; every extent fits in `Int` and so does their product.
+func hdf5Shape(_ dataset: hid_t, what: String = "a dataset") throws -> [Int] {
   let space = try hdf5Identifier(H5Dget_space(dataset), "get a dataspace", kind: .cannotOpen)
   defer { H5Sclose(space) }
   let rank = H5Sget_simple_extent_ndims(space)
-  guard rank >= 0 else { throw HDF5Failure("HDF5 failed to read a dataset's rank", kind: .cannotOpen) }
+  guard rank >= 0, rank <= 32 else { throw HDF5Failure("HDF5 failed to read the rank of \(what)", kind: .cannotOpen) }
   var dimensions = [hsize_t](repeating: 0, count: Int(rank))
   guard H5Sget_simple_extent_dims(space, &dimensions, nil) == rank else {
-    throw HDF5Failure("HDF5 failed to read a dataset's shape", kind: .cannotOpen)
+    throw HDF5Failure("HDF5 failed to read the shape of \(what)", kind: .cannotOpen)
   }
-  return dimensions.map { Int($0) }
+  let shape = dimensions.compactMap { Int(exactly: $0) }
+  guard shape.count == dimensions.count, hdf5ElementCount(shape) != nil else {
+    throw HDF5Failure("\(what) has an impossible shape \(dimensions)", kind: .invalidData)
+  }
+  return shape
+}
+
+/// The number of elements of a block of shape `shape`, or nil when negative or beyond `Int`.
+func hdf5ElementCount(_ shape: [Int]) -> Int? {
+  var total = 1
+  for extent in shape {
+    guard extent >= 0 else { return nil }
+    let (product, overflow) = total.multipliedReportingOverflow(by: extent)
+    guard !overflow else { return nil }
+    total = product
+  }
+  return total
+}
+
+/// The most bytes one read may allocate: a quarter of the machine's memory. Shapes come from the
+/// file, so a crafted extent must not become an allocation the process cannot survive.
+var hdf5ReadLimit: Int { Int(ProcessInfo.processInfo.physicalMemory / 4) }
+
+/// Throws unless a block of `elements` values of 8 bytes fits in the read limit.
+func hdf5CheckReadSize(elements: Int, what: String) throws {
+  let (bytes, overflow) = elements.multipliedReportingOverflow(by: 8)
+  guard !overflow, bytes <= hdf5ReadLimit else {
+    throw HDF5Failure("\(what): reading \(elements) values needs more memory than this machine has",
+                      kind: .invalidData)
+  }
+}
+
+/// Throws unless the file really holds the whole extent of `dataset` when it is stored without
+/// filters (which cannot compress), so that a few bytes of file cannot claim gigabytes of values
+/// (an extent whose chunks were never written reads as fill values). Called once per dataset when
+/// a file is opened.
+func hdf5CheckStored(_ dataset: hid_t, what: String) throws {
+  let creation = H5Dget_create_plist(dataset)
+  guard creation >= 0 else { throw HDF5Failure("HDF5 failed to examine \(what)", kind: .cannotOpen) }
+  let filters = H5Pget_nfilters(creation)
+  H5Pclose(creation)
+  guard filters == 0 else { return }
+  let type = H5Dget_type(dataset)
+  guard type >= 0 else { throw HDF5Failure("HDF5 failed to examine \(what)", kind: .cannotOpen) }
+  let typeSize = H5Tget_size(type)
+  H5Tclose(type)
+  let shape = try hdf5Shape(dataset, what: what)
+  guard let extent = hdf5ElementCount(shape) else { return }
+  let (declared, tooLarge) = extent.multipliedReportingOverflow(by: Int(typeSize))
+  let stored = H5Dget_storage_size(dataset)
+  guard !tooLarge, UInt64(declared) <= stored else {
+    throw HDF5Failure(
+      "\(what) declares \(extent) values but the file stores only \(stored) bytes of them (truncated or crafted file)",
+      kind: .invalidData)
+  }
 }
 
 /// Reads the block `start ..< start + count` of a dataset, converted to `Element`'s native type.
 func hdf5Read<Element: Numeric>(_ dataset: hid_t, as memoryType: hid_t, start: [Int], count: [Int],
                                  what: String) throws -> [Element] {
-  let total = count.reduce(1, *)
+  guard let total = hdf5ElementCount(count), start.allSatisfy({ $0 >= 0 }) else {
+    throw HDF5Failure("\(what): block \(count) cannot be read", kind: .invalidData)
+  }
+  try hdf5CheckReadSize(elements: total, what: what)
   var values = [Element](repeating: 0, count: total)
   guard total > 0 else { return values }
   let fileSpace = try hdf5Identifier(H5Dget_space(dataset), "get a dataspace", kind: .cannotOpen)
@@ -83,6 +141,16 @@ func hdf5ReadIntegers(_ dataset: hid_t, start: [Int], count: [Int], what: String
   return values.map { Int($0) }
 }
 
+/// The size in bytes of the file `object` belongs to (Int.max when unknown).
+func hdf5FileSize(of object: hid_t) -> Int {
+  let file = H5Iget_file_id(object)
+  guard file >= 0 else { return Int.max }
+  defer { H5Fclose(file) }
+  var size: hsize_t = 0
+  guard H5Fget_filesize(file, &size) >= 0, let bytes = Int(exactly: size) else { return Int.max }
+  return bytes
+}
+
 func hdf5AttributeExists(_ object: hid_t, _ name: String) -> Bool {
   H5Aexists(object, name) > 0
 }
@@ -100,7 +168,17 @@ private func withAttribute<Result>(_ object: hid_t, _ name: String, what: String
   defer { H5Tclose(type) }
   let space = try hdf5Identifier(H5Aget_space(attribute), "get the dataspace of attribute \(name)", kind: .cannotOpen)
   defer { H5Sclose(space) }
-  let count = Int(H5Sget_simple_extent_npoints(space))
+  let points = H5Sget_simple_extent_npoints(space)
+  // Attribute values are stored whole in the file (no compression): a count larger than the file
+  // can hold is a crafted header, refused before anything is allocated from it.
+  let elementSize = H5Tis_variable_str(type) > 0 ? 16 : max(1, H5Tget_size(type))
+  let fileSize = hdf5FileSize(of: object)
+  guard points >= 0, let count = Int(exactly: points),
+        count.multipliedReportingOverflow(by: elementSize).partialValue <= fileSize,
+        !count.multipliedReportingOverflow(by: elementSize).overflow else {
+    throw HDF5Failure("attribute \(name) of \(what) claims \(points) values, more than the file holds",
+                      kind: .invalidData)
+  }
   return try body(attribute, type, count)
 }
 

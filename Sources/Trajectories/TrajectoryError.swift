@@ -29,12 +29,18 @@ public struct TrajectoryError: Error, Equatable, Sendable, CustomStringConvertib
   /// What went wrong and, where possible, what to do about it.
   public let reason: String
 
+  /// The longest reason kept, in characters: a reason is one line, however hostile the input it quotes.
+  static let maximumReasonLength = 400
+
   /// An error of `kind` about the file at `path`, optionally at a 1-based `line`.
+  ///
+  /// The reason is kept to one line of at most ``maximumReasonLength`` characters: control
+  /// characters (line breaks among them) are escaped, so a message never reproduces a file.
   public init(_ kind: Kind, path: String, line: Int? = nil, reason: String) {
     self.kind = kind
     self.path = path
     self.line = line
-    self.reason = reason
+    self.reason = excerpt(reason, limit: Self.maximumReasonLength)
   }
 
   /// `path:line: reason`, the form editors and terminals link to.
