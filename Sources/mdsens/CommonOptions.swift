@@ -1,5 +1,7 @@
+import Foundation
 import Sensitivity
 import Simulation
+import Trajectories
 
 /// Options several commands share, parsed one way.
 extension Arguments {
@@ -9,6 +11,27 @@ extension Arguments {
       guard let seed = UInt64(text) else { throw UsageError("--seed must be a whole number ≥ 0, got '\(text)'") }
       return seed
     }
+  }
+
+  /// `--out`, or `Trajectories/<defaultName>.<ext>`, checked before any work is done: it must be a
+  /// regular file or absent (a device or FIFO would be replaced by the rename that completes a
+  /// write), and it must not be one of the inputs (the system file, its positions file,
+  /// `--positions`, or `extraInputs`), under any spelling of the path.
+  func outputPath(defaultName: String, format: TrajectoryFormat, system: ParticleSystem,
+                  extraInputs: [String] = []) throws -> String {
+    let output = try values["out"] ?? MinimizeCommand.defaultOutput(name: defaultName, format: format)
+    var inputs = positional + extraInputs
+    if let positions = values["positions"] { inputs.append(positions) }
+    if let file = system.description.initial?.positions {
+      inputs.append(system.baseDirectory.map { URL(fileURLWithPath: file, relativeTo: $0).path } ?? file)
+    }
+    do {
+      try TrajectoryOutput.checkDestination(output)
+      try TrajectoryOutput.refuseOverwriting(inputs: inputs, destination: output)
+    } catch let error as TrajectoryError {
+      throw UsageError("--out \(output) \(error.reason)")
+    }
+    return output
   }
 
   /// `--format h5md|xyz`, else the extension of `--out`, else H5MD.

@@ -42,6 +42,10 @@ enum GradientCommand {
     guard let observableText = options.values["observable"] else {
       throw UsageError("--observable is required (energy, position:I:K or msd:FILE)")
     }
+    let format = try options.outputFormat()
+    let reference = observableText.hasPrefix("msd:") ? [String(observableText.dropFirst(4))] : []
+    let output = try options.outputPath(defaultName: "\(name)-gradient", format: format, system: system,
+                                        extraInputs: reference)
 
     let minimum: [Double]
     if let file = options.values["positions"] {
@@ -67,8 +71,6 @@ enum GradientCommand {
 
     let result = try adjoint(system: system, minimum: minimum, observable: observable, solver: solver)
 
-    let format = try options.outputFormat()
-    let output = try options.values["out"] ?? MinimizeCommand.defaultOutput(name: "\(name)-gradient", format: format, suffix: "")
     // Per-particle vector fields are d components wide: the scalar gradient goes in the first.
     var field = [Double](repeating: 0, count: minimum.count)
     for particle in result.gradient.indices { field[particle * system.dimension] = result.gradient[particle] }

@@ -40,6 +40,9 @@ enum MinimizeCommand {
       throw UsageError("minimize takes at most one system file, got \(options.positional.count) arguments")
     }
     var system = try options.positional.first.map { try ParticleSystem.load(path: $0) } ?? BuiltInSystems.paper()
+    let name = system.description.name ?? "system"
+    let format = try options.outputFormat()
+    let output = try options.outputPath(defaultName: "\(name)-minimized", format: format, system: system)
     var choice = system.minimizer
     if let tolerance = try options.number("ftol", minimum: 0) { choice.forceTolerance = tolerance }
     if let steps = try options.integer("max-steps") { choice.maximumSteps = steps }
@@ -53,9 +56,6 @@ enum MinimizeCommand {
     } else {
       (system, start) = try system.startingPositions(seed: seed)
     }
-    let name = system.description.name ?? "system"
-    let format = try options.outputFormat()
-    let output = try options.values["out"] ?? defaultOutput(name: name, format: format)
 
     let json = options.has("json")
     let run = MinimizationRun(system: system, minimizer: choice.minimizer, interval: interval) { step, energy, force in
@@ -92,14 +92,14 @@ enum MinimizeCommand {
     return outcome.converged ? 0 : 3
   }
 
-  /// Trajectories/<name>-minimized.<ext>, creating Trajectories/ in the working directory if needed.
-  static func defaultOutput(name: String, format: TrajectoryFormat, suffix: String = "-minimized") throws -> String {
+  /// Trajectories/<name>.<ext>, creating Trajectories/ in the working directory if needed.
+  static func defaultOutput(name: String, format: TrajectoryFormat) throws -> String {
     let directory = "Trajectories"
     do {
       try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     } catch {
       throw SystemError("cannot create the output directory \(directory): \(error.localizedDescription)")
     }
-    return "\(directory)/\(name)\(suffix).\(format.fileExtension)"
+    return "\(directory)/\(name).\(format.fileExtension)"
   }
 }

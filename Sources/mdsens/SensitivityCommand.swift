@@ -126,6 +126,9 @@ enum SensitivityCommand {
     }
     guard step > 0 else { throw UsageError("--h must be positive") }
 
+    let format = try options.outputFormat()
+    let output = try options.outputPath(defaultName: "\(name)-sensitivity-\(parameterName)", format: format,
+                                        system: system)
     if method == "fd" {
       do {
         try FiniteDifferenceSensitivity.checkStep(step, model: ParticleModel(system), parameter: parameter, holding: held)
@@ -218,9 +221,6 @@ enum SensitivityCommand {
 
     // Output.
     let fieldName = "sensitivity_\(parameterName.replacingOccurrences(of: "-", with: "_"))"
-    let format = try options.outputFormat()
-    let output = try options.values["out"]
-      ?? MinimizeCommand.defaultOutput(name: "\(name)-sensitivity-\(parameterName)", format: format, suffix: "")
     let maximumForce = result.validity?.maximumForce ?? result.finiteDifference.map { max($0.maximumForcePlus, $0.maximumForceMinus) }
     let frame = system.frame(step: minimizationSteps, positions: minimum, energy: nil, maximumForce: maximumForce,
                              fields: [fieldName: result.physical])

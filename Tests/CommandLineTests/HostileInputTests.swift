@@ -110,6 +110,29 @@ struct HostileInputTests {
     try runner.expectRefusal(arguments, mentioning: message, inputs: [start])
   }
 
+  @Test("an output that is an input, or not a regular file, is refused before any work")
+  func outputs() throws {
+    let runner = try CommandLineRunner()
+    defer { runner.removeAll() }
+    let system = try runner.write("system.json", systemText())
+    let start = try runner.write("start.xyz", paperPositions(scattered))
+    let inputs = [system, start, runner.path("fifo")]
+    try runner.expectRefusal(["minimize", system, "--out", system], mentioning: "is the same file as the input",
+                             inputs: inputs)
+    try runner.expectRefusal(["minimize", system, "--out", runner.directory.path + "/./system.json", "--format", "xyz"],
+                             mentioning: "is the same file as the input", inputs: inputs)
+    try runner.expectRefusal(["minimize", "--positions", start, "--out", start], mentioning: "is the same file as the input",
+                             inputs: inputs)
+    try runner.expectRefusal(["sensitivity", "--param", "diameter", "--positions", start, "--out", start, "--format", "xyz"],
+                             mentioning: "is the same file as the input", inputs: inputs)
+    #expect(mkfifo(runner.path("fifo"), 0o644) == 0)
+    try runner.expectRefusal(["minimize", system, "--out", runner.path("fifo")], mentioning: "not a regular file",
+                             inputs: inputs)
+    var status = stat()
+    #expect(stat(runner.path("fifo"), &status) == 0 && (status.st_mode & S_IFMT) == S_IFIFO)
+    #expect(try String(contentsOfFile: system, encoding: .utf8) == systemText())
+  }
+
   @Test("a configuration that is not a minimum is refused by every method alike",
         arguments: ["implicit", "fd"])
   func notAMinimum(method: String) throws {
