@@ -6,20 +6,9 @@ import Testing
 /// The reader refuses damaged or foreign files with an error that says what is wrong.
 @Suite("H5MD reader errors")
 struct H5MDReaderErrorTests {
-  /// Writes a valid 3D file, lets `damage` edit it through libhdf5, and returns the reader's error.
-  func readerError(after damage: (hid_t) throws -> Void) throws -> TrajectoryError {
-    let directory = try TrajectoryFixtures.temporaryDirectory()
-    defer { try? FileManager.default.removeItem(at: directory) }
-    let path = directory.appendingPathComponent("run.h5").path
-    let header = TrajectoryFixtures.header(dimension: 3)
-    try H5MDWriter.write(TrajectoryFixtures.frames(for: header), header: header, to: path)
-    try HDF5Library.synchronized {
-      let file = H5Fopen(path, mdsens_h5f_acc_rdwr(), mdsens_h5p_default())
-      try #require(file >= 0)
-      defer { H5Fclose(file) }
-      try damage(file)
-    }
-    return try #require(throws: TrajectoryError.self) { _ = try H5MDReader.readAll(path: path) }
+  func readerError(after damage: (hid_t) throws -> Void,
+                   sourceLocation: SourceLocation = #_sourceLocation) throws -> TrajectoryError {
+    try TrajectoryFixtures.readerError(after: damage, sourceLocation: sourceLocation)
   }
 
   @Test("A missing dataset is named")

@@ -1,3 +1,4 @@
+import CHDF5
 import Foundation
 import Testing
 @testable import Trajectories
@@ -5,6 +6,29 @@ import Testing
 /// Small trajectories with awkward values (non-representable decimals, tiny and huge magnitudes) so
 /// that round trips prove bit-exactness rather than formatting luck.
 enum TrajectoryFixtures {
+  /// Writes a valid 3D H5MD file, lets `damage` edit it through libhdf5, and returns the error the
+  /// reader then throws (which must name the file and fit on one line).
+  static func readerError(after damage: (hid_t) throws -> Void,
+                          sourceLocation: SourceLocation = #_sourceLocation) throws -> TrajectoryError {
+    let directory = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let path = directory.appendingPathComponent("run.h5").path
+    let header = header(dimension: 3)
+    try H5MDWriter.write(frames(for: header), header: header, to: path)
+    try HDF5Library.synchronized {
+      let file = H5Fopen(path, mdsens_h5f_acc_rdwr(), mdsens_h5p_default())
+      try #require(file >= 0, sourceLocation: sourceLocation)
+      defer { H5Fclose(file) }
+      try damage(file)
+    }
+    let error = try #require(throws: TrajectoryError.self, sourceLocation: sourceLocation) {
+      _ = try H5MDReader.readAll(path: path)
+    }
+    #expect(error.path == path, sourceLocation: sourceLocation)
+    #expect(!error.description.contains("\n"), sourceLocation: sourceLocation)
+    return error
+  }
+
   static func header(dimension: Int, particles: Int = 5) -> TrajectoryHeader {
     TrajectoryHeader(
       dimension: dimension, speciesNames: ["A", "B", "Large"],
