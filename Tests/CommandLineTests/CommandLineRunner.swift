@@ -40,10 +40,18 @@ struct CommandLineRunner {
 
   func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
 
-  func run(_ arguments: [String]) throws -> Outcome {
+  /// Runs mdsens with `arguments`; with `fileSizeLimit` (KiB), as a disk that fills up after that
+  /// much: writes beyond it fail with EFBIG (SIGXFSZ ignored, as a full disk gives ENOSPC).
+  func run(_ arguments: [String], fileSizeLimit: Int? = nil) throws -> Outcome {
     let process = Process()
-    process.executableURL = Self.executable
-    process.arguments = arguments
+    if let fileSizeLimit {
+      process.executableURL = URL(fileURLWithPath: "/bin/sh")
+      process.arguments = ["-c", "ulimit -f \(fileSizeLimit); trap '' XFSZ; exec \"$0\" \"$@\"", Self.executable.path]
+        + arguments
+    } else {
+      process.executableURL = Self.executable
+      process.arguments = arguments
+    }
     process.currentDirectoryURL = directory
     var environment = ProcessInfo.processInfo.environment
     environment["MDSENS_THREADS"] = "1"
@@ -83,8 +91,8 @@ struct CommandLineRunner {
   /// Runs `arguments` and expects the refusal every bad input gets: exit status 1, one line on
   /// stderr starting "mdsens: error:" and containing `message`, nothing on stdout, no file left.
   func expectRefusal(_ arguments: [String], mentioning message: String, inputs: [String] = [],
-                     sourceLocation: SourceLocation = #_sourceLocation) throws {
-    let outcome = try run(arguments)
+                     fileSizeLimit: Int? = nil, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    let outcome = try run(arguments, fileSizeLimit: fileSizeLimit)
     #expect(outcome.status == 1, "exit status \(outcome.status) for \(arguments): \(outcome.standardError)",
             sourceLocation: sourceLocation)
     let lines = outcome.standardError.split(separator: "\n")

@@ -133,6 +133,28 @@ struct HostileInputTests {
     #expect(try String(contentsOfFile: system, encoding: .utf8) == systemText())
   }
 
+  @Test("a disk that fills up mid-write: exit status 1, no file, no crash", arguments: ["h5md", "xyz"])
+  func fullDisk(format: String) throws {
+    let runner = try CommandLineRunner()
+    defer { runner.removeAll() }
+    try runner.expectRefusal(["minimize", "--out", runner.path("out.\(format == "h5md" ? "h5" : "xyz")")],
+                             mentioning: "cannot write", fileSizeLimit: 8)
+    try runner.expectRefusal(["sensitivity", "--param", "diameter", "--format", format, "--json"],
+                             mentioning: "cannot write", fileSizeLimit: 8)
+  }
+
+  @Test("positions files: hostile XYZ counts are refused naming the file; CRLF line endings are read")
+  func extendedXYZ() throws {
+    let runner = try CommandLineRunner()
+    defer { runner.removeAll() }
+    let text = paperPositions(scattered)
+    let huge = try runner.write("huge.xyz", "9223372036854775807" + text.drop { $0 != "\n" })
+    try runner.expectRefusal(["minimize", "--positions", huge], mentioning: "huge.xyz", inputs: [huge])
+    let windows = try runner.write("windows.xyz", text.replacingOccurrences(of: "\n", with: "\r\n"))
+    let outcome = try runner.run(["minimize", "--positions", windows, "--out", runner.path("out.xyz")])
+    #expect(outcome.status == 0, "\(outcome.standardError)")
+  }
+
   @Test("a configuration that is not a minimum is refused by every method alike",
         arguments: ["implicit", "fd"])
   func notAMinimum(method: String) throws {
