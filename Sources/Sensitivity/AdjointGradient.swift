@@ -9,6 +9,23 @@ import Particles
 /// (H symmetric, so Hᵀ = H). With σᵢⱼ = (dᵢ + dⱼ)/2 and fᵢⱼ = −U'(r; σᵢⱼ) rᵢⱼ/r the force on i
 /// from j, wᵀ ∂F/∂dₖ = Σ over pairs containing k of ½ (wᵢ − wⱼ)·∂fᵢⱼ/∂σ, gathered in one pass over
 /// the pairs with ∂²U/∂r∂σ from the pair energy on nested dual numbers. The box is held fixed.
+///
+/// **The same solve as the forward sensitivity.** H w = g is solved by ``PreparedMinimum``, like
+/// ``ImplicitSensitivity``'s H u = B: the same backbone (rattlers removed), the same reduced space,
+/// the same operator A = P H P + μ (I − P) and the same ``SolverChoice``. The adjoint therefore
+/// succeeds wherever the forward solve does, and wᵀ B = gᵀ u for every B, which a test checks.
+///
+/// **The gauge.** x*(d) is a minimum only up to the rigid-body modes of its clusters (d
+/// translations each, and the rotations of a droplet that does not wrap around the box; see
+/// ``ReducedSpace``), and the forward solve fixes them by holding each cluster's centre and
+/// orientation: u ∈ range(P). Unlike a force derivative B (orthogonal to those modes by Newton's
+/// third law and zero torque), g = ∂obs/∂R need not be: position:I:K moves with particle I's cluster,
+/// the energy's −F has rounding-level components along every mode. The solve uses P g: the observable
+/// of a minimum is defined only in a gauge, and in the forward solve's gauge gᵀ u = (P g)ᵀ u. With
+/// the global translations alone w would just pick up (Tᵀ g)/μ along them, which B does not see; but
+/// a mode left in the reduced space is a zero eigenvalue of A, H w = g then has no solution (BiCGSTAB
+/// stagnates, LU finds a zero pivot) while H u = B still has one, which is why every cluster's
+/// modes belong to the reduced space both solves share.
 public struct AdjointGradient: Sendable, Codable {
   /// obs at x̂.
   public var value: Double

@@ -8,14 +8,15 @@ import LinearAlgebra
 /// second derivatives on nested dual numbers (no hand-written second derivative); they agree with
 /// the tangent of −F on dual positions R + εv through the force loop, which a test checks. Rattlers are removed (their rows and columns, and
 /// their pair terms in everyone else's blocks: the force map is the backbone's); with the
-/// translations projected out, the operator is
+/// rigid-body modes projected out (every cluster's translations, and a droplet's rotations: see
+/// ``ReducedSpace``), the operator is
 ///
 ///     A = P H P + μ (I − P),
 ///
-/// symmetric and non-singular when the rigid network is: on vectors orthogonal to the translations
-/// (every right-hand side B, by Newton's third law) it is P H P, and the shift μ > 0 on the
-/// translation subspace only keeps dense factorisations and Krylov methods away from the exact
-/// null space without changing the solution.
+/// symmetric and non-singular when every cluster is rigid: on vectors orthogonal to those modes
+/// (every right-hand side B, by Newton's third law and zero torque; every adjoint right-hand side
+/// once projected) it is P H P, and the shift μ > 0 on the projected-out subspace only keeps dense
+/// factorisations and Krylov methods away from the exact null space without changing the solution.
 public struct HessianOperator: LinearOperator {
   public let space: ReducedSpace
   public let positions: [Double]

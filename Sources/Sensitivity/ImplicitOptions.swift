@@ -1,7 +1,8 @@
 /// Settings of an implicit sensitivity (and of the adjoint gradient, which shares them).
 public struct ImplicitOptions: Sendable, Equatable {
   public var solver: SolverChoice
-  /// Project the d global translations out (periodic systems; free space is translation invariant too).
+  /// Project the translations out: d per rigid cluster, the d global ones for a single rigid network
+  /// (periodic systems; free space is translation invariant too). See ``ReducedSpace``.
   public var projectTranslations: Bool
   /// Find rattlers and remove them (their pair terms dropped, zero sensitivity; see ``RattlerDetection``).
   public var excludeRattlers: Bool

@@ -3,8 +3,8 @@
 public enum MinimumObservable: Sendable, Equatable {
   /// E(x*; d) (energy units). Depends on the diameters directly too (∂E/∂dₖ).
   case energy
-  /// One component of one particle's position (length units), in the gauge where the rigid
-  /// network's centre of mass does not move.
+  /// One component of one particle's position (length units), in the gauge where the centre (and,
+  /// for a droplet, the orientation) of every cluster of the rigid network does not move.
   case position(particle: Int, component: Int)
   /// (1/N) Σᵢ |Rᵢ − Rᵢ,ref|² with minimum-image differences (length² units).
   case meanSquareDisplacement(reference: [Double])

@@ -51,9 +51,9 @@ struct PreparedMinimum {
     if maximumForce > options.warningForce {
       warnings.append("max force component \(maximumForce) exceeds \(options.warningForce): the sensitivity is only as good as the minimum")
     }
+    let network = model.contactNetwork(at: positions, neighbours: neighbours)
     rattlers = options.excludeRattlers
-      ? RattlerDetection.rattlers(in: model.contactNetwork(at: positions, neighbours: neighbours),
-                                  dimension: model.dimension,
+      ? RattlerDetection.rattlers(in: network, dimension: model.dimension,
                                   minimumContacts: options.minimumContacts ?? model.rattlerContactThreshold)
       : []
     if rattlers.isEmpty {
@@ -65,8 +65,11 @@ struct PreparedMinimum {
       forceMap = model.dualForceMap(neighbours: backbone)
       backboneForces = forceMap(positions, tangents: noTangents).forces
     }
+    // Every cluster's rigid-body modes are zero modes of H (see ``ReducedSpace``): projected out for
+    // the forward and the adjoint solve alike.
     let space = ReducedSpace(dimension: model.dimension, particleCount: model.particleCount, rattlers: rattlers,
-                             projectsTranslations: options.projectTranslations)
+                             projectsTranslations: options.projectTranslations,
+                             clusters: model.rigidClusters(of: network, at: positions, excluding: rattlers))
     self.space = space
     guard space.count > 0 else { throw .noRigidNetwork }
     let fullDiagonal = space.restrict(model.hessianDiagonal(at: positions, neighbours: backbone))
@@ -75,8 +78,7 @@ struct PreparedMinimum {
     let shift = mean > 0 && mean.isFinite ? mean : 1
     hessian = HessianOperator(product: model.hessianProduct(at: positions, neighbours: backbone), positions: positions,
                               space: space, translationShift: shift)
-    let active = Double(space.activeParticles.count)
-    diagonal = fullDiagonal.map { space.projectsTranslations ? $0 + shift / active : $0 }
+    diagonal = space.shiftedDiagonal(fullDiagonal, shift: shift)
   }
 
   /// Solves A y = b on the reduced space; throws when the solve misses its tolerance.
