@@ -269,7 +269,7 @@ enum SensitivityCommand {
       if let maximumForce { lines.append("max |F| at the minimum: \(Output.short(maximumForce))") }
       if let validity {
         lines.append("solver \(validity.solverName): \(validity.solverIterations) iterations, relative residual \(Output.short(validity.solverResidual)), \(validity.solverConverged ? "converged" : "NOT converged")")
-        lines.append("rattlers: \(validity.rattlers.count) \(validity.rattlers.isEmpty ? "" : "\(validity.rattlers)"); zero modes removed: \(validity.zeroModesRemoved)")
+        lines.append("rattlers: \(validity.rattlers.count)\(validity.rattlers.isEmpty ? "" : " \(validity.rattlers)"); zero modes removed: \(validity.zeroModesRemoved)")
         if let λ = validity.smallestEigenvalue { lines.append("smallest non-zero Hessian eigenvalue: \(Output.short(λ))") }
         if let estimate = validity.errorEstimate {
           lines.append("a-posteriori error estimate: relative \(Output.short(estimate.relativeSensitivityError)) (solve \(Output.short(estimate.relativeSolveError)))")
