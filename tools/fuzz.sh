@@ -11,9 +11,12 @@
 #               a long run collects every crash instead of stopping at the first.
 # --build-only  build the fuzzers and stop.
 #
-# The package's modules are built with `swift build --sanitize fuzzer --sanitize address` into
-# .build-fuzz (never .build), then each harness is compiled with `swiftc -sanitize=fuzzer,address
-# -parse-as-library` (libFuzzer supplies main) and linked against the module objects.
+# The package's modules are built with `swift build -c release -Xswiftc -sanitize=fuzzer,address`
+# into .build-fuzz (never .build). Not `--sanitize fuzzer --sanitize address`: SwiftPM passes these as
+# two -sanitize= flags and swiftc keeps only the last, so the modules would get no coverage
+# instrumentation (the fuzzer then sees only the harness: cov ~40). Each harness is compiled with
+# `swiftc -sanitize=fuzzer,address -parse-as-library` (libFuzzer supplies main) and linked against
+# the module objects.
 # New corpus entries and crash artifacts go to $MDSENS_FUZZ_WORK (default .build-fuzz/work/<target>);
 # the committed seed corpus in tools/fuzz/corpus/<target> is only read.
 # Exit status: 0 when no target found a crash, 1 when one did (the inputs are listed), 2 on usage
@@ -75,8 +78,8 @@ for target in "${targets[@]}"; do
 done
 echo "tools/fuzz.sh: building $swift_target with -sanitize=fuzzer,address into $build_path" >&2
 start=$(date +%s)
-if ! swift build --build-path "$build_path" -c release --target "$swift_target" \
-     --sanitize fuzzer --sanitize address >"$build_path.log" 2>&1; then
+if ! swift build --build-path "$build_path" -c release --target "$swift_target" -j 2 \
+     -Xswiftc -sanitize=fuzzer,address >"$build_path.log" 2>&1; then
   cat "$build_path.log" >&2
   echo "tools/fuzz.sh: swift build failed" >&2
   exit 2
@@ -104,6 +107,12 @@ for target in "${targets[@]}"; do
        -o "$binary" 2>"$binary.log"; then
     cat "$binary.log" >&2
     echo "tools/fuzz.sh: linking fuzz-$target failed" >&2
+    exit 2
+  fi
+done
+for module in "${module_list[@]}"; do
+  if [ "$(nm "$modules/$module.build/"*.o 2>/dev/null | grep -c __sanitizer_cov)" -eq 0 ]; then
+    echo "tools/fuzz.sh: $module has no coverage instrumentation (stale $build_path?)" >&2
     exit 2
   fi
 done
