@@ -2,6 +2,7 @@
 # Builds and runs mdsens's libFuzzer targets (tools/fuzz/*.swift) for the input parsers.
 #
 #   tools/fuzz.sh [--seconds N] [--keep-going] [--build-only] [target...] [-- libFuzzer options]
+#   tools/fuzz.sh --regress [target...]
 #
 # Targets: system-file (ParticleSystem.parse(json:)), xyz (ExtendedXYZReader.read, 3D and 2D),
 # h5md (raw bytes → H5MDReader.readAll), h5md-struct (well-formed HDF5 files with hostile H5MD
@@ -9,7 +10,12 @@
 #
 # --keep-going  run libFuzzer with -fork=1 -ignore_crashes=1 -ignore_ooms=1 -ignore_timeouts=1, so
 #               a long run collects every crash instead of stopping at the first.
+# --skip-known  harnesses skip inputs that reach crashes already reported (MDSENS_FUZZ_SKIP_KNOWN=1;
+#               see tools/fuzz/crashes-found/README.md), so a run can look for new ones.
 # --build-only  build the fuzzers and stop.
+# --regress     no fuzzing: replay every input in tools/fuzz/crashes-found/<target>/ once (each in
+#               its own process) and print, per input, "ok" or the trap/sanitizer message and the
+#               first mdsens stack frame; non-zero exit while any of them still crashes.
 #
 # The package's modules are built with `swift build -c release -Xswiftc -sanitize=fuzzer,address`
 # into .build-fuzz (never .build). Not `--sanitize fuzzer --sanitize address`: SwiftPM passes these as
@@ -30,6 +36,7 @@ root=$PWD
 seconds=60
 keep_going=0
 build_only=0
+regress=0
 targets=()
 extra=()
 while [ $# -gt 0 ]; do
@@ -38,6 +45,8 @@ while [ $# -gt 0 ]; do
     --seconds=*) seconds="${1#--seconds=}"; shift ;;
     --keep-going) keep_going=1; shift ;;
     --build-only) build_only=1; shift ;;
+    --regress) regress=1; shift ;;
+    --skip-known) export MDSENS_FUZZ_SKIP_KNOWN=1; shift ;;
     -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     --) shift; extra=("$@"); break ;;
     system-file|xyz|h5md|h5md-struct) targets+=("$1"); shift ;;
@@ -56,6 +65,12 @@ harness() {  # target -> harness file
     xyz) echo XYZFuzz.swift ;;
     h5md) echo H5MDFuzz.swift ;;
     h5md-struct) echo H5MDStructFuzz.swift ;;
+  esac
+}
+timeout_for() {  # seconds per input; libhdf5 hangs on some corrupted global heaps (see crashes-found)
+  case "$1" in
+    h5md) echo 3 ;;
+    *) echo 10 ;;
   esac
 }
 max_len() {  # bytes: text formats a few KB, HDF5 files (seeds ~13-28 KB) larger
@@ -121,14 +136,43 @@ echo "tools/fuzz.sh: built ${targets[*]} in $(( $(date +%s) - start )) s" >&2
 
 # 3. Run each target for the given time, one after the other.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:allocator_may_return_null=0:symbolize=1}
+# Swift's own crash handler would catch a trap first (and trip ASan reading memory for its
+# backtrace, or hang); let libFuzzer's deadly-signal handler report it with an ASan stack.
+export SWIFT_BACKTRACE=enable=no
 command -v llvm-symbolizer >/dev/null && export ASAN_SYMBOLIZER_PATH=${ASAN_SYMBOLIZER_PATH:-$(command -v llvm-symbolizer)}
 mkdir -p "$work_root"
-export MDSENS_FUZZ_TMP=${MDSENS_FUZZ_TMP:-$work_root}
+# Readers that take a path get the fuzz input through a per-process scratch file here.
+export MDSENS_FUZZ_TMP=${MDSENS_FUZZ_TMP:-$work_root/tmp}
+mkdir -p "$MDSENS_FUZZ_TMP"
+trap 'rm -f "$MDSENS_FUZZ_TMP"/mdsens-fuzz-*' EXIT
+
+if [ $regress -eq 1 ]; then
+  status=0
+  for target in "${targets[@]}"; do
+    for input in tools/fuzz/crashes-found/"$target"/*; do
+      [ -f "$input" ] || continue
+      case "$input" in *.md|*.txt) continue ;; esac
+      log=$work_root/replay.log
+      "$build_path/bin/fuzz-$target" -rss_limit_mb=2048 -malloc_limit_mb=1024 -timeout=10 "$input" >"$log" 2>&1
+      if [ $? -eq 0 ]; then
+        echo "ok     $input"
+      else
+        status=1
+        message=$(grep -a -m1 -E "Fatal error|ERROR: (AddressSanitizer|libFuzzer)|==ERROR" "$log" | sed 's/^==[0-9]*==//')
+        frame=$(grep -a -E "^ +#[0-9]+ .* in .*(Trajectories|Simulation|Particles)" "$log" | grep -av -E "fuzz/|LLVMFuzzer" | head -1 | sed 's/^ *//')
+        echo "CRASH  $input"
+        echo "       ${message:-(see $log)}"
+        [ -n "$frame" ] && echo "       $frame"
+      fi
+    done
+  done
+  exit $status
+fi
 status=0
 for target in "${targets[@]}"; do
   work=$work_root/$target
   mkdir -p "$work/corpus" "$work/artifacts"
-  options=(-max_total_time="$seconds" -max_len="$(max_len "$target")" -timeout=10
+  options=(-max_total_time="$seconds" -max_len="$(max_len "$target")" -timeout="$(timeout_for "$target")"
            -rss_limit_mb=2048 -malloc_limit_mb=1024 -print_final_stats=1
            -artifact_prefix="$work/artifacts/")
   [ -f "tools/fuzz/$target.dict" ] && options+=(-dict="tools/fuzz/$target.dict")
