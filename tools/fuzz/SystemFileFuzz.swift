@@ -24,8 +24,16 @@ private func reachesKnownCrash(_ text: String) -> Bool {
         let top = object as? [String: Any], let species = top["species"] as? [Any] else { return false }
   var total = 0.0
   for entry in species {
-    guard let entry = entry as? [String: Any], let count = entry["count"] as? NSNumber else { continue }
-    total += abs(count.doubleValue)
+    // On Linux JSONSerialization gives Int or Double, which do not always bridge to NSNumber.
+    guard let entry = entry as? [String: Any] else { continue }
+    switch entry["count"] {
+    case let count as Int: total += abs(Double(count))
+    case let count as Double: total += abs(count)
+    case let count as UInt64: total += Double(count)
+    case let count as Int64: total += abs(Double(count))
+    case let count as NSNumber: total += abs(count.doubleValue)
+    default: continue
+    }
   }
   return total > 10_000_000
 }
