@@ -182,7 +182,8 @@ for target in "${targets[@]}"; do
   "$build_path/bin/fuzz-$target" "${options[@]}" "${extra[@]}" "$work/corpus" "tools/fuzz/corpus/$target" \
     >"$work/fuzz.log" 2>&1
   code=$?
-  grep -E "^#[0-9]+ +DONE|^stat::|cov: [0-9]+" "$work/fuzz.log" | tail -3 >&2
+  grep -a -E "^#[0-9]+.*cov: [0-9]+" "$work/fuzz.log" | tail -1 >&2
+  grep -a -E "^stat::(number_of_executed_units|average_exec_per_sec)" "$work/fuzz.log" >&2
   new=$(ls -t "$work/artifacts" | head -n $(( $(ls "$work/artifacts" | wc -l) - before )))
   if [ $code -ne 0 ] || [ -n "$new" ]; then
     status=1
