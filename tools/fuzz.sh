@@ -10,8 +10,6 @@
 #
 # --keep-going  run libFuzzer with -fork=1 -ignore_crashes=1 -ignore_ooms=1 -ignore_timeouts=1, so
 #               a long run collects every crash instead of stopping at the first.
-# --skip-known  harnesses skip inputs that reach crashes already reported (MDSENS_FUZZ_SKIP_KNOWN=1;
-#               see tools/fuzz/crashes-found/README.md), so a run can look for new ones.
 # --build-only  build the fuzzers and stop.
 # --regress     no fuzzing: replay every input in tools/fuzz/crashes-found/<target>/ once (each in
 #               its own process) and print, per input, "ok" or the trap/sanitizer message and the
@@ -46,8 +44,7 @@ while [ $# -gt 0 ]; do
     --keep-going) keep_going=1; shift ;;
     --build-only) build_only=1; shift ;;
     --regress) regress=1; shift ;;
-    --skip-known) export MDSENS_FUZZ_SKIP_KNOWN=1; shift ;;
-    -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     --) shift; extra=("$@"); break ;;
     system-file|xyz|h5md|h5md-struct) targets+=("$1"); shift ;;
     *) echo "tools/fuzz.sh: unknown argument '$1' (targets: system-file xyz h5md h5md-struct)" >&2; exit 2 ;;

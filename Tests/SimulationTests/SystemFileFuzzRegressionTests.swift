@@ -4,7 +4,6 @@ import Testing
 
 /// Crashes tools/fuzz.sh found in the system-file parser (inputs in tools/fuzz/crashes-found/system-file).
 /// A hostile file must make ParticleSystem.parse throw SystemError, never trap or corrupt memory.
-/// Disabled while unfixed (a trap takes the whole test process down): remove `.disabled` with the fix.
 @Suite("Fuzz regressions: hostile system files throw")
 struct SystemFileFuzzRegressionTests {
   static let crashes = URL(fileURLWithPath: #filePath)
@@ -12,7 +11,6 @@ struct SystemFileFuzzRegressionTests {
     .appendingPathComponent("tools/fuzz/crashes-found/system-file")
 
   @Test("Species counts that cannot be allocated are refused",
-        .disabled("ParticleSystem.init builds speciesOfParticle with Array(repeating:count:) from the file's counts: 1e12 exhausts memory, 2^61 wraps to a tiny buffer (heap overflow in -O), counts summing past Int.max trap"),
         arguments: ["known-count-1e12-allocation.json", "known-count-sum-overflow.json",
                     "count-2p61-heap-buffer-overflow.json"])
   func hugeSpeciesCounts(_ name: String) throws {

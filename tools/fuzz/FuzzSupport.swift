@@ -37,8 +37,3 @@ func fuzzRun<T>(_ what: String, _ body: () throws -> T) -> T? {
     return nil
   }
 }
-
-/// With MDSENS_FUZZ_SKIP_KNOWN set (tools/fuzz.sh --skip-known), harnesses skip inputs that reach
-/// crashes already reported and being fixed, so that a run keeps looking for new ones. Remove the
-/// filters once those fixes land.
-let fuzzSkipKnown = ProcessInfo.processInfo.environment["MDSENS_FUZZ_SKIP_KNOWN"] != nil
