@@ -194,16 +194,9 @@ struct LockstepColumn {
   /// The final report, with the status corrected by the true residual as ``SolverSupport`` does.
   mutating func report(residualNorm: Double, status: LinearSolveStatus) {
     let relative = residualNorm / normOfB
-    var finalStatus = status
-    if !relative.isFinite {
-      finalStatus = .nonFinite
-    } else if relative <= tolerance {
-      finalStatus = .converged
-    } else if status == .converged {
-      finalStatus = .stagnated
-    }
-    result = LinearSolveResult(solution: x, iterations: iterations, relativeResidual: relative,
-                               status: finalStatus)
+    result = LinearSolveResult(
+      solution: x, iterations: iterations, relativeResidual: relative,
+      status: SolverSupport.correctedStatus(status, relativeResidual: relative, tolerance: tolerance))
     phase = .done
   }
 }

@@ -81,7 +81,7 @@ extension DenseLinearSolver: BlockLinearSolver {
       let relative = VectorOperations.norm(residual) / normOfB
       results[index] = LinearSolveResult(
         solution: solutions[slot], iterations: n, relativeResidual: relative,
-        status: !relative.isFinite ? .nonFinite : relative <= tolerance ? .converged : .stagnated)
+        status: SolverSupport.correctedStatus(.stagnated, relativeResidual: relative, tolerance: tolerance))
     }
     return results.map { $0! }
   }
