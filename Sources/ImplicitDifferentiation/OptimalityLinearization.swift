@@ -48,6 +48,23 @@ public protocol OptimalityLinearization {
   func applyB(_ u: [Double]) -> [Double]
   /// Bᵀ·w = (wᵀ∂₂F)ᵀ for w of length d: one product whatever n is.
   func applyBTranspose(_ w: [Double]) -> [Double]
+  /// A·V = [A·v₁ … A·v_k] for a block of k vectors of length d, in one call.
+  ///
+  /// The default applies ``applyA(_:)`` to each column. A conformer whose product is a pass over a
+  /// large structure (a particle code's loop over its pairs) overrides it to make one pass for all k
+  /// vectors: ``rootJacobianVectorProducts(_:parameterTangents:linearSolver:nullSpace:)`` calls it
+  /// once per iteration of a block solver.
+  func applyA(block vectors: [[Double]]) -> [[Double]]
+  /// B·U = [B·u₁ … B·u_k] for a block of k vectors of length n, in one call; the default applies
+  /// ``applyB(_:)`` to each column.
+  func applyB(block vectors: [[Double]]) -> [[Double]]
+}
+
+extension OptimalityLinearization {
+  /// A·V column by column.
+  public func applyA(block vectors: [[Double]]) -> [[Double]] { vectors.map { applyA($0) } }
+  /// B·U column by column.
+  public func applyB(block vectors: [[Double]]) -> [[Double]] { vectors.map { applyB($0) } }
 }
 
 extension OptimalityLinearization {

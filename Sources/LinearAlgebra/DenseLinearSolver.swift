@@ -37,3 +37,52 @@ public struct DenseLinearSolver: LinearSolver {
                                 iterations: n, status: .stagnated, scratch: &scratch)
   }
 }
+
+extension DenseLinearSolver: BlockLinearSolver {
+  /// A·X = B for k columns with one LU factorisation: one block product with the n unit vectors
+  /// assembles A, and one block product with the k solutions gives every true residual. Each
+  /// column's result is the one ``solve(_:_:initialGuess:)`` gives it alone.
+  public func solve(_ linearOperator: some LinearOperator, block b: [[Double]],
+                    initialGuesses: [[Double]]?) -> [LinearSolveResult] {
+    var results = [LinearSolveResult?](repeating: nil, count: b.count)
+    var pending = [(index: Int, normOfB: Double)]()
+    for (index, rhs) in b.enumerated() {
+      let guess = initialGuesses.flatMap { index < $0.count ? $0[index] : nil }
+      switch SolverSupport.start(linearOperator, rhs, initialGuess: guess) {
+      case .finished(let result): results[index] = result
+      case .iterate(_, let norm): pending.append((index, norm))
+      }
+    }
+    guard !pending.isEmpty else { return results.map { $0! } }
+    let n = linearOperator.columnCount
+    let failure = { (status: LinearSolveStatus) in
+      LinearSolveResult(solution: [Double](repeating: 0, count: n), iterations: n,
+                        relativeResidual: .infinity, status: status)
+    }
+    let units = (0..<n).map { j in (0..<n).map { $0 == j ? 1.0 : 0.0 } }
+    var columns = [[Double]]()
+    linearOperator.apply(block: units, into: &columns)
+    var solutions = [[Double]]()
+    do throws(LinearAlgebraError) {
+      let factorization = try LUFactorization(
+        DenseMatrix(rowCount: linearOperator.rowCount, columnCount: n,
+                    columnMajorElements: Array(columns.joined())))
+      for (index, _) in pending { solutions.append(try factorization.solve(b[index])) }
+    } catch {
+      let status: LinearSolveStatus = error == .nonFiniteInput ? .nonFinite : .breakdown(error.description)
+      for (index, _) in pending { results[index] = failure(status) }
+      return results.map { $0! }
+    }
+    var products = [[Double]]()
+    linearOperator.apply(block: solutions, into: &products)
+    for (slot, (index, normOfB)) in pending.enumerated() {
+      var residual = products[slot]
+      VectorOperations.subtract(b[index], products[slot], into: &residual)
+      let relative = VectorOperations.norm(residual) / normOfB
+      results[index] = LinearSolveResult(
+        solution: solutions[slot], iterations: n, relativeResidual: relative,
+        status: SolverSupport.correctedStatus(.stagnated, relativeResidual: relative, tolerance: tolerance))
+    }
+    return results.map { $0! }
+  }
+}

@@ -10,6 +10,26 @@ public protocol LinearOperator {
   var columnCount: Int { get }
   /// result ← A·x.
   func apply(_ x: [Double], into result: inout [Double])
+  /// resultⱼ ← A·xⱼ for every column xⱼ of a block X = [x₁ … x_k]: A·X in one call.
+  ///
+  /// The default applies ``apply(_:into:)`` column by column. An operator whose product is a pass
+  /// over a large structure (the pairs of a particle system) overrides it to make one pass for all
+  /// k vectors; the block solvers (``BlockLinearSolver``) call it once per iteration.
+  func apply(block x: [[Double]], into result: inout [[Double]])
+}
+
+extension LinearOperator {
+  /// A·X column by column: one ``apply(_:into:)`` per column.
+  @inlinable
+  public func apply(block x: [[Double]], into result: inout [[Double]]) {
+    if result.count != x.count {
+      result = [[Double]](repeating: [Double](repeating: 0, count: rowCount), count: x.count)
+    }
+    for column in x.indices {
+      if result[column].count != rowCount { result[column] = [Double](repeating: 0, count: rowCount) }
+      apply(x[column], into: &result[column])
+    }
+  }
 }
 
 extension LinearOperator {

@@ -54,16 +54,19 @@ enum SolverSupport {
                      tolerance: Double, iterations: Int, status: LinearSolveStatus,
                      scratch: inout [Double]) -> LinearSolveResult {
     let relative = residual(linearOperator, x, b, into: &scratch) / normOfB
-    var finalStatus = status
-    if !relative.isFinite {
-      finalStatus = .nonFinite
-    } else if relative <= tolerance {
-      finalStatus = .converged
-    } else if status == .converged {
-      finalStatus = .stagnated
-    }
-    return LinearSolveResult(solution: x, iterations: iterations, relativeResidual: relative,
-                             status: finalStatus)
+    return LinearSolveResult(
+      solution: x, iterations: iterations, relativeResidual: relative,
+      status: correctedStatus(status, relativeResidual: relative, tolerance: tolerance))
+  }
+
+  /// The status a solve that stopped for `status` reports, given its true relative residual: a
+  /// non-finite residual is `.nonFinite`, one that meets the tolerance `.converged` (whatever
+  /// stopped the method), and a claimed convergence that the residual does not confirm `.stagnated`.
+  static func correctedStatus(_ status: LinearSolveStatus, relativeResidual relative: Double,
+                              tolerance: Double) -> LinearSolveStatus {
+    if !relative.isFinite { return .nonFinite }
+    if relative <= tolerance { return .converged }
+    return status == .converged ? .stagnated : status
   }
 }
 

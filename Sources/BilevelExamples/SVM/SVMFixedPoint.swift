@@ -33,7 +33,7 @@ public enum SVMOptimalityCondition: String, CaseIterable, Sendable, Codable {
 ///
 /// with J_β, J_c the per-row k × k Jacobians of φ (dual numbers on the generic φ) and the
 /// Hessian products by BLAS (``MulticlassSVMDual``). Returned as a ``SuppliedLinearization``
-/// for the engine's ``rootVectorJacobianProduct(_:cotangent:linearSolver:)``.
+/// for the engine's ``rootVectorJacobianProduct(_:cotangent:linearSolver:nullSpace:)``.
 public func svmFixedPointLinearization(
   _ problem: MulticlassSVMDual, condition: SVMOptimalityCondition, at β: Matrix, _ θ: Double
 ) -> SuppliedLinearization {
