@@ -31,15 +31,7 @@ enum Python {
 
   /// Runs python3 with `arguments`; returns the exit status and combined output.
   static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3"] + arguments
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
-    let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    return (process.terminationStatus, output)
+    let outcome = try TrajectoryFixtures.run("/usr/bin/env", ["python3"] + arguments)
+    return (outcome.status, outcome.output)
   }
 }

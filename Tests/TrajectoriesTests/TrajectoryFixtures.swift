@@ -6,6 +6,23 @@ import Testing
 /// Small trajectories with awkward values (non-representable decimals, tiny and huge magnitudes) so
 /// that round trips prove bit-exactness rather than formatting luck.
 enum TrajectoryFixtures {
+  /// Runs a program to completion; returns how it ended and its combined stdout and stderr.
+  static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws
+    -> (reason: Process.TerminationReason, status: Int32, output: String)
+  {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    if let environment { process.environment = environment }
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = pipe
+    try process.run()
+    let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    return (process.terminationReason, process.terminationStatus, output)
+  }
+
   /// Writes a valid 3D H5MD file, lets `damage` edit it through libhdf5, and returns the error the
   /// reader then throws (which must name the file and fit on one line).
   static func readerError(after damage: (hid_t) throws -> Void,

@@ -107,25 +107,18 @@ struct WriterDestinationTests {
     let directory = try TrajectoryFixtures.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }
     let executable = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/bin/bash")
-    process.arguments = ["-c", #"ulimit -f 64 && trap "" XFSZ && exec "$0" "$@""#, executable,
-                         "--testing-library", "swift-testing", "--filter", "fullDiskChild"]
     var environment = ProcessInfo.processInfo.environment
     environment[Self.childVariable] = directory.path
     environment[Self.childVariable + "_FORMAT"] = format.rawValue
-    process.environment = environment
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
-    let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    #expect(process.terminationReason == .exit, "\(output.suffix(2000))")
-    #expect(process.terminationStatus == 0, "\(output.suffix(2000))")
-    #expect(output.contains("child error: \(directory.path)/run.out: writing failed: File too large")
-              || output.contains("child error: \(directory.path)/run.out: closing failed: File too large"),
-            "\(output.suffix(2000))")
+    let child = try TrajectoryFixtures.run(
+      "/bin/bash", ["-c", #"ulimit -f 64 && trap "" XFSZ && exec "$0" "$@""#, executable,
+                    "--testing-library", "swift-testing", "--filter", "fullDiskChild"],
+      environment: environment)
+    #expect(child.reason == .exit, "\(child.output.suffix(2000))")
+    #expect(child.status == 0, "\(child.output.suffix(2000))")
+    #expect(child.output.contains("child error: \(directory.path)/run.out: writing failed: File too large")
+              || child.output.contains("child error: \(directory.path)/run.out: closing failed: File too large"),
+            "\(child.output.suffix(2000))")
     #expect(TrajectoryFixtures.contents(of: directory).isEmpty)
   }
 }
