@@ -168,7 +168,9 @@ public struct ParticleModel: Sendable, Equatable {
     guard diameters.allSatisfy({ $0.isFinite && $0 > 0 }) else {
       throw .invalidInput("\(change) makes a diameter non-positive")
     }
-    guard boxEdges.allSatisfy({ $0.isFinite && $0 > 0 }) else { throw .invalidInput("\(change) makes the box empty") }
+    guard boxEdges.allSatisfy({ $0.isFinite && $0 > 0 }) else {
+      throw .invalidInput("\(change) leaves the box without a finite positive size")
+    }
     switch potential {
     case .softSphere(let epsilon, let alpha):
       guard epsilon.isFinite, epsilon > 0, alpha.isFinite, alpha > 1 else {
