@@ -99,18 +99,11 @@ struct JSONFields {
     guard case .number(let literal, let number) = value else {
       throw SystemError("field '\(name)' must be a whole number, got \(value.kindName) \(value.excerpt)")
     }
-    // Digits alone are read exactly (a double cannot hold every Int).
-    if let exact = Int(literal) {
-      guard range.contains(exact) else {
-        throw SystemError("field '\(name)' must be a whole number from \(range.lowerBound) to \(range.upperBound), got \(value.excerpt)")
-      }
-      return exact
-    }
     guard number.rounded(.towardZero) == number else {
       throw SystemError("field '\(name)' must be a whole number, got \(value.excerpt)")
     }
-    guard number >= Double(range.lowerBound), number <= Double(range.upperBound),
-          let exact = Int(exactly: number), range.contains(exact) else {
+    // Digits alone are read exactly (a double cannot hold every Int); 1e3 or 64.0 through the double.
+    guard let exact = Int(literal) ?? Int(exactly: number), range.contains(exact) else {
       throw SystemError("field '\(name)' must be a whole number from \(range.lowerBound) to \(range.upperBound), got \(value.excerpt)")
     }
     return exact
