@@ -1,5 +1,9 @@
 /// Why an iterative solve stopped.
-public enum LinearSolveStatus: Equatable, Sendable, CustomStringConvertible {
+///
+/// Encoded (`Codable`) as one string, its ``description``: "converged", "maximum iterations reached",
+/// "breakdown: <reason>", "stagnated", "non-finite value"; so a report carries the status itself and
+/// a reader of the JSON sees the same words as a reader of the log.
+public enum LinearSolveStatus: Equatable, Sendable, CustomStringConvertible, Codable {
   /// ‖b − A·x‖ ≤ tolerance·‖b‖ was reached.
   case converged
   /// The iteration limit was reached before the tolerance.
@@ -16,10 +20,41 @@ public enum LinearSolveStatus: Equatable, Sendable, CustomStringConvertible {
     switch self {
     case .converged: return "converged"
     case .maximumIterationsReached: return "maximum iterations reached"
-    case .breakdown(let reason): return "breakdown: \(reason)"
+    case .breakdown(let reason): return Self.breakdownPrefix + reason
     case .stagnated: return "stagnated"
     case .nonFinite: return "non-finite value"
     }
+  }
+
+  /// The text that precedes a breakdown's reason in ``description``.
+  private static let breakdownPrefix = "breakdown: "
+
+  /// The status whose ``description`` is `text`; nil for any other text.
+  public init?(description text: String) {
+    switch text {
+    case "converged": self = .converged
+    case "maximum iterations reached": self = .maximumIterationsReached
+    case "stagnated": self = .stagnated
+    case "non-finite value": self = .nonFinite
+    default:
+      guard text.hasPrefix(Self.breakdownPrefix) else { return nil }
+      self = .breakdown(String(text.dropFirst(Self.breakdownPrefix.count)))
+    }
+  }
+
+  public init(from decoder: any Decoder) throws {
+    let container = try decoder.singleValueContainer()
+    let text = try container.decode(String.self)
+    guard let status = LinearSolveStatus(description: text) else {
+      throw DecodingError.dataCorruptedError(
+        in: container, debugDescription: "unknown linear-solve status \"\(text)\"")
+    }
+    self = status
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.singleValueContainer()
+    try container.encode(description)
   }
 }
 
