@@ -5,6 +5,13 @@ import LinearAlgebra
 ///
 ///     P = I − T Tᵀ.
 ///
+/// The null space is given either by T itself (``init(orthonormalBasis:consistencyTolerance:shift:)``,
+/// ``init(spanning:consistencyTolerance:shift:)``) or by P alone, as a function
+/// (``init(dimension:stateDimension:consistencyTolerance:shift:projector:)``): the per-cluster
+/// translations and rotations of a particle system with many clusters span a space whose m·d basis
+/// entries would not fit in memory at a million particles, while P (subtract each cluster's mean and
+/// rigid rotation) costs O(d) and stores nothing.
+///
 /// A singular A arises whenever the root is not isolated: the translations of a periodic particle
 /// system, the rigid-body modes of a cluster, the rattlers. The linear system A J = B then has a
 /// solution only when it is consistent, Tᵀ B = 0 (for a symmetric A, whose left and right null
@@ -23,9 +30,30 @@ import LinearAlgebra
 /// Only a symmetric A is supported: a non-symmetric A with right null space T has a different left
 /// null space S (Sᵀ A = 0), against which consistency would have to be checked; the engine refuses it
 /// (``ImplicitDifferentiationError/nullSpaceNeedsSymmetricOperator(structure:)``).
-public struct NullSpace: Sendable, Equatable {
-  /// t₁ … t_m, orthonormal (tᵢᵀtⱼ = δᵢⱼ), each of length d.
-  public let basis: [[Double]]
+public struct NullSpace: Sendable {
+  /// How the null space is known: T, or only P.
+  private enum Representation: Sendable {
+    /// t₁ … t_m, orthonormal.
+    case basis([[Double]])
+    /// v ← P v on vectors of length `stateDimension`, with m = `dimension`.
+    case projector(dimension: Int, stateDimension: Int, apply: @Sendable (inout [Double]) -> Void)
+  }
+
+  private let representation: Representation
+  /// t₁ … t_m, orthonormal (tᵢᵀtⱼ = δᵢⱼ), each of length d; nil for a null space given by its
+  /// projector (``init(dimension:stateDimension:consistencyTolerance:shift:projector:)``).
+  public var basis: [[Double]]? {
+    if case .basis(let basis) = representation { return basis }
+    return nil
+  }
+  /// d, the length of the vectors P acts on; nil for an explicit basis with no vectors, which
+  /// fits any d.
+  public var stateDimension: Int? {
+    switch representation {
+    case .basis(let basis): return basis.first?.count
+    case .projector(_, let stateDimension, _): return stateDimension
+    }
+  }
   /// The largest relative null-space component ‖Tᵀ b‖ / ‖b‖ of a JVP right-hand side b = B·dθ that
   /// is accepted as rounding; above it the system is inconsistent and refused.
   public var consistencyTolerance: Double
@@ -55,7 +83,7 @@ public struct NullSpace: Sendable, Equatable {
         }
       }
     }
-    self.basis = basis
+    representation = .basis(basis)
     self.consistencyTolerance = consistencyTolerance
     self.shift = shift
   }
@@ -89,6 +117,27 @@ public struct NullSpace: Sendable, Equatable {
     try self.init(orthonormalBasis: basis, consistencyTolerance: consistencyTolerance, shift: shift)
   }
 
+  /// A null space given by its projector P = I − T Tᵀ alone, T never formed.
+  ///
+  /// P must be the orthogonal projector (symmetric, idempotent) onto the complement of an
+  /// m-dimensional subspace of ℝᵈ; it is trusted, not checked, because checking it would take the
+  /// m products a basis would. With it, ``relativeComponent(of:)`` is ‖v − P v‖ / ‖v‖ (the same as
+  /// ‖Tᵀ v‖ / ‖v‖), and every solve, consistency check and shift estimate works as with a basis.
+  ///
+  /// - Parameters:
+  ///   - m: the dimension of the null space (0 ≤ m ≤ d).
+  ///   - d: the length of the vectors P acts on, the state dimension of the linearization.
+  ///   - consistencyTolerance: see ``consistencyTolerance``.
+  ///   - shift: see ``shift``.
+  ///   - projector: v ← P v, in place.
+  public init(dimension m: Int, stateDimension d: Int, consistencyTolerance: Double = 1e-8,
+              shift: Double? = nil, projector: @escaping @Sendable (inout [Double]) -> Void) {
+    precondition(d >= 0 && m >= 0 && m <= d, "a null space of dimension \(m) in a space of dimension \(d)")
+    representation = .projector(dimension: m, stateDimension: d, apply: projector)
+    self.consistencyTolerance = consistencyTolerance
+    self.shift = shift
+  }
+
   private static func requireVectors(_ vectors: [[Double]]) throws(ImplicitDifferentiationError) {
     guard let length = vectors.first?.count else { return }
     for (index, vector) in vectors.enumerated() {
@@ -98,23 +147,42 @@ public struct NullSpace: Sendable, Equatable {
   }
 
   /// m, the dimension of the null space.
-  public var count: Int { basis.count }
-
-  /// Tᵀ v, the coordinates of v in the null space (length m).
-  public func components(of v: [Double]) -> [Double] {
-    basis.map { VectorOperations.dot($0, v) }
+  public var count: Int {
+    switch representation {
+    case .basis(let basis): return basis.count
+    case .projector(let dimension, _, _): return dimension
+    }
   }
 
-  /// ‖Tᵀ v‖ / ‖v‖: the fraction of v in the null space (0 for v = 0).
+  /// Tᵀ v, the coordinates of v in the null space (length m); nil for a null space given by its
+  /// projector, which has no coordinates.
+  public func components(of v: [Double]) -> [Double]? {
+    basis.map { basis in basis.map { VectorOperations.dot($0, v) } }
+  }
+
+  /// ‖Tᵀ v‖ / ‖v‖ = ‖v − P v‖ / ‖v‖: the fraction of v in the null space (0 for v = 0).
   public func relativeComponent(of v: [Double]) -> Double {
     let norm = VectorOperations.norm(v)
     guard norm > 0 else { return 0 }
-    return VectorOperations.norm(components(of: v)) / norm
+    switch representation {
+    case .basis(let basis):
+      return VectorOperations.norm(basis.map { VectorOperations.dot($0, v) }) / norm
+    case .projector(_, _, let apply):
+      var projected = v
+      apply(&projected)
+      VectorOperations.axpy(-1, v, &projected)
+      return VectorOperations.norm(projected) / norm
+    }
   }
 
   /// v ← P v = v − T (Tᵀ v).
   public func project(_ v: inout [Double]) {
-    for t in basis { VectorOperations.axpy(-VectorOperations.dot(t, v), t, &v) }
+    switch representation {
+    case .basis(let basis):
+      for t in basis { VectorOperations.axpy(-VectorOperations.dot(t, v), t, &v) }
+    case .projector(_, _, let apply):
+      apply(&v)
+    }
   }
 
   /// P v.

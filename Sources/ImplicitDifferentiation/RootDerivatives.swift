@@ -70,8 +70,13 @@ func requireUsable(_ nullSpace: NullSpace, for linearization: some OptimalityLin
   guard linearization.structure.isSymmetric else {
     throw ImplicitDifferentiationError.nullSpaceNeedsSymmetricOperator(structure: linearization.structure)
   }
-  for (index, vector) in nullSpace.basis.enumerated() {
-    try requireCount(vector, linearization.stateDimension, "null-space basis vector \(index)")
+  if let basis = nullSpace.basis {
+    for (index, vector) in basis.enumerated() {
+      try requireCount(vector, linearization.stateDimension, "null-space basis vector \(index)")
+    }
+  } else if let dimension = nullSpace.stateDimension, dimension != linearization.stateDimension {
+    throw ImplicitDifferentiationError.dimensionMismatch(
+      quantity: "null-space projector", expected: linearization.stateDimension, actual: dimension)
   }
 }
 

@@ -13,14 +13,17 @@ struct SingularProblem {
   /// B's columns (d × n), orthogonal to the null space.
   let parameterColumns: [[Double]]
 
-  /// - Parameter spectrum: the non-zero eigenvalues of A.
-  init(dimension d: Int, nullity m: Int, spectrum: [Double], parameterCount n: Int, seed: UInt64) {
-    precondition(spectrum.count == d - m)
+  /// - Parameters:
+  ///   - spectrum: the non-zero eigenvalues of A.
+  ///   - nullSpan: vectors spanning the null space (m of them), or none for a random one.
+  init(dimension d: Int, nullity m: Int, spectrum: [Double], parameterCount n: Int, seed: UInt64,
+       nullSpan: [[Double]] = []) {
+    precondition(spectrum.count == d - m && (nullSpan.isEmpty || nullSpan.count == m))
     var random = ImplicitTestRandom(seed: seed)
-    // A random orthonormal V by Gram–Schmidt on random vectors.
+    // An orthonormal V by Gram–Schmidt on the null span, then on random vectors.
     var vectors = [[Double]]()
     while vectors.count < d {
-      var v = random.vector(d)
+      var v = vectors.count < nullSpan.count ? nullSpan[vectors.count] : random.vector(d)
       for _ in 0..<2 { for q in vectors { VectorOperations.axpy(-Dense.dot(q, v), q, &v) } }
       vectors.append(v.map { $0 / Dense.norm(v) })
     }
@@ -237,7 +240,7 @@ struct NullSpaceTests {
     #expect(nullSpace.count == 2)
     for i in 0..<2 {
       for j in 0..<2 {
-        #expect(abs(Dense.dot(nullSpace.basis[i], nullSpace.basis[j]) - (i == j ? 1 : 0)) <= 1e-15)
+        #expect(abs(Dense.dot(nullSpace.basis![i], nullSpace.basis![j]) - (i == j ? 1 : 0)) <= 1e-15)
       }
     }
     let linearization = problem.linearization(structure: .symmetricPositiveDefinite)
@@ -292,6 +295,126 @@ struct NullSpaceTests {
     }
     #expect(throws: ImplicitDifferentiationError.nullSpaceNeedsSymmetricOperator(structure: .general)) {
       try rootVectorJacobianProduct(general, cotangent: problem.parameterColumns[0], nullSpace: nullSpace)
+    }
+  }
+}
+
+/// A null space given by its projector, as a particle code gives the translations of its rigid
+/// clusters: P subtracts each cluster's mean displacement per axis, and T is never formed.
+@Suite("A null space given by its projector")
+struct ProjectorNullSpaceTests {
+  /// Two clusters of three particles in 2D (d = 12): their translations span a 4-dimensional null
+  /// space.
+  static let clusters = [[0, 1, 2], [3, 4, 5]]
+  static let spatialDimension = 2
+
+  /// The unit translation of one cluster along one axis.
+  static var translations: [[Double]] {
+    clusters.flatMap { cluster in
+      (0..<spatialDimension).map { axis in
+        (0..<12).map { index in cluster.contains(index / spatialDimension) && index % spatialDimension == axis ? 1.0 : 0 }
+      }
+    }
+  }
+
+  /// v ← P v: each cluster's mean displacement removed, axis by axis.
+  static let removeClusterMeans: @Sendable (inout [Double]) -> Void = { v in
+    for cluster in clusters {
+      for axis in 0..<spatialDimension {
+        let mean = cluster.reduce(0) { $0 + v[$1 * spatialDimension + axis] } / Double(cluster.count)
+        for particle in cluster { v[particle * spatialDimension + axis] -= mean }
+      }
+    }
+  }
+
+  let problem = SingularProblem(
+    dimension: 12, nullity: 4, spectrum: TestSpectrum.geometric(8, from: 0.3, to: 12),
+    parameterCount: 3, seed: 21, nullSpan: ProjectorNullSpaceTests.translations)
+
+  func projectorForm(shift: Double? = nil) -> NullSpace {
+    NullSpace(dimension: 4, stateDimension: 12, shift: shift, projector: Self.removeClusterMeans)
+  }
+
+  @Test("P v, ‖v − P v‖/‖v‖, m and the shift estimate agree with the explicit basis")
+  func projectorAgreesWithBasis() throws {
+    let basis = try NullSpace(spanning: Self.translations)
+    let projector = projectorForm()
+    #expect(projector.count == 4 && projector.basis == nil && projector.stateDimension == 12)
+    #expect(projector.components(of: [Double](repeating: 1, count: 12)) == nil)
+    var random = ImplicitTestRandom(seed: 3)
+    for _ in 0..<5 {
+      let v = random.vector(12)
+      #expect(Dense.maximumDifference(projector.projected(v), basis.projected(v)) <= 1e-15)
+      #expect(abs(projector.relativeComponent(of: v) - basis.relativeComponent(of: v)) <= 1e-14)
+    }
+    #expect(projector.relativeComponent(of: [Double](repeating: 0, count: 12)) == 0)
+    #expect(abs(projector.estimatedShift(of: problem.matrix) - basis.estimatedShift(of: problem.matrix))
+            <= 1e-12 * basis.estimatedShift(of: problem.matrix))
+  }
+
+  @Test("JVP and VJP on a singular consistent system equal the basis form's (and A⁺ b)",
+        arguments: NullSpaceTests.solvers.indices)
+  func sameDerivativesAsBasis(solverIndex: Int) throws {
+    let solver = NullSpaceTests.solvers[solverIndex]
+    let basis = try NullSpace(spanning: Self.translations)
+    let projector = projectorForm()
+    let linearization = problem.linearization(structure: .symmetricPositiveDefinite)
+    let tangent = [0.5, -0.25, 1.5]
+    let withProjector = try rootJacobianVectorProduct(
+      linearization, parameterTangent: tangent, linearSolver: solver, nullSpace: projector)
+    let withBasis = try rootJacobianVectorProduct(
+      linearization, parameterTangent: tangent, linearSolver: solver, nullSpace: basis)
+    #expect(problem.relativeDistance(withProjector.value, withBasis.value) <= 1e-12)
+    #expect(problem.relativeDistance(withProjector.value, problem.pseudoInverse(problem.applyB(tangent))) <= 1e-10)
+    #expect(try #require(withProjector.nullSpaceComponent) <= 1e-14)
+
+    var random = ImplicitTestRandom(seed: 8)
+    var u = random.vector(12)
+    VectorOperations.axpy(0.7, Self.translations[3], &u)
+    let adjointWithProjector = try rootVectorJacobianProduct(
+      linearization, cotangent: u, linearSolver: solver, nullSpace: projector)
+    let adjointWithBasis = try rootVectorJacobianProduct(
+      linearization, cotangent: u, linearSolver: solver, nullSpace: basis)
+    #expect(problem.relativeDistance(adjointWithProjector.value, adjointWithBasis.value) <= 1e-12)
+    let component = try #require(adjointWithProjector.nullSpaceComponent)
+    #expect(abs(component - (try #require(adjointWithBasis.nullSpaceComponent))) <= 1e-14)
+    #expect(component > 0.1)
+  }
+
+  @Test("The same inconsistent B·dθ is refused with the same component")
+  func sameInconsistencyRefused() throws {
+    var columns = problem.parameterColumns
+    VectorOperations.axpy(0.05, Self.translations[1], &columns[1])
+    let tilted = SuppliedLinearization(
+      stateDimension: 12, parameterDimension: 3, structure: .symmetricPositiveDefinite,
+      productA: { problem.matrix($0) },
+      productB: { u in Dense.multiply(Dense.transpose(columns), u) },
+      transposeProductB: { w in columns.map { Dense.dot($0, w) } })
+    func refusedComponent(_ nullSpace: NullSpace) -> Double? {
+      do {
+        _ = try rootJacobianVectorProduct(tilted, parameterTangent: [0, 1, 0], nullSpace: nullSpace)
+      } catch ImplicitDifferentiationError.inconsistentRightHandSide(let quantity, let component, _) {
+        #expect(quantity == "B·dθ")
+        return component
+      } catch {
+        Issue.record("expected inconsistentRightHandSide, got \(error)")
+      }
+      return nil
+    }
+    let fromProjector = try #require(refusedComponent(projectorForm()))
+    let fromBasis = try #require(refusedComponent(try NullSpace(spanning: Self.translations)))
+    #expect(fromProjector > 1e-3)
+    #expect(abs(fromProjector - fromBasis) <= 1e-14)
+  }
+
+  @Test("A projector for another state dimension is refused")
+  func wrongStateDimension() {
+    let projector = NullSpace(dimension: 2, stateDimension: 10, projector: { _ in })
+    #expect(throws: ImplicitDifferentiationError.dimensionMismatch(
+      quantity: "null-space projector", expected: 12, actual: 10)) {
+      try rootJacobianVectorProduct(
+        problem.linearization(structure: .symmetricPositiveDefinite), parameterTangent: [1, 0, 0],
+        nullSpace: projector)
     }
   }
 }
