@@ -22,6 +22,9 @@ public enum ImplicitDifferentiationError: Error, Equatable, Sendable, CustomStri
   /// Null-space vector `index` depends on the previous ones: only `remainingFraction` of its norm
   /// is left once its components along them are removed.
   case nullSpaceBasisDependent(index: Int, remainingFraction: Double)
+  /// The configured linear solver cannot be built (``SolverChoice/makeSolver(structure:dimension:diagonal:)``):
+  /// a dense solve too large, a Jacobi preconditioner without a usable diagonal; `reason` says which.
+  case solverUnavailable(reason: String)
 
   public var description: String {
     switch self {
@@ -43,6 +46,8 @@ public enum ImplicitDifferentiationError: Error, Equatable, Sendable, CustomStri
     case .nullSpaceBasisDependent(let index, let fraction):
       return "null-space vector \(index) depends on the previous ones "
         + "(\(fraction) of its norm is independent of them)"
+    case .solverUnavailable(let reason):
+      return "linear solver unavailable: \(reason)"
     }
   }
 }

@@ -12,11 +12,16 @@ public struct ImplicitProduct: Sendable {
   /// below ``NullSpace/consistencyTolerance``) or the cotangent u for a VJP (a gauge component,
   /// removed); nil without a null space.
   public var nullSpaceComponent: Double?
+  /// The name of the linear solver that was used (`LinearSolver.name`: "cg", "dense-lu", ...),
+  /// so that a report can say which method the automatic choice made; nil when not recorded.
+  public var solver: String?
 
-  public init(value: [Double], linearSolve: LinearSolveResult, nullSpaceComponent: Double? = nil) {
+  public init(value: [Double], linearSolve: LinearSolveResult, nullSpaceComponent: Double? = nil,
+              solver: String? = nil) {
     self.value = value
     self.linearSolve = linearSolve
     self.nullSpaceComponent = nullSpaceComponent
+    self.solver = solver
   }
 }
 
@@ -30,7 +35,7 @@ public struct ImplicitProduct: Sendable {
 func solveImplicitSystems(
   _ linearization: some OptimalityLinearization, transposed: Bool, _ rightHandSides: [[Double]],
   linearSolver: (any LinearSolver)?, nullSpace: NullSpace?
-) throws -> [LinearSolveResult] {
+) throws -> (results: [LinearSolveResult], solver: String) {
   let dimension = linearization.stateDimension
   let structure = linearization.structure
   let negate = structure == .symmetricNegativeDefinite
@@ -45,11 +50,11 @@ func solveImplicitSystems(
   // A zero right-hand side has the zero solution, whatever the solver would make of ‖b‖ = 0.
   let nonZero = rhs.indices.filter { !rhs[$0].allSatisfy { $0 == 0 } }
   var results = rhs.map { _ in zero }
-  guard !nonZero.isEmpty else { return results }
+  let solver = linearSolver ?? defaultLinearSolver(structure: structure, dimension: dimension)
+  guard !nonZero.isEmpty else { return (results, solver.name) }
   if let nullSpace {
     matrix.shift = nullSpace.shift ?? nullSpace.estimatedShift(of: matrix.signedOperator)
   }
-  let solver = linearSolver ?? defaultLinearSolver(structure: structure, dimension: dimension)
   let solves = nonZero.count == 1
     ? [solver.solve(matrix, rhs[nonZero[0]], initialGuess: nil)]
     : solver.solveEachColumn(matrix, nonZero.map { rhs[$0] })
@@ -62,7 +67,7 @@ func solveImplicitSystems(
     results[index] = result
     if let nullSpace { nullSpace.project(&results[index].solution) }
   }
-  return results
+  return (results, solver.name)
 }
 
 /// Checks that a null space fits the linearization: a symmetric A and vectors of length d.
@@ -107,7 +112,7 @@ func requireConsistent(_ rhs: [Double], _ nullSpace: NullSpace, _ quantity: Stri
 ///   - linearization: the linear maps of F at the root.
 ///   - parameterTangent: dθ, of length n.
 ///   - linearSolver: any solver; nil picks one from the structure and size of A
-///     (``defaultLinearSolver(structure:dimension:)``).
+///     (``SolverChoice``, ``SolverChoice/Method/automatic``).
 ///   - nullSpace: a known null space of A; nil (the default): A is taken to be non-singular.
 /// - Throws: ``ImplicitDifferentiationError`` on a wrong length, a non-finite tangent or B·dθ, a
 ///   solve that does not converge, a null space for a non-symmetric A, or a B·dθ with a component
@@ -123,9 +128,10 @@ public func rootJacobianVectorProduct(
   try requireCount(rhs, linearization.stateDimension, "B·dθ")
   try requireFinite(rhs, "B·dθ")
   let component = try nullSpace.map { try requireConsistent(rhs, $0, "B·dθ") }
-  let solve = try solveImplicitSystems(
-    linearization, transposed: false, [rhs], linearSolver: linearSolver, nullSpace: nullSpace)[0]
-  return ImplicitProduct(value: solve.solution, linearSolve: solve, nullSpaceComponent: component)
+  let (solves, solver) = try solveImplicitSystems(
+    linearization, transposed: false, [rhs], linearSolver: linearSolver, nullSpace: nullSpace)
+  return ImplicitProduct(value: solves[0].solution, linearSolve: solves[0], nullSpaceComponent: component,
+                         solver: solver)
 }
 
 /// The Jacobian-vector products J·dθ₁ … J·dθ_k of the root x*(θ) of F for k tangents at once:
@@ -171,10 +177,10 @@ public func rootJacobianVectorProducts(
     try requireFinite(column, "B·dθ \(index)")
     components[index] = try nullSpace.map { try requireConsistent(column, $0, "B·dθ \(index)") }
   }
-  let solves = try solveImplicitSystems(
+  let (solves, solver) = try solveImplicitSystems(
     linearization, transposed: false, rhs, linearSolver: linearSolver, nullSpace: nullSpace)
   return zip(solves, components).map {
-    ImplicitProduct(value: $0.solution, linearSolve: $0, nullSpaceComponent: $1)
+    ImplicitProduct(value: $0.solution, linearSolve: $0, nullSpaceComponent: $1, solver: solver)
   }
 }
 
@@ -205,13 +211,13 @@ public func rootVectorJacobianProduct(
   try requireCount(cotangent, linearization.stateDimension, "cotangent")
   try requireFinite(cotangent, "cotangent")
   if let nullSpace { try requireUsable(nullSpace, for: linearization) }
-  let solve = try solveImplicitSystems(
-    linearization, transposed: true, [cotangent], linearSolver: linearSolver, nullSpace: nullSpace)[0]
-  let value = linearization.applyBTranspose(solve.solution)
+  let (solves, solver) = try solveImplicitSystems(
+    linearization, transposed: true, [cotangent], linearSolver: linearSolver, nullSpace: nullSpace)
+  let value = linearization.applyBTranspose(solves[0].solution)
   try requireCount(value, linearization.parameterDimension, "wᵀB")
   try requireFinite(value, "wᵀB")
-  return ImplicitProduct(value: value, linearSolve: solve,
-                         nullSpaceComponent: nullSpace?.relativeComponent(of: cotangent))
+  return ImplicitProduct(value: value, linearSolve: solves[0],
+                         nullSpaceComponent: nullSpace?.relativeComponent(of: cotangent), solver: solver)
 }
 
 /// The full Jacobian J = ∂x*/∂θ (d rows, n columns; `result[i][j]` = ∂x*ᵢ/∂θⱼ), from n JVPs or
