@@ -8,6 +8,9 @@ struct RidgeOutput: Codable {
   var implicitJacobian: [Double]
   var closedFormJacobian: [Double]
   var maximumDifference: Double
+  /// The engine's validity report of ∂x*/∂λ at x* (and at x̂ = x* + perturbation when asked).
+  var validity: RootValidityReport
+  var perturbedValidity: RootValidityReport?
 }
 
 /// Figure 1: ridge regression on the diabetes data, ∂x*/∂λ by implicit differentiation.
@@ -26,9 +29,20 @@ func runRidge(_ options: Options) throws {
     print(String(format: "%2d", j), format(solution[j], 13), format(implicit[j], 19), format(closed[j], 13))
   }
   print("max |implicit − closed form| = \(format(difference, 9))")
+  let validity = try ridge.validatedDerivative([λ], along: [1]).validity
+  printValidity(validity, title: "validity at x*")
+  // x̂ = x* + p·(1, …, 1): the estimate should grow with p, the exact answer's error does.
+  var perturbedValidity: RootValidityReport? = nil
+  let perturbation = try options.double("perturbation", 0)
+  if perturbation != 0 {
+    let perturbed = solution.map { $0 + perturbation }
+    perturbedValidity = try ridge.validatedDerivative([λ], along: [1], at: perturbed).validity
+    printValidity(perturbedValidity!, title: "validity at x̂ = x* + \(perturbation)")
+  }
   try OutputFiles.writeJSON(
     RidgeOutput(lambda: λ, solution: solution, implicitJacobian: implicit, closedFormJacobian: closed,
-                maximumDifference: difference), to: options.output + "/ridge.json")
+                maximumDifference: difference, validity: validity, perturbedValidity: perturbedValidity),
+    to: options.output + "/ridge.json")
 }
 
 /// Figure 2: Jacobian precision against solution precision, implicit vs unrolled.
@@ -51,4 +65,19 @@ func runJacobianPrecision(_ options: Options) throws {
   let violations = records.filter { $0.implicitJacobianError > $0.bound * (1 + 1e-9) }.count
   print("implicit error above the bound at \(violations) of \(records.count) iterations")
   try OutputFiles.writeJSON(records, to: options.output + "/jacobian-precision.json")
+}
+
+/// The report of ``validateRoot`` in a few lines.
+func printValidity(_ report: RootValidityReport, title: String) {
+  print("\(title): ‖F(x̂)‖ = \(format(report.residualNorm, 9)), solver \(report.solver) "
+        + "(\(report.solverIterations) it., residual \(format(report.solverResidual, 9)), \(report.solverStatus))")
+  if let smallest = report.smallestEigenvalue, let largest = report.largestEigenvalue {
+    print("  λ_min = \(format(smallest, 9)), λ_max = \(format(largest, 9)), singular: \(report.singular ?? false)")
+  }
+  if let estimate = report.errorEstimate {
+    print("  Theorem 1: ‖x̂ − x*‖ ≲ \(format(estimate.positionError, 9)), "
+          + "‖J(x̂) − J(x*)‖ ≲ \(format(estimate.sensitivityError, 9)) "
+          + "(relative \(format(estimate.relativeSensitivityError, 9))), solve error \(format(estimate.solveError, 9))")
+  }
+  for warning in report.warnings { print("  warning: \(warning)") }
 }

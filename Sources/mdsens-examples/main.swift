@@ -5,7 +5,7 @@ import ImplicitDifferentiation
 
 let usage = """
   usage: mdsens-examples <command> [--option value ...]
-    ridge               [--lambda 1.0]
+    ridge               [--lambda 1.0] [--perturbation 0]
     jacobian-precision  [--iterations 200] [--weight 0.1]
     svm                 [--features 100,500,1000,2000,5000] [--outer 10] [--max-inner 5000]
                         [--solvers md,md-plain,pg,bcd] [--condition projected-gradient,mirror-descent]
