@@ -12,7 +12,7 @@ let package = Package(
              targets: ["DualNumbers", "LinearAlgebra", "ImplicitDifferentiation"]),
     // Particle systems, minimisers, trajectories and their sensitivities.
     .library(name: "MDSens",
-             targets: ["Particles", "Minimization", "Trajectories", "Simulation", "Sensitivity"]),
+             targets: ["Particles", "Minimization", "Models", "Trajectories", "Simulation", "Sensitivity"]),
     .executable(name: "mdsens", targets: ["mdsens"]),
     .executable(name: "mdsens-benchmark", targets: ["mdsens-benchmark"]),
     .executable(name: "mdsens-sensitivity-benchmark", targets: ["mdsens-sensitivity-benchmark"]),
@@ -36,14 +36,17 @@ let package = Package(
     // Particle systems.
     .target(name: "Particles", dependencies: ["DualNumbers"], linkerSettings: linuxMath),
     .target(name: "Minimization", dependencies: ["DualNumbers", "Particles"], linkerSettings: linuxMath),
+    // The system as plain numbers, its one dispatch to concrete kernels, and its minimisation.
+    .target(name: "Models", dependencies: ["DualNumbers", "Particles", "Minimization"], linkerSettings: linuxMath),
     .target(name: "Trajectories", dependencies: ["CHDF5"], linkerSettings: linuxMath),
-    .target(name: "Simulation",
-            dependencies: ["DualNumbers", "Particles", "Minimization", "Trajectories"],
-            linkerSettings: linuxMath),
+    // System files, positions files and trajectories of a model.
+    .target(name: "Simulation", dependencies: ["Models", "Particles", "Trajectories"], linkerSettings: linuxMath),
 
-    // Position sensitivities of minimised configurations (implicit, unrolled, finite differences).
+    // Position sensitivities of minimised configurations (implicit, unrolled, finite differences),
+    // the implicit ones as instances of the engine.
     .target(name: "Sensitivity",
-            dependencies: ["DualNumbers", "LinearAlgebra", "Particles", "Minimization", "Simulation"],
+            dependencies: ["ImplicitDifferentiation", "LinearAlgebra", "DualNumbers", "Particles", "Minimization",
+                           "Models"],
             linkerSettings: linuxMath),
 
     // Machine-learning bilevel problems built on the engine (secondary module).
@@ -52,10 +55,11 @@ let package = Package(
             resources: [.copy("Data")], linkerSettings: linuxMath),
 
     // Programs.
-    .executableTarget(name: "mdsens", dependencies: ["Simulation", "Sensitivity", "Trajectories"]),
-    .executableTarget(name: "mdsens-benchmark", dependencies: ["Simulation", "Sensitivity"]),
+    .executableTarget(name: "mdsens", dependencies: ["Models", "Simulation", "Sensitivity", "Trajectories"]),
+    .executableTarget(name: "mdsens-benchmark", dependencies: ["Models", "Simulation", "Sensitivity"]),
     .executableTarget(name: "mdsens-examples", dependencies: ["BilevelExamples"]),
-    .executableTarget(name: "mdsens-sensitivity-benchmark", dependencies: ["Simulation", "Sensitivity", "Particles"]),
+    .executableTarget(name: "mdsens-sensitivity-benchmark",
+                      dependencies: ["Models", "Simulation", "Sensitivity", "Particles"]),
 
     // Tests, one target per module.
     .testTarget(name: "DualNumbersTests", dependencies: ["DualNumbers"]),
@@ -63,14 +67,16 @@ let package = Package(
     .testTarget(name: "ImplicitDifferentiationTests",
                 dependencies: ["ImplicitDifferentiation", "DualNumbers", "LinearAlgebra"]),
     .testTarget(name: "ParticlesTests", dependencies: ["Particles", "DualNumbers"]),
-    .testTarget(name: "MinimizationTests", dependencies: ["Minimization", "Particles", "Simulation"]),
+    .testTarget(name: "MinimizationTests", dependencies: ["Minimization", "Particles", "Models", "Simulation"]),
+    .testTarget(name: "ModelsTests", dependencies: ["Models", "Particles", "Minimization", "DualNumbers"]),
     .testTarget(name: "TrajectoriesTests", dependencies: ["Trajectories"]),
-    .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Trajectories"]),
+    .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Models", "Trajectories"]),
     .testTarget(name: "BilevelExamplesTests",
                 dependencies: ["BilevelExamples", "ImplicitDifferentiation", "LinearAlgebra", "DualNumbers"]),
     // The command line as a user meets it: the built `mdsens` executable run on hostile input.
     .testTarget(name: "CommandLineTests", dependencies: ["mdsens"]),
     .testTarget(name: "SensitivityTests",
-                dependencies: ["Sensitivity", "Simulation", "Particles", "Minimization", "LinearAlgebra", "DualNumbers"]),
+                dependencies: ["Sensitivity", "Models", "Simulation", "Particles", "Minimization", "LinearAlgebra",
+                               "DualNumbers", "ImplicitDifferentiation"]),
   ]
 )

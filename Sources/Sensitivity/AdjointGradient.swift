@@ -1,6 +1,6 @@
-import DualNumbers
+import ImplicitDifferentiation
 import LinearAlgebra
-import Particles
+import Models
 
 /// d obs(x*(d), d) / d dₖ for every particle diameter dₖ at once, by one adjoint solve:
 ///
@@ -10,9 +10,9 @@ import Particles
 /// from j, wᵀ ∂F/∂dₖ = Σ over pairs containing k of ½ (wᵢ − wⱼ)·∂fᵢⱼ/∂σ, gathered in one pass over
 /// the pairs with ∂²U/∂r∂σ from the pair energy on nested dual numbers. The box is held fixed.
 ///
-/// **The same solve as the forward sensitivity.** H w = g is solved by ``PreparedMinimum``, like
-/// ``ImplicitSensitivity``'s H u = B: the same backbone (rattlers removed), the same reduced space,
-/// the same operator A = P H P + μ (I − P) and the same ``SolverChoice``. The adjoint therefore
+/// **The same solve as the forward sensitivity.** H w = g is the engine's VJP on ``ParticleMinimum``, like
+/// ``ImplicitSensitivity``'s JVP H u = B: the same backbone (rattlers removed), the same reduced space,
+/// the same null space of rigid-body modes and the same ``SolverChoice``. The adjoint therefore
 /// succeeds wherever the forward solve does, and wᵀ B = gᵀ u for every B, which a test checks.
 ///
 /// **The gauge.** x*(d) is a minimum only up to the rigid-body modes of its clusters (d
@@ -35,8 +35,11 @@ public struct AdjointGradient: Sendable, Codable {
   public var explicitPart: [Double]
   public var rattlers: [Int]
   public var maximumForce: Double
+  /// The adjoint solve: the solver's name, iterations, relative residual and typed status.
+  public var solverName: String
   public var solverIterations: Int
   public var solverResidual: Double
+  public var solverStatus: LinearSolveStatus
   public var warnings: [String]
 
   /// The gradient at the minimum `positions` of `model`, whose diameters must be per particle
@@ -46,75 +49,34 @@ public struct AdjointGradient: Sendable, Codable {
     guard case .particles = model.diameters else {
       throw .unsupportedParameter("the adjoint gradient needs one diameter per particle (DiameterRule.particles)")
     }
-    let minimum = try PreparedMinimum(model: model, positions: positions, options: options)
+    let minimum = try ParticleMinimum(model: model, positions: positions, options: options)
     let (value, fullGradient) = observable.evaluate(positions: positions, forces: minimum.forces,
                                                     energy: minimum.energy, model: model)
-    var g = minimum.space.restrict(fullGradient)
-    minimum.space.projectTranslations(&g)
-    let w: [Double]
-    var iterations = 0
-    var residual = 0.0
-    if g.allSatisfy({ $0 == 0 }) {
-      w = [Double](repeating: 0, count: minimum.space.count)
-    } else {
-      let solve = try minimum.solve(g, with: options.solver)
-      w = solve.solution
-      iterations = solve.iterations
-      residual = solve.relativeResidual
+    // wᵀ ∂F/∂dₖ over the backbone's pairs (rattlers removed).
+    let diameters = DiameterDerivative(kernels: minimum.kernels, positions: positions, neighbours: minimum.backbone,
+                                       dimension: model.dimension)
+    let linearization = minimum.linearization(diameters.parameterDerivative)
+    let product: ImplicitProduct
+    do {
+      product = try rootVectorJacobianProduct(
+        linearization, cotangent: minimum.space.restrict(fullGradient),
+        linearSolver: try minimum.solver(options.solver), nullSpace: minimum.nullSpace)
+    } catch {
+      throw SensitivityError(error)
     }
-    // wᵀ ∂F/∂dₖ over the backbone's pairs (rattlers removed); ∂E/∂dₖ over every pair (the energy is
-    // the whole system's; a rattler's contacts carry no force, and it has no adjoint component).
-    let pass = try! model.withInteraction(
-      DiameterPairPass(positions: positions, neighbours: minimum.backbone, adjoint: minimum.space.expand(w)))
-    var explicit = [Double](repeating: 0, count: model.particleCount)
-    if observable == .energy {
-      explicit = minimum.rattlers.isEmpty
-        ? pass.energySlopes
-        : try! model.withInteraction(DiameterPairPass(positions: positions, neighbours: minimum.neighbours,
-                                                      adjoint: minimum.space.expand(w))).energySlopes
-    }
-    let gradient = zip(pass.adjointProducts, explicit).map { $0 + $1 }
+    // ∂E/∂dₖ over every pair: the energy is the whole system's (a rattler's contacts carry no force,
+    // and it has no adjoint component).
+    let explicit = observable == .energy
+      ? DiameterDerivative(kernels: minimum.kernels, positions: positions, neighbours: minimum.neighbours,
+                           dimension: model.dimension).energySlopes()
+      : [Double](repeating: 0, count: model.particleCount)
+    let gradient = zip(product.value, explicit).map { $0 + $1 }
     return AdjointGradient(value: value, gradient: gradient, explicitPart: explicit, rattlers: minimum.rattlers,
-                           maximumForce: minimum.maximumForce, solverIterations: iterations,
-                           solverResidual: residual, warnings: minimum.warnings)
-  }
-}
-
-/// One pass over the pairs gathering, per particle k, wᵀ ∂F/∂dₖ and ∂E/∂dₖ.
-struct DiameterPairPass: ModelVisitor {
-  typealias Scalar = Double
-  let positions: [Double]
-  let neighbours: NeighbourList
-  /// The adjoint w, full d·N (zero at rattlers).
-  let adjoint: [Double]
-
-  func visit<Space: Boundary, Potential: PairPotential, Diameters: InteractionDiameters>(
-    _ interaction: PairInteraction<Space, Potential, Diameters>
-  ) -> (adjointProducts: [Double], energySlopes: [Double])
-  where Space.Scalar == Scalar, Potential.Scalar == Scalar, Diameters.Scalar == Scalar {
-    let dimension = Space.Dimension.count
-    var products = [Double](repeating: 0, count: interaction.particleCount)
-    var slopes = products
-    interaction.forEachInteractingPair(positions, neighbours: neighbours) { i, j, d, r, σ in
-      // Inner dual: d/dr; outer dual: d/dσ.
-      let distance = Dual<Dual<Double>>(Dual(r, tangent: 1), tangent: Dual(0, tangent: 0))
-      let diameter = Dual<Dual<Double>>(Dual(σ, tangent: 0), tangent: Dual(1, tangent: 0))
-      let u = interaction.potential.energy(distance: distance, diameter: diameter,
-                                           lift: { Dual(constant: Dual(constant: $0)) })
-      let energySlope = u.tangent.value        // ∂U/∂σ
-      let mixedSlope = u.tangent.tangent       // ∂²U/∂r∂σ
-      // ∂fᵢⱼ/∂σ = −(∂²U/∂r∂σ) d/r; contracted with (wᵢ − wⱼ).
-      var contraction = 0.0
-      for k in 0..<dimension {
-        contraction += (adjoint[i * dimension + k] - adjoint[j * dimension + k]) * (-mixedSlope * d[k] / r)
-      }
-      // ∂σᵢⱼ/∂dᵢ = ∂σᵢⱼ/∂dⱼ = ½.
-      products[i] += 0.5 * contraction
-      products[j] += 0.5 * contraction
-      slopes[i] += 0.5 * energySlope
-      slopes[j] += 0.5 * energySlope
-    }
-    return (products, slopes)
+                           maximumForce: minimum.maximumForce,
+                           solverName: product.solver ?? options.solver.name(for: linearization),
+                           solverIterations: product.linearSolve.iterations,
+                           solverResidual: product.linearSolve.relativeResidual,
+                           solverStatus: product.linearSolve.status, warnings: minimum.warnings)
   }
 }
 

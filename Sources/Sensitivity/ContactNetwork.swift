@@ -1,4 +1,4 @@
-import DualNumbers
+import Models
 import Particles
 
 /// The pairs (i < j) that exert a non-zero force on each other: for soft spheres the overlapping
@@ -74,31 +74,18 @@ public struct ContactPair: Sendable, Hashable, Comparable {
   }
 }
 
-struct ContactFinder: ModelVisitor {
-  typealias Scalar = Double
-  let positions: [Double]
-  let neighbours: NeighbourList
-
-  func visit<Space: Boundary, Potential: PairPotential, Diameters: InteractionDiameters>(
-    _ interaction: PairInteraction<Space, Potential, Diameters>
-  ) -> ContactNetwork
-  where Space.Scalar == Scalar, Potential.Scalar == Scalar, Diameters.Scalar == Scalar {
+extension ParticleModel {
+  /// The contact network at `positions`: the pairs with a non-zero force, ∂U/∂r ≠ 0, from the same
+  /// pair energy and geometry as the force loop.
+  public func contactNetwork(at positions: [Double], neighbours: NeighbourList? = nil) -> ContactNetwork {
+    let kernels = kernels()
     var pairs = [ContactPair]()
-    interaction.forEachInteractingPair(positions, neighbours: neighbours) { i, j, _, r, σ in
-      // A contact is a pair with a non-zero force, dU/dr ≠ 0, from the same pair energy as the forces.
-      if interaction.potential.energyAndSlope(distance: r, diameter: σ).slope != 0 {
-        pairs.append(ContactPair(i, j))
+    kernels.forEachInteractingPair(positions, neighbours ?? neighbourList(at: positions)) { pair in
+      if kernels.pairDerivatives(pair.distance, pair.diameter).slope != 0 {
+        pairs.append(ContactPair(pair.first, pair.second))
       }
     }
-    return ContactNetwork(particleCount: interaction.particleCount, pairs: pairs)
-  }
-}
-
-extension ParticleModel {
-  /// The contact network at `positions`.
-  public func contactNetwork(at positions: [Double], neighbours: NeighbourList? = nil) -> ContactNetwork {
-    try! withInteraction(ContactFinder(positions: positions,
-                                       neighbours: neighbours ?? neighbourList(at: positions)))
+    return ContactNetwork(particleCount: particleCount, pairs: pairs)
   }
 }
 

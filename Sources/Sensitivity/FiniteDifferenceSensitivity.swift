@@ -1,4 +1,5 @@
 import Minimization
+import Models
 
 /// What a finite-difference sensitivity saw at θ ± h.
 public struct FiniteDifferenceReport: Sendable, Codable {
@@ -28,11 +29,11 @@ public struct FiniteDifferenceReport: Sendable, Codable {
 /// box may change with θ): a cold start from the original random configuration often lands in a
 /// neighbouring minimum.
 ///
-/// The result is given in the implicit method's gauge, so that the two compare directly: the
-/// rattlers of x* (``RattlerDetection``, unless `excludeRattlers` is false) get zero sensitivity, and
-/// the mean of the backbone's difference quotient is subtracted per axis (its centre of mass held).
-/// FIRE conserves total momentum, so without rattlers that mean is round-off; but a rattler that a
-/// contact within ±h kicks keeps drifting, and the backbone then recoils by −(its displacement)/N.
+/// The result is given in the implicit method's gauge (``SensitivityGauge``), so that the two
+/// compare directly: the rattlers of x* (``RattlerDetection``, unless `excludeRattlers` is false)
+/// get zero sensitivity, and every cluster's rigid-body motion is projected out. FIRE conserves
+/// total momentum, so without rattlers the mean motion is round-off; but a rattler that a contact
+/// within ±h kicks keeps drifting, and the backbone then recoils by −(its displacement)/N.
 public enum FiniteDifferenceSensitivity {
   /// Refuses a step h for which the quotient would not be a derivative: θ ± h must be distinct
   /// doubles well above rounding (below ~10⁻¹²|θ| the minima at θ ± h differ by rounding noise, and
@@ -51,8 +52,8 @@ public enum FiniteDifferenceSensitivity {
   public static func compute(
     model: ParticleModel, positions: [Double], parameter: SensitivityParameter,
     holding held: HeldQuantity = .packingFraction, step: Double = 1e-6,
-    minimizer: FIRE = FIRE(forceTolerance: 1e-13, maximumSteps: 100_000), skin: Double? = nil,
-    excludeRattlers: Bool = true, refusalForce: Double = ImplicitOptions().refusalForce
+    using choice: MinimizerChoice? = nil, excludeRattlers: Bool = true,
+    refusalForce: Double = ImplicitOptions().refusalForce
   ) throws(SensitivityError) -> PositionSensitivity {
     guard positions.count == model.degreesOfFreedom else { throw .invalidInput("positions do not fit the model") }
     guard positions.allSatisfy(\.isFinite) else { throw .invalidInput("non-finite position") }
@@ -64,16 +65,20 @@ public enum FiniteDifferenceSensitivity {
     guard maximumForce <= refusalForce else {
       throw .notAMinimum(maximumForce: maximumForce, threshold: refusalForce)
     }
+    // Re-minimised well below the refusal force: the quotient divides their difference by 2h.
+    var choice = choice ?? MinimizerChoice(potential: model.potential, largestDiameter: model.largestDiameter)
+    choice.forceTolerance = min(choice.forceTolerance, 1e-13)
+    choice.maximumSteps = max(choice.maximumSteps, 100_000)
     let dimension = model.dimension
     let reference = model.contactNetwork(at: positions)
-    let rattlers = excludeRattlers
-      ? RattlerDetection.rattlers(in: reference, dimension: dimension, minimumContacts: model.rattlerContactThreshold)
-      : []
+    let gauge = SensitivityGauge(model: model, positions: positions, excludeRattlers: excludeRattlers)
+    let rattlers = gauge.rattlers
     var minima: [(positions: [Double], edges: [Double], force: Double, converged: Bool, changes: Int)] = []
     for sign in [1.0, -1.0] {
       let shifted = try model.setting(parameter, to: θ + sign * step, holding: held)
       let start = positions.indices.map { positions[$0] * shifted.boxEdges[$0 % dimension] / model.boxEdges[$0 % dimension] }
-      let result = shifted.minimize(from: start, with: minimizer, skin: skin)
+      let result: MinimizationOutcome
+      do { result = try shifted.minimize(from: start, using: choice) } catch { throw .invalidInput(error.message) }
       let network = shifted.contactNetwork(at: result.positions)
       let difference = network.difference(from: reference)
       minima.append((result.positions, shifted.boxEdges, result.maximumForce, result.converged,
@@ -89,23 +94,11 @@ public enum FiniteDifferenceSensitivity {
       if model.periodic { change -= change.rounded() }
       normalised[index] = change / (2 * step)
     }
-    // The implicit method's gauge: rattlers zero, the backbone's centre of mass fixed.
-    var isRattler = [Bool](repeating: false, count: model.particleCount)
-    for particle in rattlers { isRattler[particle] = true }
-    var largestRattlerQuotient = 0.0
-    for particle in rattlers {
-      for k in 0..<dimension {
-        largestRattlerQuotient = max(largestRattlerQuotient, abs(normalised[particle * dimension + k]))
-        normalised[particle * dimension + k] = 0
-      }
+    // The implicit method's gauge: rattlers zero, every cluster's rigid-body motion removed.
+    let largestRattlerQuotient = rattlers.reduce(0.0) { largest, particle in
+      (0..<dimension).reduce(largest) { max($0, abs(normalised[particle * dimension + $1])) }
     }
-    let backbone = (0..<model.particleCount).filter { !isRattler[$0] }
-    if !backbone.isEmpty {
-      for k in 0..<dimension {
-        let mean = backbone.reduce(0.0) { $0 + normalised[$1 * dimension + k] } / Double(backbone.count)
-        for particle in backbone { normalised[particle * dimension + k] -= mean }
-      }
-    }
+    normalised = gauge.apply(toNormalised: normalised)
     for index in positions.indices {
       let k = index % dimension
       physical[index] = positions[index] / model.boxEdges[k] * edgeDerivatives[k] + model.boxEdges[k] * normalised[index]

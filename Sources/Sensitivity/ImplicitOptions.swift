@@ -1,5 +1,9 @@
+import ImplicitDifferentiation
+
 /// Settings of an implicit sensitivity (and of the adjoint gradient, which shares them).
 public struct ImplicitOptions: Sendable, Equatable {
+  /// The engine's solver choice; automatic: conjugate gradients for the positive definite reduced
+  /// Hessian (dense LU up to 64 components).
   public var solver: SolverChoice
   /// Project the translations out: d per rigid cluster, the d global ones for a single rigid network
   /// (periodic systems; free space is translation invariant too). See ``ReducedSpace``.

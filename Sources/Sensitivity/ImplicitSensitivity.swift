@@ -1,6 +1,9 @@
+import ImplicitDifferentiation
 import LinearAlgebra
+import Models
 
-/// dx*/dθ by implicit differentiation of the force balance F(x*(θ), θ) = 0:
+/// dx*/dθ by implicit differentiation of the force balance F(x*(θ), θ) = 0, as one Jacobian-vector
+/// product of the implicit-differentiation engine:
 ///
 ///     H u = B,   H = −∂F/∂R (Hessian),   B = ∂F/∂θ at fixed normalised coordinates,
 ///
@@ -10,77 +13,65 @@ import LinearAlgebra
 /// trap of a fractional-coordinate F, L times too large, does not arise), and then
 /// dx/dθ = u/L, dR/dθ = (dL/dθ)·x + u.
 ///
-/// H and B are matrix-free (dual numbers through the pair loop); the d translations are projected
-/// out and rattlers excluded (see ``HessianOperator``); the solver is chosen by ``SolverChoice``.
+/// What is particular to particles is ``ParticleMinimum``'s (rattlers, the reduced space, the
+/// rigid-body null space); the solve, its solver choice, the consistency check of B against the null
+/// space and the validity report are the engine's (``rootJacobianVectorProduct(_:parameterTangent:linearSolver:nullSpace:)``,
+/// ``validateRoot(_:residual:parameterTangent:product:nullSpace:options:linearizationAt:)``).
 public enum ImplicitSensitivity {
   /// The sensitivity at the minimum `positions` (physical, flat) of `model`.
   public static func compute(
     model: ParticleModel, positions: [Double], parameter: SensitivityParameter,
     holding held: HeldQuantity = .packingFraction, options: ImplicitOptions = ImplicitOptions()
   ) throws(SensitivityError) -> PositionSensitivity {
-    let minimum = try PreparedMinimum(model: model, positions: positions, options: options)
+    let minimum = try ParticleMinimum(model: model, positions: positions, options: options)
     let tangent = try model.tangent(for: parameter, holding: held)
-    let fullB = parameterDerivative(minimum, tangent: tangent)
-    var b = minimum.space.restrict(fullB)
-    minimum.space.projectTranslations(&b)
-    let solve = try minimum.solve(b, with: options.solver)
-    let u = minimum.space.expand(solve.solution)
+    let linearization = minimum.linearization(.single(minimum.parameterDerivative(tangent)))
+    let product: ImplicitProduct
+    do {
+      product = try rootJacobianVectorProduct(
+        linearization, parameterTangent: [1], linearSolver: try minimum.solver(options.solver),
+        nullSpace: minimum.nullSpace)
+    } catch {
+      throw SensitivityError(error)
+    }
+    let u = minimum.space.expand(product.value)
     let (physical, normalised) = PositionSensitivity.coordinates(
       fromFixedFrame: u, positions: positions, edges: model.boxEdges, scaleRate: tangent.boxScaleRate)
 
-    var warnings = minimum.warnings
-    var report = ValidityReport(
-      maximumForce: minimum.maximumForce, residualForceNorm: VectorOperations.norm(minimum.reducedForces),
-      solverName: options.solver.method == .dense ? "dense-lu" : options.solver.method.rawValue,
-      solverIterations: solve.iterations, solverResidual: solve.relativeResidual, solverConverged: solve.converged,
-      rattlers: minimum.rattlers, zeroModesRemoved: minimum.space.zeroModesRemoved)
+    let residual = minimum.space.restrict(minimum.backboneForces)
+    var root = RootValidityReport(
+      residualNorm: VectorOperations.norm(minimum.nullSpace?.projected(residual) ?? residual), solver: "",
+      solverIterations: product.linearSolve.iterations, solverResidual: product.linearSolve.relativeResidual,
+      solverStatus: product.linearSolve.status, nullSpaceComponent: product.nullSpaceComponent)
     if options.validate {
-      let spectrum = try? Lanczos(maximumSteps: options.lanczosSteps, tolerance: 1e-8,
-                                  projection: { minimum.space.projectTranslations(&$0) })
-        .extremeEigenvalues(of: minimum.hessian.projectedHessian)
-      if let spectrum {
-        report.smallestEigenvalue = spectrum.smallestEigenvalue
-        report.largestEigenvalue = spectrum.largestEigenvalue
-        report.eigenvalueConverged = spectrum.converged
-        if !spectrum.converged { warnings.append("Lanczos did not converge in \(spectrum.steps) steps") }
-        let singular = spectrum.smallestEigenvalue <= options.singularityThreshold * abs(spectrum.largestEigenvalue)
-        report.singular = singular
-        if singular && options.refuseSingular {
-          throw .singularHessian(smallestEigenvalue: spectrum.smallestEigenvalue,
-                                 largestEigenvalue: spectrum.largestEigenvalue)
-        }
-        if spectrum.smallestEigenvalue <= 0 {
-          warnings.append("smallest non-zero Hessian eigenvalue \(spectrum.smallestEigenvalue) ≤ 0: not a strict minimum (floppy or unstable mode); the sensitivity is not unique")
-        } else if singular {
-          warnings.append("smallest non-zero Hessian eigenvalue \(spectrum.smallestEigenvalue) ≤ \(options.singularityThreshold)·λ_max: the reduced Hessian is singular (a floppy mode beyond the translations and rattlers); the sensitivity is not unique")
-        } else {
-          var estimate = ErrorEstimation.estimate(minimum, tangent: tangent, solution: solve.solution,
-                                                  smallestEigenvalue: spectrum.smallestEigenvalue)
-          let solutionNorm = VectorOperations.norm(solve.solution)
-          estimate.solveError = solve.relativeResidual * VectorOperations.norm(b) / spectrum.smallestEigenvalue
-          estimate.relativeSolveError = solutionNorm > 0 ? estimate.solveError / solutionNorm : 0
-          report.errorEstimate = estimate
-        }
-      } else {
-        warnings.append("Lanczos failed: no eigenvalue estimate")
+      root = validateRoot(
+        linearization, residual: residual, parameterTangent: [1],
+        product: product, nullSpace: minimum.nullSpace,
+        options: ValidationOptions(lanczosSteps: options.lanczosSteps, singularityThreshold: options.singularityThreshold,
+                                   differenceStep: 1e-6 * model.boxLength),
+        linearizationAt: { minimum.displacedLinearization($0, tangent: tangent) })
+      if root.singular == true, options.refuseSingular, let smallest = root.smallestEigenvalue,
+         let largest = root.largestEigenvalue {
+        throw .singularHessian(smallestEigenvalue: smallest, largestEigenvalue: largest)
       }
     }
-    report.warnings = warnings
-    report.normalisedL1Norm = normalised.reduce(0) { $0 + abs($1) }
+    root.solver = product.solver ?? options.solver.name(for: linearization)
+    let report = ValidityReport(
+      maximumForce: minimum.maximumForce, rattlers: minimum.rattlers,
+      zeroModesRemoved: minimum.space.zeroModesRemoved, root: root,
+      normalisedL1Norm: normalised.reduce(0) { $0 + abs($1) },
+      warnings: minimum.warnings + root.warnings)
     return PositionSensitivity(
       method: .implicit, parameter: parameter, held: held, parameterValue: try model.value(of: parameter),
       positions: positions, boxEdges: model.boxEdges,
       boxEdgeDerivatives: model.boxEdges.map { $0 * tangent.boxScaleRate },
       physical: physical, normalised: normalised, rattlers: minimum.rattlers, validity: report)
   }
+}
 
-  /// B = ∂F/∂θ at fixed normalised coordinates (full d·N) of the backbone (rattlers' pairs dropped):
-  /// the tangent of F with θ seeded and the positions moving with the box, Ṙ = R·(1/L)dL/dθ.
-  static func parameterDerivative(_ minimum: PreparedMinimum, tangent: ModelTangent, at positions: [Double]? = nil)
-    -> [Double]
-  {
-    let positions = positions ?? minimum.positions
-    let map = minimum.model.dualForceMap(neighbours: minimum.backbone, tangent: tangent)
-    return map(positions, tangents: positions.map { $0 * tangent.boxScaleRate }).tangents
+extension SolverChoice {
+  /// The name of the method this choice resolves to for `linearization`'s operator.
+  func name(for linearization: some OptimalityLinearization) -> String {
+    resolvedMethod(structure: linearization.structure, dimension: linearization.stateDimension).name
   }
 }

@@ -1,3 +1,5 @@
+import Models
+
 /// A scalar function of a minimum, whose gradient with respect to every particle's diameter the
 /// adjoint method computes.
 public enum MinimumObservable: Sendable, Equatable {

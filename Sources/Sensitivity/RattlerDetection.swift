@@ -1,4 +1,4 @@
-import Simulation
+import Models
 
 /// Rattlers: particles the rigid network does not hold in place, found from the contact network.
 ///

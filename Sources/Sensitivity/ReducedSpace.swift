@@ -97,12 +97,17 @@ public struct ReducedSpace: Sendable, Equatable {
   /// d·(N − rattlers).
   public var count: Int { dimension * activeParticles.count }
 
+  /// The rigid-body modes projected out (the dimension of the engine's null space): d translations
+  /// per cluster and d(d − 1)/2 rotations per cluster that has them; 0 when not projected.
+  public var rigidModeCount: Int {
+    guard projectsTranslations else { return 0 }
+    let rotations = clusterRotations.filter { $0 != nil }.count * dimension * (dimension - 1) / 2
+    return dimension * clusterSlots.count + rotations
+  }
+
   /// Zero modes removed: d per rattler, plus, when projected, d translations per cluster and
   /// d(d − 1)/2 rotations per cluster that has them.
-  public var zeroModesRemoved: Int {
-    let rotations = clusterRotations.filter { $0 != nil }.count * dimension * (dimension - 1) / 2
-    return dimension * rattlers.count + (projectsTranslations ? dimension * clusterSlots.count + rotations : 0)
-  }
+  public var zeroModesRemoved: Int { dimension * rattlers.count + rigidModeCount }
 
   /// The components of the active particles.
   @inlinable

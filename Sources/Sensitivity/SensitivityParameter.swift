@@ -10,6 +10,9 @@ public enum SensitivityParameter: Sendable, Equatable, Codable, CustomStringConv
   case alpha
   /// The box side length L; the box is scaled isotropically (every edge by the same factor).
   case boxLength
+  /// The packing fraction φ = Σ vᵢ / V; the box follows, scaled isotropically:
+  /// L(φ) = (Σ vᵢ / φ)^{1/d}, so dL/dφ = −L/(d φ). What is held does not apply.
+  case packingFraction
 
   public var description: String {
     switch self {
@@ -17,6 +20,7 @@ public enum SensitivityParameter: Sendable, Equatable, Codable, CustomStringConv
     case .epsilon: return "epsilon"
     case .alpha: return "alpha"
     case .boxLength: return "box length"
+    case .packingFraction: return "packing fraction"
     }
   }
 }

@@ -1,35 +1,36 @@
 import DualNumbers
 import Minimization
+import Models
 
 /// dx/dθ by forward-mode differentiation through the minimiser: the same FIRE code run on
 /// `Dual<Double>` with θ seeded (and, when the box depends on θ, the start moving with it at fixed
 /// normalised coordinates x₀). The tangent of the final positions is dR/dθ of the iterate after
 /// the given steps; the paper shows it may fail to converge, and blow up with rattlers.
 public enum UnrolledSensitivity {
-  /// Runs `minimizer` from `start` (physical, flat) and returns the sensitivity of where it ended.
+  /// Runs the chosen minimiser (in `Dual<Double>`) from `start` (physical, flat) and returns the
+  /// sensitivity of where it ended, as the iterate's tangent: not brought into any gauge (that is
+  /// what is being studied; ``SensitivityGauge`` gives the implicit method's).
   /// `checkpoint(step, dx/dθ)`, if given, receives the normalised sensitivity of the iterate every
   /// `checkpointInterval` steps (one run shows how the unrolled derivative converges).
   public static func compute(
     model: ParticleModel, start: [Double], parameter: SensitivityParameter,
-    holding held: HeldQuantity = .packingFraction, minimizer: FIRE, skin: Double? = nil,
+    holding held: HeldQuantity = .packingFraction, using choice: MinimizerChoice,
     checkpointInterval: Int = 0, checkpoint: ((_ step: Int, _ normalised: [Double]) -> Void)? = nil
   ) throws(SensitivityError) -> PositionSensitivity {
     guard start.count == model.degreesOfFreedom else { throw .invalidInput("start does not fit the model") }
     let tangent = try model.tangent(for: parameter, holding: held)
     let dualStart = start.map { Dual($0, tangent: $0 * tangent.boxScaleRate) }
-    let largest = model.diameters.particleDiameters.max() ?? 1
-    var visitor = MinimizeVisitor(start: dualStart, minimizer: minimizer, skin: skin ?? 0.2 * largest)
+    var observer: MinimizationObserver<Dual<Double>>? = nil
     if let checkpoint, checkpointInterval > 0 {
-      visitor.interval = checkpointInterval
-      visitor.observer = { step, positions, _, _ in
+      observer = { step, positions, _, _ in
         let values = positions.map(\.value)
         checkpoint(step, positions.indices.map { index in
           (positions[index].tangent - values[index] * tangent.boxScaleRate) / model.boxEdges[index % model.dimension]
         })
       }
     }
-    let result: MinimizationResult<Dual<Double>>
-    do { result = try model.withInteraction(tangent: tangent, visitor) } catch { throw .invalidInput("\(error)") }
+    let result = model.minimizeSeeded(from: dualStart, using: choice, seeding: tangent,
+                                      every: observer == nil ? 0 : checkpointInterval, observer: observer)
     let positions = result.positions.map(\.value)
     let physical = result.positions.map(\.tangent)
     let dimension = model.dimension

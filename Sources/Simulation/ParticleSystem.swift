@@ -1,42 +1,41 @@
 import Foundation
+import Models
 import Particles
 
-/// A system file checked and resolved: particle species, σ table, box, potential and minimiser
-/// settings, ready to build interactions from.
+/// A system file checked and resolved: the file as read, the names it gives, the minimiser it asks
+/// for, and the ``Models/ParticleModel`` it describes (dimension, boundary, box, potential, species
+/// and σ table as plain numbers), which everything computed on the system is built from.
 public struct ParticleSystem: Sendable {
   public let description: SystemDescription
-  /// 2 or 3.
-  public let dimension: Int
-  public let periodic: Bool
-  /// Box edge lengths (length units), one per axis. In free space: the region random starts fill.
-  public let boxEdges: [Double]
+  /// The system as plain numbers.
+  public private(set) var model: ParticleModel
   public let speciesNames: [String]
-  public let speciesDiameters: [Double]
-  /// Species index of every particle.
-  public private(set) var speciesOfParticle: [Int]
-  /// σ between species a and b.
-  public let pairDiameters: [[Double]]
-  public let potential: PotentialChoice
   public let minimizer: MinimizerChoice
   /// Directory the system file is in: relative paths inside it are resolved from here.
   public let baseDirectory: URL?
 
-  public var particleCount: Int { speciesOfParticle.count }
-
-  /// Σ over particles of the disc area π d²/4 (2D) or sphere volume π d³/6 (3D).
-  public static func particleVolume(diameters: [Double], counts: [Int], dimension: Int) -> Double {
-    zip(diameters, counts).reduce(0.0) { sum, pair in
-      let (d, count) = pair
-      return sum + Double(count) * (dimension == 2 ? Double.pi * d * d / 4 : Double.pi * d * d * d / 6)
-    }
+  /// 2 or 3.
+  public var dimension: Int { model.dimension }
+  public var periodic: Bool { model.periodic }
+  /// Box edge lengths (length units), one per axis. In free space: the region random starts fill.
+  public var boxEdges: [Double] { model.boxEdges }
+  public var potential: PotentialChoice { model.potential }
+  /// Species index of every particle.
+  public var speciesOfParticle: [Int] {
+    guard case .species(let species, _) = model.diameters else { preconditionFailure("a system file's model is by species") }
+    return species
   }
-
-  /// The packing fraction Σ vᵢ / V of the box.
-  public var packingFraction: Double {
-    Self.particleVolume(diameters: speciesDiameters, counts: speciesNames.indices.map { a in
-      speciesOfParticle.filter { $0 == a }.count
-    }, dimension: dimension) / boxEdges.reduce(1, *)
+  /// σ between species a and b; its diagonal is the species' diameters.
+  public var pairDiameters: [[Double]] {
+    guard case .species(_, let table) = model.diameters else { preconditionFailure("a system file's model is by species") }
+    return table
   }
+  public var speciesDiameters: [Double] { pairDiameters.indices.map { pairDiameters[$0][$0] } }
+
+  public var particleCount: Int { model.particleCount }
+
+  /// The packing fraction Σ vᵢ / V of the box (the model's: the volume the box was sized from).
+  public var packingFraction: Double { model.packingFraction }
 
   /// The species `--param diameter` differentiates when none is named: the one marked
   /// `"variable": true`, else the first.
@@ -51,7 +50,8 @@ public struct ParticleSystem: Sendable {
     guard description.dimension == 2 || description.dimension == 3 else {
       throw SystemError("dimension must be 2 or 3, got \(description.dimension)")
     }
-    dimension = description.dimension
+    let dimension = description.dimension
+    let periodic: Bool
     switch description.boundary ?? "periodic" {
     case "periodic": periodic = true
     case "free", "none": periodic = false
@@ -75,12 +75,13 @@ public struct ParticleSystem: Sendable {
       throw SystemError("\"variable\": true is set on species \(variable.map { "'\(description.species[$0].name)'" }.joined(separator: " and ")); mark at most one")
     }
     speciesNames = description.species.map(\.name)
-    speciesDiameters = description.species.map(\.diameter)
+    let speciesDiameters = description.species.map(\.diameter)
     let counts = description.species.map(\.count)
     let total = try Self.particleCount(counts)
     guard total > 0 else { throw SystemError("species: the system has no particles (N = 0)") }
     try Self.checkMemory(particleCount: total, dimension: dimension)
-    speciesOfParticle = counts.enumerated().flatMap { Array(repeating: $0.offset, count: $0.element) }
+    let speciesOfParticle = counts.enumerated().flatMap { Array(repeating: $0.offset, count: $0.element) }
+    let pairDiameters: [[Double]]
     if let table = description.pairDiameters {
       let n = speciesDiameters.count
       guard table.count == n, table.allSatisfy({ $0.count == n }) else {
@@ -91,13 +92,19 @@ public struct ParticleSystem: Sendable {
           try Self.checkLength(table[a][b], field: "pair_diameters[\(a)][\(b)]")
           guard table[a][b] == table[b][a] else { throw SystemError("pair_diameters must be symmetric") }
         }
+        // A species' diameter sets its volume (the box a packing fraction gives, and dL/dθ with φ
+        // held) and σₐₐ its contacts: one number, given twice, must agree.
+        guard table[a][a] == speciesDiameters[a] else {
+          throw SystemError("pair_diameters[\(a)][\(a)] = \(table[a][a]) differs from species[\(a)].diameter = \(speciesDiameters[a]); a species' own pair diameter is its diameter")
+        }
       }
       pairDiameters = table
     } else {
       let diameters = description.species.map(\.diameter)
       pairDiameters = diameters.map { a in diameters.map { b in (a + b) / 2 } }
     }
-    potential = try PotentialChoice(description.potential)
+    let potential = try PotentialChoice(description.potential)
+    let boxEdges: [Double]
 
     switch (description.box, description.packingFraction) {
     case (let box?, nil):
@@ -110,8 +117,10 @@ public struct ParticleSystem: Sendable {
       guard fraction.isFinite, fraction > 0, fraction < 1 else {
         throw SystemError("packing_fraction must lie strictly between 0 and 1, got \(fraction)")
       }
-      let volume = Self.particleVolume(diameters: description.species.map(\.diameter), counts: counts,
-                                       dimension: description.dimension) / fraction
+      let particleVolume = zip(speciesDiameters, counts).reduce(0.0) {
+        $0 + Double($1.1) * ParticleModel.volume(ofDiameter: $1.0, dimension: dimension)
+      }
+      let volume = particleVolume / fraction
       let side = Foundation.pow(volume, 1 / Double(dimension))
       try Self.checkLength(side, field: "the box side that packing_fraction \(fraction) gives")
       boxEdges = Array(repeating: side, count: dimension)
@@ -129,8 +138,9 @@ public struct ParticleSystem: Sendable {
           "box edges \(boxEdges) are shorter than twice the interaction range \(reach): the minimum image is ambiguous")
       }
     }
-    let largestDiameter = pairDiameters.lazy.flatMap { $0 }.max() ?? 1
-    minimizer = try MinimizerChoice(description.minimizer, largestDiameter: largestDiameter, potential: potential)
+    model = ParticleModel(dimension: dimension, periodic: periodic, boxEdges: boxEdges, potential: potential,
+                          diameters: .species(species: speciesOfParticle, table: pairDiameters))
+    minimizer = try MinimizerChoice(description.minimizer, largestDiameter: model.largestDiameter, potential: potential)
     if let seed = description.initial?.seed, description.initial?.positions != nil {
       throw SystemError("initial: give either seed (\(seed)) or positions, not both")
     }
@@ -193,7 +203,7 @@ public struct ParticleSystem: Sendable {
       }
     }
     var copy = self
-    copy.speciesOfParticle = assignment
+    copy.model.diameters = .species(species: assignment, table: pairDiameters)
     return copy
   }
 

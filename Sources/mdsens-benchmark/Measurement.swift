@@ -120,7 +120,7 @@ func measure<D: SpatialDimension>(
   let side = pow(volume / packingFraction, 1 / Double(dimension))
   var positions = RandomConfiguration.uniform(
     count: n, edges: [Double](repeating: side, count: dimension), seed: options.seed)
-  // Number the particles cell by cell, as MinimizationRun does, so partners are close in memory.
+  // Number the particles cell by cell, as ParticleModel.minimize does, so partners are close in memory.
   let order = SpatialOrder.cellOrder(positions: positions, dimension: dimension,
                                      edges: [Double](repeating: side, count: dimension), cellSize: 1.4 + options.skin)
   positions = SpatialOrder.permuted(positions, by: order, width: dimension)

@@ -1,4 +1,6 @@
 import Foundation
+import ImplicitDifferentiation
+import Models
 import Particles
 import Sensitivity
 import Simulation
@@ -77,14 +79,14 @@ for n in sizes {
   do { system = try system.reorderingSpecies(SpatialOrder.permuted(system.speciesOfParticle, by: order)) } catch { fail("\(error)") }
   let clock = ContinuousClock()
   var began = clock.now
-  let minimum: MinimizationRun.Outcome
-  do { minimum = try MinimizationRun(system: system).run(from: start) } catch { fail("\(error)") }
+  let minimum: MinimizationOutcome
+  do { minimum = try system.minimize(from: start) } catch { fail("\(error)") }
   let minimisationSeconds = seconds(clock.now - began)
   guard minimum.converged else {
     print("| \(n) | \(minimum.steps) | \(String(format: "%.2f", minimisationSeconds)) | FIRE did not converge (max |F| \(minimum.maximumForce)) | | | | | |")
     continue
   }
-  let model = ParticleModel(system)
+  let model = system.model
   for tolerance in tolerances {
     var options = ImplicitOptions(solver: SolverChoice(solverMethod, tolerance: tolerance))
     options.validate = false
@@ -95,7 +97,7 @@ for n in sizes {
                                                    options: options)
       let sensitivitySeconds = seconds(clock.now - began)
       let report = result.validity
-      let row = "| \(n) | \(minimum.steps) | \(String(format: "%.3f", minimisationSeconds)) | \(tolerance) | \(report?.solverIterations ?? -1) | \(String(format: "%.1e", report?.solverResidual ?? .nan)) | \(String(format: "%.3f", sensitivitySeconds)) | \(String(format: "%.3f", sensitivitySeconds / minimisationSeconds)) | \(String(format: "%.6f", result.normalisedL1Norm)) |"
+      let row = "| \(n) | \(minimum.steps) | \(String(format: "%.3f", minimisationSeconds)) | \(tolerance) | \(report?.root.solverIterations ?? -1) | \(String(format: "%.1e", report?.root.solverResidual ?? .nan)) | \(String(format: "%.3f", sensitivitySeconds)) | \(String(format: "%.3f", sensitivitySeconds / minimisationSeconds)) | \(String(format: "%.6f", result.normalisedL1Norm)) |"
       rows.append(row)
       print(row)
     } catch {

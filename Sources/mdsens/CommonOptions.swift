@@ -1,5 +1,5 @@
 import Foundation
-import Sensitivity
+import ImplicitDifferentiation
 import Simulation
 import Trajectories
 
@@ -50,7 +50,8 @@ extension Arguments {
     var solver = SolverChoice()
     if let text = values["solver"] {
       guard let chosen = SolverChoice.Method(rawValue: text) else {
-        throw UsageError("--solver must be bicgstab, cg, minres, gmres or dense, got '\(text)'")
+        let names = SolverChoice.Method.allCases.map(\.rawValue).joined(separator: ", ")
+        throw UsageError("--solver must be one of \(names), got '\(text)'")
       }
       solver.method = chosen
     }

@@ -1,4 +1,5 @@
 import Foundation
+import ImplicitDifferentiation
 import Sensitivity
 import Simulation
 
@@ -21,7 +22,8 @@ enum GradientCommand {
     OPTIONS:
       --positions FILE     differentiate this minimum instead of minimising
       --seed S, --ftol X, --max-steps N    as for minimize
-      --solver bicgstab|cg|minres|gmres|dense, --tol X, --jacobi    the adjoint solve
+      --solver automatic|cg|minres|gmres|bicgstab|dense, --tol X, --jacobi
+                           the adjoint solve (default automatic: conjugate gradients)
       --out PATH           output file (default: Trajectories/<system>-gradient.h5); the gradient is
                            stored as the per-particle field gradient_diameter (first component; the
                            others zero), next to the positions
@@ -56,14 +58,8 @@ enum GradientCommand {
       var choice = system.minimizer
       if let tolerance = try options.number("ftol", minimum: 0) { choice.forceTolerance = tolerance }
       if let steps = try options.integer("max-steps") { choice.maximumSteps = steps }
-      let seed = try options.seed()
-      let start: [Double]
-      (system, start) = try system.startingPositions(seed: seed)
-      let outcome = try MinimizationRun(system: system, minimizer: choice.minimizer).run(from: start)
-      guard outcome.converged else {
-        throw SystemError("the minimisation stopped without reaching max |F| ≤ \(choice.forceTolerance) (\(outcome.stopReason.rawValue)); no gradient computed")
-      }
-      minimum = outcome.positions
+      let found = try system.minimum(seed: try options.seed(), using: choice, purpose: "no gradient computed")
+      (system, minimum) = (found.system, found.outcome.positions)
     }
     let observable = try parseObservable(observableText, system: system)
 
@@ -83,7 +79,9 @@ enum GradientCommand {
         "system": name, "n_particles": system.particleCount, "observable": observableText, "value": result.value,
         "gradient": result.gradient, "explicit_part": result.explicitPart, "rattlers": result.rattlers,
         "max_force": result.maximumForce,
-        "solver": ["name": solver.method.rawValue, "iterations": result.solverIterations, "residual": result.solverResidual],
+        "solver": ["name": result.solverName,
+                   "iterations": result.solverIterations, "residual": result.solverResidual,
+                   "status": result.solverStatus.description],
         "warnings": result.warnings, "output": output,
       ])
     } else {
@@ -92,7 +90,7 @@ enum GradientCommand {
         mdsens gradient: \(name), \(system.particleCount) particles; d obs/d dₖ for obs = \(observableText)
         obs at the minimum: \(Output.exact(result.value)); max |F| \(Output.short(result.maximumForce))
         largest |d obs/d dₖ|: \(Output.short(result.gradient[largest])) (particle \(largest)); Σₖ d obs/d dₖ = \(Output.short(result.gradient.reduce(0, +)))
-        adjoint solve \(solver.method.rawValue): \(result.solverIterations) iterations, relative residual \(Output.short(result.solverResidual)); rattlers: \(result.rattlers.count)
+        adjoint solve \(result.solverName): \(result.solverIterations) iterations, relative residual \(Output.short(result.solverResidual)); rattlers: \(result.rattlers.count)
         \(result.warnings.map { "warning: \($0)\n" }.joined())output: \(output) (\(format.rawValue), field gradient_diameter)
         """)
     }
@@ -102,7 +100,7 @@ enum GradientCommand {
   static func adjoint(system: ParticleSystem, minimum: [Double], observable: MinimumObservable,
                       solver: SolverChoice) throws -> AdjointGradient {
     do {
-      let model = try ParticleModel(system).withParticleDiameters()
+      let model = try system.model.withParticleDiameters()
       return try AdjointGradient.compute(model: model, positions: minimum, observable: observable,
                                          options: ImplicitOptions(solver: solver))
     } catch {

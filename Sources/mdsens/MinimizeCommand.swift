@@ -58,10 +58,9 @@ enum MinimizeCommand {
     }
 
     let json = options.has("json")
-    let run = MinimizationRun(system: system, minimizer: choice.minimizer, interval: interval) { step, energy, force in
+    let outcome = try system.minimize(from: start, using: choice, recordEvery: interval) { step, energy, force in
       Output.progress("step \(step): energy \(Output.short(energy)), max |F| \(Output.short(force))")
     }
-    let outcome = try run.run(from: start)
     let frames = outcome.frames.map {
       system.frame(step: $0.step, positions: $0.positions, energy: $0.energy, maximumForce: $0.maximumForce)
     }

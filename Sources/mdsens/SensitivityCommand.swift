@@ -1,5 +1,5 @@
 import Foundation
-import Minimization
+import Models
 import Sensitivity
 import Simulation
 
@@ -29,8 +29,10 @@ enum SensitivityCommand {
                            implicit differentiation (default); forward-mode duals through the FIRE
                            iterations from the random start; or central differences re-minimising at
                            θ ± h from the minimum itself
-      --solver bicgstab|cg|minres|gmres|dense
-                           linear solver for H J = B (default bicgstab; dense for N ≤ 2000)
+      --solver automatic|cg|minres|gmres|bicgstab|dense
+                           linear solver for H J = B (default automatic: conjugate gradients for the
+                           positive definite reduced Hessian, dense LU up to 64 components; dense
+                           accepts up to 6000 components)
       --jacobi             Jacobi-precondition the linear solver
       --tol X              relative residual tolerance of the linear solve (default 1e-10)
       --h X                finite-difference step of --method fd (default 1e-6)
@@ -84,7 +86,6 @@ enum SensitivityCommand {
     }
     let parameter: SensitivityParameter
     var parameterLabel = parameterName
-    var chainFactor = 1.0  // dθ_library/dθ_user
     switch parameterName {
     case "diameter":
       let species = try options.values["species"].map { try system.speciesIndex(named: $0) } ?? system.variableSpecies
@@ -101,10 +102,8 @@ enum SensitivityCommand {
       parameter = .boxLength
       held = .box
     case "packing-fraction":
-      // dR/dφ = dR/dL · dL/dφ with L = (Σv/φ)^{1/d}.
-      parameter = .boxLength
+      parameter = .packingFraction
       held = .box
-      chainFactor = -system.boxEdges[0] / (Double(system.dimension) * system.packingFraction)
     default:
       throw UsageError("unknown parameter '\(parameterName)'; use diameter, epsilon, alpha, box or packing-fraction")
     }
@@ -131,7 +130,7 @@ enum SensitivityCommand {
                                         system: system)
     if method == "fd" {
       do {
-        try FiniteDifferenceSensitivity.checkStep(step, model: ParticleModel(system), parameter: parameter, holding: held)
+        try FiniteDifferenceSensitivity.checkStep(step, model: system.model, parameter: parameter, holding: held)
       } catch {
         throw SystemError("sensitivity: \(error)")
       }
@@ -151,18 +150,14 @@ enum SensitivityCommand {
       (system, start) = (loaded.system, loaded.positions)
       minimum = start
     } else {
-      (system, start) = try system.startingPositions(seed: seed)
       if !options.has("json") { Output.progress("minimising \(name) (\(system.particleCount) particles)...") }
-      let outcome = try MinimizationRun(system: system, minimizer: choice.minimizer).run(from: start)
-      guard outcome.converged else {
-        throw SystemError(
-          "the minimisation stopped without reaching max |F| ≤ \(choice.forceTolerance) (\(outcome.stopReason.rawValue), max |F| = \(outcome.maximumForce) after \(outcome.steps) steps); no sensitivity computed")
-      }
-      minimum = outcome.positions
-      minimizationSteps = outcome.steps
+      let found = try system.minimum(seed: seed, using: choice, purpose: "no sensitivity computed")
+      (system, start) = (found.system, found.start)
+      minimum = found.outcome.positions
+      minimizationSteps = found.outcome.steps
     }
 
-    let model = ParticleModel(system)
+    let model = system.model
     let clock = ContinuousClock()
     let began = clock.now
     var result: PositionSensitivity
@@ -171,33 +166,28 @@ enum SensitivityCommand {
       switch method {
       case "unrolled":
         guard case .fire = choice.kind else { throw UsageError("--method unrolled differentiates FIRE; the system's minimiser is \(choice.kind.rawValue)") }
-        var fire = FIRE(forceTolerance: 0, maximumSteps: choice.maximumSteps)
-        fire.initialTimeStep = choice.timeStep
-        fire.maximumTimeStep = choice.maximumTimeStep
-        fire.maximumDisplacement = choice.maximumDisplacement
+        // Every step is unrolled: no force tolerance stops it early.
+        var unrolled = choice
+        unrolled.forceTolerance = 0
         if options.values["max-steps"] == nil {
           // Unrolling retraces the minimisation that found x*: as many steps as it took.
           guard options.values["positions"] == nil else {
             throw UsageError("--method unrolled with --positions needs --max-steps: the FIRE steps to unroll from those positions")
           }
-          fire.maximumSteps = minimizationSteps
+          unrolled.maximumSteps = minimizationSteps
         }
         if let traceInterval {
           result = try UnrolledSensitivity.compute(model: model, start: start, parameter: parameter, holding: held,
-                                                   minimizer: fire, checkpointInterval: traceInterval,
+                                                   using: unrolled, checkpointInterval: traceInterval,
                                                    checkpoint: trace.record)
         } else {
           result = try UnrolledSensitivity.compute(model: model, start: start, parameter: parameter, holding: held,
-                                                   minimizer: fire)
+                                                   using: unrolled)
         }
         minimum = result.positions
       case "fd":
-        var fire = FIRE(forceTolerance: min(choice.forceTolerance, 1e-13), maximumSteps: max(choice.maximumSteps, 100_000))
-        fire.initialTimeStep = choice.timeStep
-        fire.maximumTimeStep = choice.maximumTimeStep
-        fire.maximumDisplacement = choice.maximumDisplacement
         result = try FiniteDifferenceSensitivity.compute(model: model, positions: minimum, parameter: parameter,
-                                                         holding: held, step: step, minimizer: fire)
+                                                         holding: held, step: step, using: choice)
       default:
         result = try ImplicitSensitivity.compute(model: model, positions: minimum, parameter: parameter, holding: held,
                                                  options: ImplicitOptions(solver: solver))
@@ -207,16 +197,12 @@ enum SensitivityCommand {
     }
     let elapsed = clock.now - began
     let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-    if chainFactor != 1 {
-      result.physical = result.physical.map { $0 * chainFactor }
-      result.normalised = result.normalised.map { $0 * chainFactor }
-    }
     var comparison: UnrolledTrace.Comparison?
     if traceInterval != nil {
-      trace.finish(steps: result.unrolledSteps ?? 0, normalised: result.normalised, scale: chainFactor)
+      trace.finish(steps: result.unrolledSteps ?? 0, normalised: result.normalised)
       comparison = trace.implicitComparison(model: model, positions: result.positions, parameter: parameter,
                                             holding: held, solver: solver, forceTolerance: choice.forceTolerance,
-                                            unrolled: result.normalised, scale: chainFactor)
+                                            unrolled: result.normalised)
     }
 
     // Output.
@@ -234,16 +220,17 @@ enum SensitivityCommand {
         "system": name, "n_particles": system.particleCount, "param": parameterName, "parameter": parameterLabel,
         "hold": held.rawValue, "method": method, "l1_norm": result.normalisedL1Norm,
         "l1_norm_physical": result.physical.reduce(0) { $0 + abs($1) }, "max_abs": maxAbs,
-        "rattlers": result.rattlers, "box": system.boxEdges, "box_length_derivative": result.boxLengthDerivative * chainFactor,
+        "rattlers": result.rattlers, "box": system.boxEdges, "box_length_derivative": result.boxLengthDerivative,
         "seconds": seconds, "minimization_steps": minimizationSteps, "output": output, "field": fieldName,
       ]
       object["max_force"] = maximumForce ?? NSNull()
       if let validity {
-        object["solver"] = ["name": validity.solverName, "iterations": validity.solverIterations,
-                            "residual": validity.solverResidual, "converged": validity.solverConverged]
+        object["solver"] = ["name": validity.root.solver, "iterations": validity.root.solverIterations,
+                            "residual": validity.root.solverResidual, "status": validity.root.solverStatus.description,
+                            "converged": validity.root.solverStatus == .converged]
         object["zero_modes_removed"] = validity.zeroModesRemoved
-        object["smallest_eigenvalue"] = validity.smallestEigenvalue ?? NSNull()
-        object["error_estimate"] = validity.errorEstimate.map { ["position_error": $0.positionError,
+        object["smallest_eigenvalue"] = validity.root.smallestEigenvalue ?? NSNull()
+        object["error_estimate"] = validity.root.errorEstimate.map { ["position_error": $0.positionError,
                                                                  "sensitivity_error": $0.sensitivityError,
                                                                  "relative_sensitivity_error": $0.relativeSensitivityError,
                                                                  "relative_solve_error": $0.relativeSolveError] as [String: Any] } ?? NSNull()
@@ -264,14 +251,14 @@ enum SensitivityCommand {
       var lines = [
         "mdsens sensitivity: \(name), \(system.particleCount) particles; d x*/d θ for θ = \(parameterLabel), \(held == .box ? "box" : "packing fraction") held, method \(method)",
         "L1 norm of dx/dθ (normalised coordinates x = R/L): \(Output.exact(result.normalisedL1Norm))",
-        "max |dR/dθ| (physical): \(Output.short(maxAbs)); dL/dθ = \(Output.short(result.boxLengthDerivative * chainFactor))",
+        "max |dR/dθ| (physical): \(Output.short(maxAbs)); dL/dθ = \(Output.short(result.boxLengthDerivative))",
       ]
       if let maximumForce { lines.append("max |F| at the minimum: \(Output.short(maximumForce))") }
       if let validity {
-        lines.append("solver \(validity.solverName): \(validity.solverIterations) iterations, relative residual \(Output.short(validity.solverResidual)), \(validity.solverConverged ? "converged" : "NOT converged")")
+        lines.append("solver \(validity.root.solver): \(validity.root.solverIterations) iterations, relative residual \(Output.short(validity.root.solverResidual)), \(validity.root.solverStatus)")
         lines.append("rattlers: \(validity.rattlers.count)\(validity.rattlers.isEmpty ? "" : " \(validity.rattlers)"); zero modes removed: \(validity.zeroModesRemoved)")
-        if let λ = validity.smallestEigenvalue { lines.append("smallest non-zero Hessian eigenvalue: \(Output.short(λ))") }
-        if let estimate = validity.errorEstimate {
+        if let λ = validity.root.smallestEigenvalue { lines.append("smallest non-zero Hessian eigenvalue: \(Output.short(λ))") }
+        if let estimate = validity.root.errorEstimate {
           lines.append("a-posteriori error estimate: relative \(Output.short(estimate.relativeSensitivityError)) (solve \(Output.short(estimate.relativeSolveError)))")
         }
         for warning in validity.warnings { lines.append("warning: \(warning)") }

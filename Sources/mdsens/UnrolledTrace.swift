@@ -1,4 +1,6 @@
 import Foundation
+import ImplicitDifferentiation
+import Models
 import Sensitivity
 
 /// `mdsens sensitivity --method unrolled --trace K`: the L1 norm of the unrolled dx/dθ (normalised
@@ -21,7 +23,7 @@ final class UnrolledTrace {
     var relativeDifference: Double?
     /// The rattlers the implicit method excluded (their unrolled tangent is whatever FIRE left).
     var rattlers: [Int] = []
-    /// The unrolled dx/dθ in the implicit method's gauge: rattlers zeroed, then the mean translation
+    /// The unrolled dx/dθ in the implicit method's gauge: rattlers zeroed, then the rigid-body motion
     /// of the other particles removed; its L1 norm and max relative difference from the implicit one.
     var gaugedUnrolledL1: Double?
     var gaugedRelativeDifference: Double?
@@ -49,7 +51,7 @@ final class UnrolledTrace {
       if let relativeDifference { line += ", max relative difference \(Output.short(relativeDifference))" }
       line += ")"
       if let gaugedUnrolledL1, let gaugedRelativeDifference {
-        line += "\nunrolled without the \(rattlers.count) rattler(s) and the mean translation: L1 \(Output.exact(gaugedUnrolledL1)), max relative difference \(Output.short(gaugedRelativeDifference))"
+        line += "\nunrolled without the \(rattlers.count) rattler(s) and the rigid-body motion: L1 \(Output.exact(gaugedUnrolledL1)), max relative difference \(Output.short(gaugedRelativeDifference))"
       }
       return line
     }
@@ -62,9 +64,8 @@ final class UnrolledTrace {
     points.append(Point(step: step, l1: normalised.reduce(0) { $0 + abs($1) }))
   }
 
-  /// Rescales the trace by dθ_library/dθ_user and appends the last step when the interval missed it.
-  func finish(steps: Int, normalised: [Double], scale: Double) {
-    if scale != 1 { points = points.map { Point(step: $0.step, l1: $0.l1 * abs(scale)) } }
+  /// Appends the last step when the interval missed it.
+  func finish(steps: Int, normalised: [Double]) {
     if points.last?.step != steps {
       points.append(Point(step: steps, l1: normalised.reduce(0) { $0 + abs($1) }))
     }
@@ -73,7 +74,7 @@ final class UnrolledTrace {
   /// The implicit sensitivity at `positions` when its max |F| meets `forceTolerance`, else nil.
   func implicitComparison(model: ParticleModel, positions: [Double], parameter: SensitivityParameter,
                           holding held: HeldQuantity, solver: SolverChoice, forceTolerance: Double,
-                          unrolled: [Double], scale: Double) -> Comparison {
+                          unrolled: [Double]) -> Comparison {
     let unrolledL1 = points.last?.l1 ?? 0
     let maximumForce = model.forces(at: positions).forces.map(abs).max() ?? 0
     var comparison = Comparison(maximumForce: maximumForce, forceTolerance: forceTolerance,
@@ -86,25 +87,12 @@ final class UnrolledTrace {
     do {
       let implicit = try ImplicitSensitivity.compute(model: model, positions: positions, parameter: parameter,
                                                      holding: held, options: ImplicitOptions(solver: solver))
-      comparison.implicitL1 = implicit.normalisedL1Norm * abs(scale)
-      let reference = implicit.normalised.map { $0 * scale }
+      comparison.implicitL1 = implicit.normalisedL1Norm
+      let reference = implicit.normalised
       let largest = reference.map(abs).max() ?? 0
       let difference = zip(unrolled, reference).map { abs($0 - $1) }.max() ?? 0
       comparison.relativeDifference = largest > 0 ? difference / largest : difference
-      // The implicit gauge: rattlers excluded, no net translation of the others.
-      let dimension = model.dimension
-      let excluded = Set(implicit.rattlers)
-      var gauged = unrolled
-      var mean = [Double](repeating: 0, count: dimension)
-      let kept = gauged.count / dimension - excluded.count
-      for index in gauged.indices {
-        if excluded.contains(index / dimension) { gauged[index] = 0 } else { mean[index % dimension] += gauged[index] }
-      }
-      if kept > 0 {
-        for index in gauged.indices where !excluded.contains(index / dimension) {
-          gauged[index] -= mean[index % dimension] / Double(kept)
-        }
-      }
+      let gauged = SensitivityGauge(model: model, positions: positions).apply(toNormalised: unrolled)
       let gaugedDifference = zip(gauged, reference).map { abs($0 - $1) }.max() ?? 0
       comparison.rattlers = implicit.rattlers
       comparison.gaugedUnrolledL1 = gauged.reduce(0) { $0 + abs($1) }

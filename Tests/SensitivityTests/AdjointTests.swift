@@ -2,6 +2,8 @@ import Foundation
 import Minimization
 import Sensitivity
 import Simulation
+import Models
+import ImplicitDifferentiation
 import Testing
 
 @Suite("Adjoint gradients with respect to every particle's diameter")
@@ -16,7 +18,7 @@ struct AdjointTests {
       var changed = diameters
       changed[particle] += sign * step
       shifted.diameters = .particles(changed)
-      let result = shifted.minimize(from: positions, with: FIRE(forceTolerance: 1e-14, maximumSteps: 100_000))
+      let result = try! shifted.minimize(from: positions, using: MinimizerChoice(FIRE(forceTolerance: 1e-14, maximumSteps: 100_000), largestDiameter: shifted.largestDiameter))
       switch observable {
       case .energy: values.append(result.energy)
       case .position(let p, let c):
@@ -111,13 +113,13 @@ struct AdjointTests {
     fire.maximumTimeStep = 0.02
     fire.maximumDisplacement = 0.1
     let start = RandomConfiguration.uniform(count: model.particleCount, edges: model.boxEdges, seed: 3)
-    let minimum = model.minimize(from: start, with: fire)
+    let minimum = try! model.minimize(from: start, using: MinimizerChoice(fire, largestDiameter: model.largestDiameter))
     try #require(minimum.converged)
     for method in [SolverChoice.Method.bicgstab, .dense] {
       let options = ImplicitOptions(solver: SolverChoice(method, tolerance: 1e-12), validate: false)
       let forward = try ImplicitSensitivity.compute(model: speciesModel, positions: minimum.positions,
                                                     parameter: .speciesDiameter(0), holding: .box, options: options)
-      #expect(forward.validity?.solverConverged == true)
+      #expect(forward.validity?.root.solverStatus == .converged)
       let observed = (0..<system.count).filter { !forward.rattlers.contains($0) }
       for (particle, component) in [(observed[0], 0), (observed[observed.count / 2], 2), (observed.last!, 1)] {
         let adjoint = try AdjointGradient.compute(model: model, positions: minimum.positions,

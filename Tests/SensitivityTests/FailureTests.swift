@@ -1,3 +1,5 @@
+import Models
+import ImplicitDifferentiation
 import Foundation
 import Minimization
 import Sensitivity
@@ -26,7 +28,7 @@ struct FailureTests {
     let result = try ImplicitSensitivity.compute(model: model, positions: minimum.positions,
                                                  parameter: .speciesDiameter(0), holding: .box)
     #expect(result.validity!.warnings.contains { $0.contains("max force") })
-    #expect(result.validity!.errorEstimate!.positionError > 1e-10)
+    #expect(result.validity!.root.errorEstimate!.positionError > 1e-10)
     #expect(throws: SensitivityError.self) {
       try ImplicitSensitivity.compute(model: model, positions: minimum.positions, parameter: .speciesDiameter(0),
                                       holding: .box, options: ImplicitOptions(refusalForce: 1e-9))

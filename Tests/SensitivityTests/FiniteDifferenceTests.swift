@@ -2,6 +2,8 @@ import Foundation
 import Minimization
 import Sensitivity
 import Simulation
+import Models
+import ImplicitDifferentiation
 import Testing
 
 @Suite("Implicit against central finite differences")
@@ -18,13 +20,13 @@ struct FiniteDifferenceTests {
     // A well-posed fixture: rattlers only with no contacts at all, and a positive definite reduced Hessian.
     let contacts = model.contactNetwork(at: minimum.positions).contactNumbers
     try #require(implicit.rattlers.allSatisfy { contacts[$0] == 0 }, "seed \(seed): rattlers \(implicit.rattlers)")
-    try #require(implicit.validity!.singular == false && implicit.validity!.smallestEigenvalue! > 0)
+    try #require(implicit.validity!.root.singular == false && implicit.validity!.root.smallestEigenvalue! > 0)
     let fd = try FiniteDifferenceSensitivity.compute(model: model, positions: minimum.positions,
                                                      parameter: .speciesDiameter(0), step: 1e-6)
     let report = try #require(fd.finiteDifference)
     let difference = relativeDifference(implicit.normalised, fd.normalised)
     let physical = relativeDifference(implicit.physical, fd.physical)
-    print("seed \(seed): FIRE \(minimum.steps) steps; rattlers \(implicit.rattlers); implicit vs FD \(difference) (physical \(physical)); FD forces \(report.maximumForcePlus), \(report.maximumForceMinus), network unchanged \(report.networkUnchanged); L1 \(implicit.normalisedL1Norm); estimate \(implicit.validity!.errorEstimate.map { "\($0.relativeSensitivityError)" } ?? "-")")
+    print("seed \(seed): FIRE \(minimum.steps) steps; rattlers \(implicit.rattlers); implicit vs FD \(difference) (physical \(physical)); FD forces \(report.maximumForcePlus), \(report.maximumForceMinus), network unchanged \(report.networkUnchanged); L1 \(implicit.normalisedL1Norm); estimate \(implicit.validity!.root.errorEstimate.map { "\($0.relativeSensitivityError)" } ?? "-")")
     #expect(report.converged)
     #expect(report.networkUnchanged, "contacts changed: \(report.contactChangesPlus), \(report.contactChangesMinus)")
     #expect(difference < 1e-5)
@@ -49,8 +51,8 @@ struct FiniteDifferenceTests {
       let fd = try FiniteDifferenceSensitivity.compute(model: model, positions: minimum.positions,
                                                        parameter: parameter, holding: held, step: step)
       let difference = relativeDifference(implicit.physical, fd.physical)
-      print("\(parameter) \(held): implicit vs FD \(difference), rattlers \(implicit.rattlers), λmin \(implicit.validity!.smallestEigenvalue!)")
-      #expect(implicit.rattlers.isEmpty && implicit.validity!.singular == false)
+      print("\(parameter) \(held): implicit vs FD \(difference), rattlers \(implicit.rattlers), λmin \(implicit.validity!.root.smallestEigenvalue!)")
+      #expect(implicit.rattlers.isEmpty && implicit.validity!.root.singular == false)
       #expect(fd.finiteDifference!.networkUnchanged)
       #expect(difference < 1e-5, "\(parameter): \(difference)")
     }
@@ -96,7 +98,7 @@ struct MoreFiniteDifferenceTests {
     let model = try PaperReference.paperModel()
     // FIRE converges from every seed here in ~600–1000 steps; 20,000 is only a bound.
     let start = RandomConfiguration.uniform(count: model.particleCount, edges: model.boxEdges, seed: seed)
-    let minimum = model.minimize(from: start, with: FIRE(forceTolerance: 1e-12, maximumSteps: 20_000))
+    let minimum = try! model.minimize(from: start, using: MinimizerChoice(FIRE(forceTolerance: 1e-12, maximumSteps: 20_000), largestDiameter: model.largestDiameter))
     try #require(minimum.converged, "seed \(seed): \(minimum.stopReason.rawValue)")
     let implicit = try ImplicitSensitivity.compute(model: model, positions: minimum.positions,
                                                    parameter: .speciesDiameter(0))

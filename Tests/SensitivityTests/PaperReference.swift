@@ -1,6 +1,8 @@
 import Foundation
 import Sensitivity
 import Simulation
+import Models
+import ImplicitDifferentiation
 
 /// The JAX-MD + JAXopt reference case (Tests/Fixtures): the paper's system, its FIRE minimum
 /// `x_fire` and dx/dθ in normalised coordinates (packing fraction held) by several methods.
@@ -44,7 +46,9 @@ struct PaperReference: Decodable {
   /// The paper's system file as a model.
   static func paperModel() throws -> ParticleModel {
     let system = try ParticleSystem.load(path: packageRoot.appendingPathComponent("Systems/paper-2d-128.json").path)
-    return ParticleModel(system, threads: 1)
+    var model = system.model
+    model.threads = 1
+    return model
   }
 
   /// The paper's model with JAX-MD's box side to the last bit: the system file's L differs in the

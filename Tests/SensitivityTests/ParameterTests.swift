@@ -1,3 +1,5 @@
+import Models
+import ImplicitDifferentiation
 import Foundation
 import Minimization
 import Sensitivity
@@ -18,7 +20,7 @@ struct ParameterTests {
     #expect(largest < 1e-9, "max |dR/dε| = \(largest)")
     // The same minimum at ε = 2 (started from x*) has not moved.
     let doubled = try model.setting(.epsilon, to: 2, holding: .box)
-    let moved = doubled.minimize(from: minimum.positions, with: FIRE(forceTolerance: 1e-13, maximumSteps: 10_000))
+    let moved = try! doubled.minimize(from: minimum.positions, using: MinimizerChoice(FIRE(forceTolerance: 1e-13, maximumSteps: 10_000), largestDiameter: doubled.largestDiameter))
     #expect(zip(moved.positions, minimum.positions).map { abs($0 - $1) }.max()! < 1e-10)
   }
 
@@ -77,12 +79,12 @@ struct ParameterTests {
     let implicit = try ImplicitSensitivity.compute(model: model, positions: minimum.positions, parameter: .alpha,
                                                    holding: .box)
     #expect(implicit.rattlers.isEmpty)
-    #expect(implicit.validity!.singular == false && implicit.validity!.smallestEigenvalue! > 0.1)
+    #expect(implicit.validity!.root.singular == false && implicit.validity!.root.smallestEigenvalue! > 0.1)
     let fd = try FiniteDifferenceSensitivity.compute(model: model, positions: minimum.positions, parameter: .alpha,
                                                      holding: .box, step: 1e-5)
     #expect(fd.finiteDifference!.networkUnchanged)
     let difference = relativeDifference(implicit.physical, fd.physical)
-    print("Morse α: implicit vs FD \(difference), rattlers \(implicit.rattlers), λmin \(implicit.validity?.smallestEigenvalue ?? .nan)")
+    print("Morse α: implicit vs FD \(difference), rattlers \(implicit.rattlers), λmin \(implicit.validity?.root.smallestEigenvalue ?? .nan)")
     #expect(difference < 1e-5)
   }
 }

@@ -2,6 +2,8 @@ import Foundation
 import Minimization
 import Sensitivity
 import Simulation
+import Models
+import ImplicitDifferentiation
 
 /// Small systems the tests minimise themselves (debug builds are slow: N ≤ 128).
 enum SmallSystems {
@@ -24,8 +26,8 @@ enum SmallSystems {
   }
 
   /// FIRE from a seeded uniform start to max force `tolerance`.
-  static func minimum(of model: ParticleModel, seed: UInt64, tolerance: Double = 1e-13) -> MinimizationResult<Double> {
+  static func minimum(of model: ParticleModel, seed: UInt64, tolerance: Double = 1e-13) -> MinimizationOutcome {
     let start = RandomConfiguration.uniform(count: model.particleCount, edges: model.boxEdges, seed: seed)
-    return model.minimize(from: start, with: FIRE(forceTolerance: tolerance, maximumSteps: 200_000))
+    return try! model.minimize(from: start, using: MinimizerChoice(FIRE(forceTolerance: tolerance, maximumSteps: 200_000), largestDiameter: model.largestDiameter))
   }
 }

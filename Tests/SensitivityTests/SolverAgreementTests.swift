@@ -1,3 +1,5 @@
+import Models
+import ImplicitDifferentiation
 import Foundation
 import Sensitivity
 import Testing
@@ -29,7 +31,7 @@ struct SolverAgreementTests {
       let result = try ImplicitSensitivity.compute(model: model, positions: positions,
                                                    parameter: .speciesDiameter(0), options: options)
       let difference = relativeDifference(result.normalised, dense.normalised)
-      print("\(choice.method.rawValue) jacobi=\(choice.jacobi): \(result.validity!.solverIterations) iterations, vs dense \(difference)")
+      print("\(choice.method.rawValue) jacobi=\(choice.jacobi): \(result.validity!.root.solverIterations) iterations, vs dense \(difference)")
       #expect(difference < 1e-9, "\(choice.method.rawValue) (jacobi \(choice.jacobi)) differs from dense by \(difference)")
     }
   }

@@ -2,6 +2,8 @@ import Foundation
 import Minimization
 import Sensitivity
 import Simulation
+import Models
+import ImplicitDifferentiation
 import Testing
 
 @Suite("Unrolled differentiation through FIRE")
@@ -16,7 +18,7 @@ struct UnrolledTests {
     var checkpoints = [(step: Int, normalised: [Double])]()
     let unrolled = try UnrolledSensitivity.compute(
       model: model, start: start, parameter: .speciesDiameter(0),
-      minimizer: FIRE(forceTolerance: 0, maximumSteps: 1600), checkpointInterval: 200
+      using: MinimizerChoice(FIRE(forceTolerance: 0, maximumSteps: 1600), largestDiameter: model.largestDiameter), checkpointInterval: 200
     ) { step, normalised in checkpoints.append((step, normalised)) }
     #expect(unrolled.unrolledSteps == 1600)
     let implicit = try ImplicitSensitivity.compute(model: model, positions: unrolled.positions,
@@ -42,7 +44,7 @@ struct UnrolledTests {
     let start = RandomConfiguration.uniform(count: 16, edges: model.boxEdges, seed: 3)
     let unrolled = try UnrolledSensitivity.compute(model: model, start: start, parameter: .speciesDiameter(1),
                                                    holding: .box,
-                                                   minimizer: FIRE(forceTolerance: 1e-13, maximumSteps: 20_000))
+                                                   using: MinimizerChoice(FIRE(forceTolerance: 1e-13, maximumSteps: 20_000), largestDiameter: model.largestDiameter))
     let implicit = try ImplicitSensitivity.compute(model: model, positions: unrolled.positions,
                                                    parameter: .speciesDiameter(1), holding: .box)
     #expect(relativeDifference(unrolled.physical, implicit.physical) < 1e-6)

@@ -1,4 +1,5 @@
 import Foundation
+import Models
 import Simulation
 import Testing
 import Trajectories
@@ -10,11 +11,11 @@ private func temporaryPath(_ name: String) -> String {
 }
 
 @Suite("Minimisation runs and their files")
-struct MinimizationRunTests {
+struct MinimizationTests {
   @Test("minimising the paper's system writes a valid H5MD file that reads back", arguments: [TrajectoryFormat.h5md, .xyz])
   func paperRoundTrip(format: TrajectoryFormat) throws {
     let (system, start) = try BuiltInSystems.paper().startingPositions(seed: 1)
-    let outcome = try MinimizationRun(system: system, interval: 200).run(from: start)
+    let outcome = try system.minimize(from: start, recordEvery: 200)
     #expect(outcome.converged)
     #expect(outcome.maximumForce <= 1e-12)
     #expect(outcome.frames.first?.step == 0 && outcome.frames.last?.step == outcome.steps)
@@ -27,7 +28,7 @@ struct MinimizationRunTests {
     #expect(loaded.positions == outcome.positions)
     #expect(loaded.system.speciesOfParticle == system.speciesOfParticle)
     #expect(loaded.system.boxEdges == system.boxEdges)
-    let again = try MinimizationRun(system: loaded.system).run(from: loaded.positions)
+    let again = try loaded.system.minimize(from: loaded.positions)
     #expect(again.steps == 0 && again.converged)
     #expect(again.energy == outcome.energy)
   }
@@ -35,13 +36,11 @@ struct MinimizationRunTests {
   @Test("numbering particles cell by cell internally returns a minimum in the caller's numbering")
   func spatialReordering() throws {
     let (system, start) = try BuiltInSystems.paper().startingPositions(seed: 2)
-    var run = MinimizationRun(system: system, interval: 100)
-    run.reorderingThreshold = 0
-    let outcome = try run.run(from: start)
+    let outcome = try system.model.minimize(from: start, using: system.minimizer, recordEvery: 100, reorderingFrom: 0)
     #expect(outcome.converged)
     #expect(outcome.frames.first?.positions == start.map { $0 - 8.352016507218536 * ($0 / 8.352016507218536).rounded(.down) })
     // The restored positions are a minimum of the system as numbered by the caller.
-    let check = try MinimizationRun(system: system).run(from: outcome.positions)
+    let check = try system.minimize(from: outcome.positions)
     #expect(check.steps == 0 && check.maximumForce <= 1e-12)
     #expect(abs(check.energy - outcome.energy) < 1e-12)
   }
@@ -102,7 +101,7 @@ struct MinimizationRunTests {
   func otherSystems(json: String) throws {
     let system = try ParticleSystem.parse(json: json, origin: "test")
     let (_, start) = try system.startingPositions(seed: 4)
-    let outcome = try MinimizationRun(system: system).run(from: start)
+    let outcome = try system.minimize(from: start)
     #expect(outcome.converged, "\(outcome.stopReason.rawValue) at max force \(outcome.maximumForce) after \(outcome.steps)")
     #expect(outcome.energy.isFinite)
   }

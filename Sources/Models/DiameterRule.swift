@@ -14,6 +14,14 @@ public enum DiameterRule: Sendable, Equatable {
     }
   }
 
+  /// The largest σᵢⱼ (length units; 1 for an empty system).
+  public var largestDiameter: Double {
+    switch self {
+    case .species(_, let table): return table.lazy.flatMap { $0 }.max() ?? 1
+    case .particles(let diameters): return diameters.max() ?? 1
+    }
+  }
+
   /// The diameter dᵢ of every particle (the diagonal σᵢᵢ), which sets its volume.
   public var particleDiameters: [Double] {
     switch self {

@@ -1,73 +1,7 @@
-import DualNumbers
 import Foundation
-import Particles
-import Simulation
+import Models
 
-/// A particle system reduced to what a sensitivity needs: dimension, box, pair potential and
-/// diameters, all as plain numbers, from which interactions in any scalar type are built — `Double`
-/// for minima, `Dual<Double>` with θ seeded for ∂F/∂θ and for unrolled differentiation.
-///
-/// Lengths are in the system's length unit, energies in its energy unit.
-public struct ParticleModel: Sendable, Equatable {
-  /// 2 or 3.
-  public var dimension: Int
-  /// Periodic box (true) or free space (false).
-  public var periodic: Bool
-  /// Edge lengths Lₖ (length units), one per axis. In free space they only define the scale that
-  /// normalised coordinates x = R/L use.
-  public var boxEdges: [Double]
-  public var potential: PotentialChoice
-  public var diameters: DiameterRule
-  /// Threads of the pair loop.
-  public var threads: Int
-
-  public init(dimension: Int, periodic: Bool = true, boxEdges: [Double], potential: PotentialChoice,
-              diameters: DiameterRule, threads: Int = ThreadCount.available) {
-    precondition(dimension == 2 || dimension == 3, "dimension must be 2 or 3")
-    precondition(boxEdges.count == dimension, "one box edge per dimension")
-    self.dimension = dimension
-    self.periodic = periodic
-    self.boxEdges = boxEdges
-    self.potential = potential
-    self.diameters = diameters
-    self.threads = threads
-  }
-
-  /// The model of a system file.
-  public init(_ system: ParticleSystem, threads: Int = ThreadCount.available) {
-    self.init(dimension: system.dimension, periodic: system.periodic, boxEdges: system.boxEdges,
-              potential: system.potential,
-              diameters: .species(species: system.speciesOfParticle, table: system.pairDiameters),
-              threads: threads)
-  }
-
-  public var particleCount: Int { diameters.particleCount }
-  /// d·N, the number of position components.
-  public var degreesOfFreedom: Int { dimension * particleCount }
-
-  /// The side used for normalised coordinates x = R/L: the first edge (all edges for a cube).
-  public var boxLength: Double { boxEdges[0] }
-
-  /// V = ∏ Lₖ (area in 2D).
-  public var boxVolume: Double { boxEdges.reduce(1, *) }
-
-  /// Σᵢ vᵢ with vᵢ = π dᵢ²/4 (2D) or π dᵢ³/6 (3D).
-  public var particleVolume: Double {
-    diameters.particleDiameters.reduce(0) { $0 + Self.volume(ofDiameter: $1, dimension: dimension) }
-  }
-
-  /// φ = Σ vᵢ / V.
-  public var packingFraction: Double { particleVolume / boxVolume }
-
-  static func volume(ofDiameter d: Double, dimension: Int) -> Double {
-    dimension == 2 ? Double.pi * d * d / 4 : Double.pi * d * d * d / 6
-  }
-
-  /// dv/dd of one particle: π d/2 (2D), π d²/2 (3D).
-  static func volumeSlope(ofDiameter d: Double, dimension: Int) -> Double {
-    dimension == 2 ? Double.pi * d / 2 : Double.pi * d * d / 2
-  }
-
+extension ParticleModel {
   /// θ's current value.
   public func value(of parameter: SensitivityParameter) throws(SensitivityError) -> Double {
     switch parameter {
@@ -88,6 +22,9 @@ public struct ParticleModel: Sendable, Equatable {
     case .boxLength:
       guard periodic else { throw .unsupportedParameter("box length of a free-space system") }
       return boxLength
+    case .packingFraction:
+      guard periodic else { throw .unsupportedParameter("packing fraction of a free-space system") }
+      return packingFraction
     }
   }
 
@@ -117,6 +54,9 @@ public struct ParticleModel: Sendable, Equatable {
       tangent.alpha = 1
     case .boxLength:
       tangent.boxScaleRate = 1 / boxLength
+    case .packingFraction:
+      // L = (Σvᵢ / φ)^{1/d}: (1/L) dL/dφ = −1/(d φ).
+      tangent.boxScaleRate = -1 / (Double(dimension) * packingFraction)
     }
     return tangent
   }
@@ -152,6 +92,10 @@ public struct ParticleModel: Sendable, Equatable {
       }
     case .boxLength:
       model.boxEdges = boxEdges.map { $0 * value / current }
+    case .packingFraction:
+      guard value > 0 else { throw .invalidInput("setting the packing fraction to \(value) makes the box infinite") }
+      let scale = pow(current / value, 1 / Double(dimension))
+      model.boxEdges = boxEdges.map { $0 * scale }
     }
     try model.checkParameters(after: "setting \(parameter) to \(value)")
     return model
@@ -186,16 +130,13 @@ public struct ParticleModel: Sendable, Equatable {
   }
 }
 
-/// dq/dθ for every quantity q of a ``ParticleModel``: zero except what θ moves.
-public struct ModelTangent: Sendable, Equatable {
-  /// (1/L) dL/dθ, the same for every edge (isotropic scaling). Positions at fixed normalised
-  /// coordinates move with it: dR/dθ|ₓ = R·rate.
-  public var boxScaleRate = 0.0
-  /// dσₐᵦ/dθ (empty: zero).
-  public var table: [[Double]] = []
-  public var epsilon = 0.0
-  public var alpha = 0.0
-
-  public init() {}
+extension ParticleModel {
+  /// B = ∂F/∂θ at fixed normalised coordinates (full d·N, energy / length per θ unit), over every
+  /// pair of a neighbour list built at `positions`: the right-hand side of H u = B.
+  public func parameterDerivative(at positions: [Double], parameter: SensitivityParameter,
+                                  holding held: HeldQuantity) throws(SensitivityError) -> [Double] {
+    let tangent = try self.tangent(for: parameter, holding: held)
+    return kernels(seeding: tangent)
+      .seededForces(positions, positions.map { $0 * tangent.boxScaleRate }, neighbourList(at: positions)).tangents
+  }
 }
-

@@ -1,0 +1,20 @@
+import Particles
+
+/// The Hessian H = ∂²E/∂R² at a fixed configuration (energy / length²), as the per-pair stiffness
+/// blocks of `Particles.PairStiffness` (computed once, by nested dual numbers): the product a linear
+/// solve repeats hundreds of times, and its diagonal for preconditioning and scaling.
+public struct HessianProduct: @unchecked Sendable {
+  @usableFromInline let product: (_ v: [Double], _ result: inout [Double]) -> Void
+  /// diag(H) on the full d·N space, from the same blocks.
+  public let diagonal: [Double]
+
+  public init(product: @escaping (_ v: [Double], _ result: inout [Double]) -> Void, diagonal: [Double]) {
+    self.product = product
+    self.diagonal = diagonal
+  }
+
+  /// result ← H·v on the full d·N space (energy / length² times v's units); `result` is reused
+  /// when it already has the right size.
+  @inlinable
+  public func callAsFunction(_ v: [Double], into result: inout [Double]) { product(v, &result) }
+}

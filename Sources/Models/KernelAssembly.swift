@@ -1,0 +1,108 @@
+import DualNumbers
+import Minimization
+import Particles
+
+extension ModelKernels {
+  /// The kernels of one concrete interaction, in `Double` (`plain`) and in `Dual<Double>` with θ
+  /// seeded (`seeded`): the same pair loop, boundary and potential in both.
+  init<Space: Boundary, Potential: PairPotential, Diameters: InteractionDiameters,
+       SeededSpace: Boundary, SeededPotential: PairPotential, SeededDiameters: InteractionDiameters>(
+    plain interaction: PairInteraction<Space, Potential, Diameters>,
+    seeded: PairInteraction<SeededSpace, SeededPotential, SeededDiameters>
+  ) where Space.Scalar == Double, Potential.Scalar == Double, Diameters.Scalar == Double,
+          SeededSpace.Scalar == Dual<Double>, SeededPotential.Scalar == Dual<Double>,
+          SeededDiameters.Scalar == Dual<Double>, Space.Dimension == SeededSpace.Dimension {
+    typealias Dimension = Space.Dimension
+    neighbourList = { positions, skin in
+      var list = NeighbourList(skin: skin, threads: interaction.threads)
+      interaction.updateNeighbours(&list, positions: positions)
+      return list
+    }
+    forces = { positions, neighbours, forces in
+      interaction.forces(positions, neighbours: neighbours, into: &forces)
+    }
+    seededForces = { positions, tangents, neighbours in
+      var dualPositions = [Dual<Double>](repeating: 0, count: positions.count)
+      for index in positions.indices { dualPositions[index] = Dual(positions[index], tangent: tangents[index]) }
+      var forces = [Dual<Double>]()
+      let energy = seeded.forces(dualPositions, neighbours: neighbours, into: &forces)
+      return SeededForces(energy: energy, forces: forces.map(\.value), tangents: forces.map(\.tangent))
+    }
+    hessian = { positions, neighbours in
+      let stiffness = PairStiffness<Dimension>(interaction, positions: positions, neighbours: neighbours)
+      return HessianProduct(product: { v, result in stiffness.hessianVectorProduct(v, into: &result) },
+                            diagonal: stiffness.diagonal)
+    }
+    forEachInteractingPair = { positions, neighbours, body in
+      interaction.forEachInteractingPair(positions, neighbours: neighbours, body)
+    }
+    pairDerivatives = { r, σ in interaction.potential.derivatives(distance: r, diameter: σ) }
+    wrap = { positions in interaction.wrap(&positions) }
+    minimize = { start, choice, every, observer in
+      var landscape = ParticleLandscape(interaction, skin: choice.neighbourSkin)
+      // The concrete minimisers are called directly so that their generic loops specialise for
+      // this interaction (through the `Minimizer` existential they would run unspecialised).
+      let result: MinimizationResult<Double>
+      switch choice.kind {
+      case .fire: result = choice.fire.minimize(&landscape, from: start, every: every, observer: observer)
+      case .gradientDescent:
+        result = choice.gradientDescent.minimize(&landscape, from: start, every: every, observer: observer)
+      }
+      return (result, landscape.neighbours.buildCount)
+    }
+    minimizeSeeded = { start, choice, every, observer in
+      var landscape = ParticleLandscape(seeded, skin: choice.neighbourSkin)
+      switch choice.kind {
+      case .fire: return choice.fire.minimize(&landscape, from: start, every: every, observer: observer)
+      case .gradientDescent:
+        return choice.gradientDescent.minimize(&landscape, from: start, every: every, observer: observer)
+      }
+    }
+  }
+}
+
+extension PairInteraction where Scalar == Double {
+  /// Calls `body` for every pair of `neighbours` within the potential's cutoff, with d = rᵢ − rⱼ the
+  /// minimum-image separation: the same pairs, in the same geometry, as the force loop, for per-pair
+  /// quantities the loop does not return (contacts, ∂F/∂σᵢⱼ of the adjoint).
+  func forEachInteractingPair(_ positions: [Double], neighbours: NeighbourList, _ body: (InteractingPair) -> Void) {
+    let cutoffRatio = potential.cutoffRatio
+    positions.withUnsafeBufferPointer { positions in
+      for i in 0..<neighbours.particleCount {
+        let ri = SpatialVector(positions, particle: i, Dimension.self)
+        for slot in Int(neighbours.rowStart[i])..<Int(neighbours.rowStart[i + 1]) {
+          let j = Int(neighbours.neighbours[slot])
+          let rj = SpatialVector(positions, particle: j, Dimension.self)
+          var d = ri
+          for k in 0..<Dimension.count { d[k] -= rj[k] }
+          boundary.minimumImage(&d)
+          let squared = d.squaredLength(Dimension.self)
+          let σ = diameters.diameter(i, j)
+          let reach = cutoffRatio * σ
+          if squared >= reach * reach { continue }
+          body(InteractingPair(first: i, second: j, separation: d, distance: squared.squareRoot(), diameter: σ))
+        }
+      }
+    }
+  }
+}
+
+extension PairStiffness {
+  /// diag(H) on the full d·N space: particle i's diagonal block of H is Σⱼ Kᵢⱼ, the stiffness
+  /// blocks of its pairs, each stored once and added to both partners.
+  var diagonal: [Double] {
+    let d = Dimension.count
+    var diagonal = [Double](repeating: 0, count: d * particleCount)
+    for i in 0..<particleCount {
+      for slot in Int(rowStart[i])..<Int(rowStart[i + 1]) {
+        let j = Int(partners[slot])
+        for a in 0..<d {
+          let entry = blocks[slot * d * d + a * d + a]
+          diagonal[i * d + a] += entry
+          diagonal[j * d + a] += entry
+        }
+      }
+    }
+    return diagonal
+  }
+}

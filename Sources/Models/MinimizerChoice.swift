@@ -1,0 +1,71 @@
+import Minimization
+
+/// Which minimiser descends a model's energy, with its settings: the one place their defaults are
+/// defined (a system file overrides them field by field).
+public struct MinimizerChoice: Sendable, Equatable {
+  public enum Kind: String, Sendable {
+    case fire
+    case gradientDescent = "gradient-descent"
+  }
+
+  public var kind: Kind
+  /// Stop at max |Fᵢₖ| ≤ this (energy / length).
+  public var forceTolerance: Double
+  public var maximumSteps: Int
+  /// Verlet skin (length units).
+  public var neighbourSkin: Double
+  /// Gradient descent's step size.
+  public var stepSize: Double
+  /// FIRE's initial and largest time step.
+  public var timeStep: Double
+  public var maximumTimeStep: Double
+  /// FIRE's largest move of a coordinate in one step (length units; nil: no limit).
+  public var maximumDisplacement: Double?
+
+  /// The defaults for `potential` with diameters up to `largestDiameter`.
+  ///
+  /// JAX-MD's FIRE defaults (dt = 0.1, dt_max = 0.4) suit soft spheres; Lennard-Jones and Morse wells
+  /// are stiffer (curvature ~57 ε/σ² and 2εα²/σ²), and FIRE's velocity Verlet is unstable at dt·ω > 2,
+  /// so they get dt = 0.005, dt_max = 0.02 and a step limited to 0.1 σ.
+  public init(_ kind: Kind = .fire, potential: PotentialChoice, largestDiameter: Double) {
+    self.kind = kind
+    forceTolerance = 1e-12
+    maximumSteps = 100_000
+    neighbourSkin = Self.defaultNeighbourSkin(largestDiameter: largestDiameter)
+    stepSize = 0.1
+    let soft: Bool
+    if case .softSphere = potential { soft = true } else { soft = false }
+    timeStep = soft ? 0.1 : 0.005
+    maximumTimeStep = soft ? 0.4 : 0.02
+    maximumDisplacement = soft ? nil : 0.1 * largestDiameter
+  }
+
+  /// This FIRE, with the default skin for diameters up to `largestDiameter`.
+  public init(_ fire: FIRE, largestDiameter: Double) {
+    kind = .fire
+    forceTolerance = fire.forceTolerance
+    maximumSteps = fire.maximumSteps
+    neighbourSkin = Self.defaultNeighbourSkin(largestDiameter: largestDiameter)
+    stepSize = 0.1
+    timeStep = fire.initialTimeStep
+    maximumTimeStep = fire.maximumTimeStep
+    maximumDisplacement = fire.maximumDisplacement
+  }
+
+  /// The Verlet skin used unless one is given: a fifth of the largest diameter (length units).
+  public static func defaultNeighbourSkin(largestDiameter: Double) -> Double { 0.2 * largestDiameter }
+
+  /// The FIRE these settings describe (whatever ``kind`` is: unrolled differentiation runs FIRE).
+  public var fire: FIRE {
+    var fire = FIRE(forceTolerance: forceTolerance, maximumSteps: maximumSteps)
+    fire.initialTimeStep = timeStep
+    fire.maximumTimeStep = maximumTimeStep
+    fire.maximumDisplacement = maximumDisplacement
+    return fire
+  }
+
+  /// The gradient descent these settings describe.
+  public var gradientDescent: GradientDescent {
+    GradientDescent(stepSize: stepSize, forceTolerance: forceTolerance, maximumSteps: maximumSteps)
+  }
+}

@@ -1,0 +1,85 @@
+import DualNumbers
+import Minimization
+import Particles
+
+extension ParticleModel {
+  /// The model's kernels: the one place where the run-time description (dimension, boundary,
+  /// potential, diameter rule) becomes concrete types.
+  ///
+  /// Each step of the switch fixes one of them and builds the interaction twice, in `Double` and in
+  /// `Dual<Double>` with every quantity seeded with its derivative from `tangent`; the last step
+  /// hands both to ``ModelKernels/init(plain:seeded:)``, which is compiled once per combination.
+  public func kernels(seeding tangent: ModelTangent = ModelTangent()) -> ModelKernels {
+    dimension == 2 ? kernels(TwoDimensions.self, tangent) : kernels(ThreeDimensions.self, tangent)
+  }
+
+  private func kernels<D: SpatialDimension>(_: D.Type, _ tangent: ModelTangent) -> ModelKernels {
+    guard periodic else {
+      return kernels(FreeSpace<D, Double>(), FreeSpace<D, Dual<Double>>(), tangent)
+    }
+    func edges<S: SeedableScalar>(_: S.Type) -> SpatialVector<S> {
+      let seeded = (0..<3).map { k in
+        k < dimension ? S.seeded(boxEdges[k], derivative: boxEdges[k] * tangent.boxScaleRate) : S(0)
+      }
+      return SpatialVector(seeded[0], seeded[1], seeded[2])
+    }
+    return kernels(PeriodicBox<D, Double>(edges: edges(Double.self)),
+                   PeriodicBox<D, Dual<Double>>(edges: edges(Dual<Double>.self)), tangent)
+  }
+
+  private func kernels<Plain: Boundary, Seeded: Boundary>(
+    _ plain: Plain, _ seeded: Seeded, _ tangent: ModelTangent
+  ) -> ModelKernels where Plain.Scalar == Double, Seeded.Scalar == Dual<Double>, Plain.Dimension == Seeded.Dimension {
+    typealias S = Dual<Double>
+    let ε = S.seeded(potential.epsilon, derivative: tangent.epsilon)
+    switch potential {
+    case .softSphere(let epsilon, let alpha):
+      return kernels(plain, SoftSphere(epsilon: epsilon, alpha: alpha), seeded,
+                     SoftSphere<S>(epsilon: ε, alpha: S.seeded(alpha, derivative: tangent.alpha)), tangent)
+    case .lennardJones(let epsilon, let cutoff):
+      return kernels(plain, LennardJones(epsilon: epsilon, cutoffRatio: cutoff), seeded,
+                     LennardJones<S>(epsilon: ε, cutoffRatio: cutoff), tangent)
+    case .morse(let epsilon, let alpha, let cutoff):
+      return kernels(plain, Morse(epsilon: epsilon, alpha: alpha, cutoffRatio: cutoff), seeded,
+                     Morse<S>(epsilon: ε, alpha: S.seeded(alpha, derivative: tangent.alpha), cutoffRatio: cutoff),
+                     tangent)
+    }
+  }
+
+  private func kernels<PlainSpace: Boundary, PlainPotential: PairPotential,
+                       SeededSpace: Boundary, SeededPotential: PairPotential>(
+    _ plainSpace: PlainSpace, _ plainPotential: PlainPotential,
+    _ seededSpace: SeededSpace, _ seededPotential: SeededPotential, _ tangent: ModelTangent
+  ) -> ModelKernels
+  where PlainSpace.Scalar == Double, PlainPotential.Scalar == Double, SeededSpace.Scalar == Dual<Double>,
+        SeededPotential.Scalar == Dual<Double>, PlainSpace.Dimension == SeededSpace.Dimension {
+    typealias S = Dual<Double>
+    switch diameters {
+    case .species(let species, let table):
+      let seededTable = table.indices.map { a in
+        table.indices.map { b in S.seeded(table[a][b], derivative: tangent.table.isEmpty ? 0 : tangent.table[a][b]) }
+      }
+      return ModelKernels(
+        plain: PairInteraction(boundary: plainSpace, potential: plainPotential,
+                               diameters: SpeciesPairDiameters(species: species, table: table), threads: threads),
+        seeded: PairInteraction(boundary: seededSpace, potential: seededPotential,
+                                diameters: SpeciesPairDiameters(species: species, table: seededTable),
+                                threads: threads))
+    case .particles(let values):
+      return ModelKernels(
+        plain: PairInteraction(boundary: plainSpace, potential: plainPotential,
+                               diameters: ParticleDiameters(values), threads: threads),
+        seeded: PairInteraction(boundary: seededSpace, potential: seededPotential,
+                                diameters: ParticleDiameters(values.map { S($0) }), threads: threads))
+    }
+  }
+}
+
+extension PotentialChoice {
+  /// ε (energy units).
+  public var epsilon: Double {
+    switch self {
+    case .softSphere(let epsilon, _), .lennardJones(let epsilon, _), .morse(let epsilon, _, _): return epsilon
+    }
+  }
+}

@@ -1,0 +1,116 @@
+import DualNumbers
+import Foundation
+import Minimization
+import Particles
+
+/// What a minimisation of a model did, with the frames it recorded.
+public struct MinimizationOutcome: Sendable {
+  public struct Frame: Sendable {
+    public var step: Int
+    public var positions: [Double]
+    public var energy: Double
+    public var maximumForce: Double
+  }
+
+  public var positions: [Double]
+  public var energy: Double
+  public var maximumForce: Double
+  public var steps: Int
+  public var stopReason: MinimizationStopReason
+  public var converged: Bool { stopReason == .forceTolerance }
+  /// The first frame, every `interval`-th, and the last.
+  public var frames: [Frame]
+  public var seconds: Double
+  public var neighbourListBuilds: Int
+}
+
+extension ParticleModel {
+  /// From this many particles on, periodic minimisations number particles cell by cell internally.
+  public static let reorderingThreshold = 20_000
+
+  /// Minimises from `start` (flat, length units) with the chosen minimiser: the one minimisation
+  /// path of the library (the command line, finite differences and the benchmarks all run it).
+  ///
+  /// Large periodic systems run with their particles numbered cell by cell (cache locality of the
+  /// pair loop); results come back in the caller's numbering.
+  ///
+  /// - Parameters:
+  ///   - interval: record a frame every this many steps (0: only the first and the last).
+  ///   - progress: called with (step, energy, max |F|) about once a second.
+  ///   - threshold: renumber periodic systems of at least this many particles.
+  public func minimize(
+    from start: [Double], using choice: MinimizerChoice, recordEvery interval: Int = 0,
+    reorderingFrom threshold: Int = reorderingThreshold,
+    progress: (@Sendable (Int, Double, Double) -> Void)? = nil
+  ) throws(ModelError) -> MinimizationOutcome {
+    guard start.count == degreesOfFreedom else {
+      throw ModelError("expected \(degreesOfFreedom) coordinates, got \(start.count)")
+    }
+    guard start.allSatisfy(\.isFinite) else { throw ModelError("the starting positions contain NaN or infinity") }
+    guard periodic, particleCount >= threshold else {
+      return minimizeInPlace(from: start, using: choice, recordEvery: interval, progress: progress)
+    }
+    let order = SpatialOrder.cellOrder(
+      positions: start, dimension: dimension, edges: boxEdges,
+      cellSize: potential.cutoffRatio * largestDiameter + choice.neighbourSkin)
+    var outcome = permuted(by: order).minimizeInPlace(
+      from: SpatialOrder.permuted(start, by: order, width: dimension), using: choice, recordEvery: interval,
+      progress: progress)
+    outcome.positions = SpatialOrder.restored(outcome.positions, from: order, width: dimension)
+    for index in outcome.frames.indices {
+      outcome.frames[index].positions = SpatialOrder.restored(outcome.frames[index].positions, from: order,
+                                                              width: dimension)
+    }
+    return outcome
+  }
+
+  private func minimizeInPlace(
+    from start: [Double], using choice: MinimizerChoice, recordEvery interval: Int,
+    progress: (@Sendable (Int, Double, Double) -> Void)?
+  ) -> MinimizationOutcome {
+    let kernels = kernels()
+    var positions = start
+    kernels.wrap(&positions)
+    var frames = [MinimizationOutcome.Frame]()
+    let clock = ContinuousClock()
+    let began = clock.now
+    var lastReport = began
+    // Observe every step only when something needs it; the observer itself is cheap.
+    let observeEvery = interval > 0 ? (progress == nil ? interval : 1) : (progress == nil ? 0 : 1)
+    let observer: MinimizationObserver<Double> = { step, x, energy, force in
+      if step == 0 || (interval > 0 && step % interval == 0) {
+        frames.append(MinimizationOutcome.Frame(step: step, positions: x, energy: energy, maximumForce: force))
+      }
+      if let progress, clock.now - lastReport > .seconds(1) {
+        lastReport = clock.now
+        progress(step, energy, force)
+      }
+    }
+    let (result, builds) = kernels.minimize(positions, choice, observeEvery, observer)
+    if frames.isEmpty {
+      var forces = [Double]()
+      let energy = kernels.forces(positions, kernels.neighbourList(positions, 0), &forces)
+      let maximum = forces.map(abs).max() ?? 0
+      frames.append(MinimizationOutcome.Frame(step: 0, positions: positions, energy: energy, maximumForce: maximum))
+    }
+    if frames.last?.step != result.steps {
+      frames.append(MinimizationOutcome.Frame(step: result.steps, positions: result.positions, energy: result.energy,
+                                              maximumForce: result.maximumForce))
+    }
+    let elapsed = clock.now - began
+    return MinimizationOutcome(
+      positions: result.positions, energy: result.energy, maximumForce: result.maximumForce,
+      steps: result.steps, stopReason: result.stopReason, frames: frames,
+      seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18,
+      neighbourListBuilds: builds)
+  }
+
+  /// Minimises in `Dual<Double>` from `start` with θ seeded by `tangent`: the same minimiser code on
+  /// dual numbers (unrolled differentiation). `observer` sees every `interval`-th step.
+  public func minimizeSeeded(
+    from start: [Dual<Double>], using choice: MinimizerChoice, seeding tangent: ModelTangent,
+    every interval: Int = 0, observer: MinimizationObserver<Dual<Double>>? = nil
+  ) -> MinimizationResult<Dual<Double>> {
+    kernels(seeding: tangent).minimizeSeeded(start, choice, interval, observer)
+  }
+}

@@ -1,0 +1,34 @@
+import Models
+
+extension MinimizerChoice {
+  /// The minimiser a system file asks for: the model's defaults with the file's settings on top,
+  /// each checked (the message names the field).
+  init(_ settings: SystemDescription.MinimizerSettings?, largestDiameter: Double, potential: PotentialChoice) throws {
+    let kindName = settings?.kind ?? Kind.fire.rawValue
+    guard let kind = Kind(rawValue: kindName) else {
+      throw SystemError("minimizer.kind '\(kindName)' is unknown; use fire or gradient-descent")
+    }
+    self.init(kind, potential: potential, largestDiameter: largestDiameter)
+    forceTolerance = settings?.forceTolerance ?? forceTolerance
+    guard forceTolerance.isFinite, forceTolerance >= 0 else {
+      throw SystemError("minimizer.force_tolerance must be finite and non-negative, got \(forceTolerance)")
+    }
+    maximumSteps = settings?.maxSteps ?? maximumSteps
+    guard maximumSteps >= 0 else { throw SystemError("minimizer.max_steps must not be negative") }
+    neighbourSkin = settings?.neighbourSkin ?? neighbourSkin
+    guard neighbourSkin.isFinite, neighbourSkin >= 0 else {
+      throw SystemError("minimizer.neighbour_skin must be finite and non-negative, got \(neighbourSkin)")
+    }
+    stepSize = settings?.stepSize ?? stepSize
+    guard stepSize.isFinite, stepSize > 0 else { throw SystemError("minimizer.step_size must be positive") }
+    timeStep = settings?.timeStep ?? timeStep
+    maximumTimeStep = settings?.maximumTimeStep ?? maximumTimeStep
+    maximumDisplacement = settings?.maximumDisplacement ?? maximumDisplacement
+    guard timeStep.isFinite, timeStep > 0, maximumTimeStep.isFinite, maximumTimeStep >= timeStep else {
+      throw SystemError("minimizer.time_step and max_time_step must be positive with time_step ≤ max_time_step")
+    }
+    if let limit = maximumDisplacement, !(limit.isFinite && limit > 0) {
+      throw SystemError("minimizer.max_displacement must be a finite positive length, got \(limit)")
+    }
+  }
+}
