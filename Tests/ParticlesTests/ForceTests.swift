@@ -178,6 +178,43 @@ struct PairStiffnessTests {
   }
 }
 
+@Suite("The Hessian diagonal from the stiffness blocks")
+struct StiffnessDiagonalTests {
+  /// Hₖₖ column by column: the k-th component of −dF/dε at x + ε·eₖ, the force loop on dual numbers.
+  func check<D: SpatialDimension, P: PairPotential>(_: D.Type, _ potential: P, spacing: Double) where P.Scalar == Double {
+    let perSide = D.count == 3 ? 3 : 5
+    let positions = jitteredLattice(D.self, perSide: perSide, spacing: spacing, jitter: 0.2, seed: 23)
+    let count = positions.count / D.count
+    let species = bidisperseSpecies(count)
+    let box = Double(perSide) * spacing
+    let interaction = PairInteraction(boundary: PeriodicBox<D, Double>(side: box), potential: potential,
+                                      diameters: SpeciesPairDiameters(species: species, speciesDiameters: [1.0, 1.2]))
+    var list = NeighbourList(skin: 0.3)
+    interaction.updateNeighbours(&list, positions: positions)
+    let diagonal = PairStiffness<D>(interaction, positions: positions, neighbours: list).diagonal
+
+    let dual = PairInteraction(
+      boundary: PeriodicBox<D, Dual<Double>>(side: Dual(constant: box)),
+      potential: DualLift(potential),
+      diameters: SpeciesPairDiameters(species: species, speciesDiameters: [Dual(constant: 1.0), Dual(constant: 1.2)]))
+    var forces = [Dual<Double>]()
+    let reference = positions.indices.map { k in
+      dual.forces(positions.indices.map { Dual(positions[$0], tangent: $0 == k ? 1 : 0) }, neighbours: list, into: &forces)
+      return -forces[k].tangent
+    }
+    #expect(reference.contains { $0 != 0 }, "the configuration must have interacting pairs")
+    #expect(relativeMaxDifference(diagonal, reference) < 1e-14, "\(P.self) in \(D.count)D")
+  }
+
+  @Test("diag(H) = Σⱼ diag(Kᵢⱼ) equals the diagonal of the dense Hessian, 2D and 3D")
+  func agreesWithDenseHessian() {
+    check(TwoDimensions.self, SoftSphere<Double>(alpha: 2), spacing: 0.9)
+    check(ThreeDimensions.self, SoftSphere<Double>(alpha: 2.5), spacing: 0.9)
+    check(TwoDimensions.self, LennardJones<Double>(cutoffRatio: 2.0), spacing: 1.1)
+    check(ThreeDimensions.self, Morse<Double>(alpha: 4, cutoffRatio: 2.0), spacing: 1.1)
+  }
+}
+
 /// A Double-parameter potential evaluated with its parameters lifted into dual numbers.
 struct DualLift<Base: PairPotential>: PairPotential where Base.Scalar == Double {
   typealias Scalar = Dual<Double>
