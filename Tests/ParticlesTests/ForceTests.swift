@@ -1,6 +1,7 @@
 import DualNumbers
 import Foundation
 import Particles
+import RandomNumbers
 import Testing
 
 /// Central difference of the energy along coordinate `index`.
@@ -103,7 +104,7 @@ struct ForceTests {
       potential: SoftSphere<Dual<Double>>(alpha: 2.5),
       diameters: SpeciesPairDiameters(species: species, speciesDiameters: [Dual(constant: 1.0), Dual(constant: 1.2)]))
     var generator = SeededGenerator(seed: 5)
-    let direction = positions.map { _ in generator.nextNormal() }
+    let direction = positions.map { _ in generator.nextStandardNormal() }
     let all = NeighbourList.allPairs(particleCount: count)
     var dualForces = [Dual<Double>]()
     dualSystem.forces(zip(positions, direction).map { Dual($0, tangent: $1) }, neighbours: all, into: &dualForces)
@@ -156,7 +157,7 @@ struct PairStiffnessTests {
     interaction.updateNeighbours(&list, positions: positions)
     let stiffness = PairStiffness<D>(interaction, positions: positions, neighbours: list)
     var generator = SeededGenerator(seed: 2)
-    let v = positions.map { _ in generator.nextNormal() }
+    let v = positions.map { _ in generator.nextStandardNormal() }
     var product = [Double]()
     stiffness.hessianVectorProduct(v, into: &product)
     // Reference: −(tangent of the forces) on dual positions through the force loop.

@@ -1,5 +1,6 @@
 import DualNumbers
 import Particles
+import RandomNumbers
 import Testing
 
 @Suite("The minimum image")
