@@ -9,10 +9,11 @@ let package = Package(
   products: [
     // The general implicit-differentiation engine: usable without any particle code.
     .library(name: "ImplicitDifferentiation",
-             targets: ["DualNumbers", "LinearAlgebra", "ImplicitDifferentiation"]),
+             targets: ["RandomNumbers", "DualNumbers", "LinearAlgebra", "ImplicitDifferentiation"]),
     // Particle systems, minimisers, trajectories and their sensitivities.
     .library(name: "MDSens",
-             targets: ["Particles", "Minimization", "Models", "Trajectories", "Simulation", "Sensitivity"]),
+             targets: ["RandomNumbers", "Particles", "Minimization", "Models", "Trajectories", "Simulation",
+                       "Sensitivity"]),
     .executable(name: "mdsens", targets: ["mdsens"]),
     .executable(name: "mdsens-benchmark", targets: ["mdsens-benchmark"]),
     .executable(name: "mdsens-sensitivity-benchmark", targets: ["mdsens-sensitivity-benchmark"]),
@@ -27,20 +28,24 @@ let package = Package(
     .systemLibrary(name: "CFFTW", pkgConfig: "fftw3", providers: [.apt(["libfftw3-dev"])]),
     .systemLibrary(name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
 
+    // Seeded random numbers (SplitMix64, xoshiro256**, uniform and normal draws), shared by all.
+    .target(name: "RandomNumbers", linkerSettings: linuxMath),
+
     // Implicit differentiation engine.
     .target(name: "DualNumbers", linkerSettings: linuxMath),
-    .target(name: "LinearAlgebra", dependencies: ["CBLAS", "CLAPACKE"], linkerSettings: linuxMath),
-    .target(name: "ImplicitDifferentiation", dependencies: ["DualNumbers", "LinearAlgebra"],
+    .target(name: "LinearAlgebra", dependencies: ["RandomNumbers", "CBLAS", "CLAPACKE"], linkerSettings: linuxMath),
+    .target(name: "ImplicitDifferentiation", dependencies: ["DualNumbers", "LinearAlgebra", "RandomNumbers"],
             linkerSettings: linuxMath),
 
     // Particle systems.
-    .target(name: "Particles", dependencies: ["DualNumbers"], linkerSettings: linuxMath),
+    .target(name: "Particles", dependencies: ["DualNumbers", "RandomNumbers"], linkerSettings: linuxMath),
     .target(name: "Minimization", dependencies: ["DualNumbers", "Particles"], linkerSettings: linuxMath),
     // The system as plain numbers, its one dispatch to concrete kernels, and its minimisation.
     .target(name: "Models", dependencies: ["DualNumbers", "Particles", "Minimization"], linkerSettings: linuxMath),
     .target(name: "Trajectories", dependencies: ["CHDF5"], linkerSettings: linuxMath),
     // System files, positions files and trajectories of a model.
-    .target(name: "Simulation", dependencies: ["Models", "Particles", "Trajectories"], linkerSettings: linuxMath),
+    .target(name: "Simulation", dependencies: ["Models", "Particles", "RandomNumbers", "Trajectories"],
+            linkerSettings: linuxMath),
 
     // Position sensitivities of minimised configurations (implicit, unrolled, finite differences),
     // the implicit ones as instances of the engine.
@@ -51,7 +56,7 @@ let package = Package(
 
     // Machine-learning bilevel problems built on the engine (secondary module).
     .target(name: "BilevelExamples",
-            dependencies: ["DualNumbers", "LinearAlgebra", "ImplicitDifferentiation", "CBLAS"],
+            dependencies: ["DualNumbers", "RandomNumbers", "LinearAlgebra", "ImplicitDifferentiation", "CBLAS"],
             resources: [.copy("Data")], linkerSettings: linuxMath),
 
     // Programs.
@@ -62,17 +67,18 @@ let package = Package(
                       dependencies: ["Models", "Simulation", "Sensitivity", "Particles"]),
 
     // Tests, one target per module.
+    .testTarget(name: "RandomNumbersTests", dependencies: ["RandomNumbers"]),
     .testTarget(name: "DualNumbersTests", dependencies: ["DualNumbers"]),
-    .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
+    .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "RandomNumbers"]),
     .testTarget(name: "ImplicitDifferentiationTests",
-                dependencies: ["ImplicitDifferentiation", "DualNumbers", "LinearAlgebra"]),
-    .testTarget(name: "ParticlesTests", dependencies: ["Particles", "DualNumbers"]),
+                dependencies: ["ImplicitDifferentiation", "DualNumbers", "LinearAlgebra", "RandomNumbers"]),
+    .testTarget(name: "ParticlesTests", dependencies: ["Particles", "DualNumbers", "RandomNumbers"]),
     .testTarget(name: "MinimizationTests", dependencies: ["Minimization", "Particles", "Models", "Simulation"]),
     .testTarget(name: "ModelsTests", dependencies: ["Models", "Particles", "Minimization", "DualNumbers"]),
     .testTarget(name: "TrajectoriesTests", dependencies: ["Trajectories"]),
     .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Models", "Trajectories"]),
     .testTarget(name: "BilevelExamplesTests",
-                dependencies: ["BilevelExamples", "ImplicitDifferentiation", "LinearAlgebra", "DualNumbers"]),
+                dependencies: ["BilevelExamples", "ImplicitDifferentiation", "LinearAlgebra", "DualNumbers", "RandomNumbers"]),
     // The command line as a user meets it: the built `mdsens` executable run on hostile input.
     .testTarget(name: "CommandLineTests", dependencies: ["mdsens"]),
     .testTarget(name: "SensitivityTests",

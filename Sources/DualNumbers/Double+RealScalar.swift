@@ -13,9 +13,9 @@ extension Double: RealScalar {
   }
   @inlinable @inline(__always) public static func sqrt(_ x: Double) -> Double { x.squareRoot() }
   @inlinable @inline(__always) public static func exp(_ x: Double) -> Double { Glibc.exp(x) }
-  @inlinable @inline(__always) public static func expm1(_ x: Double) -> Double { Glibc.expm1(x) }
+  @inlinable @inline(__always) public static func expMinusOne(_ x: Double) -> Double { Glibc.expm1(x) }
   @inlinable @inline(__always) public static func log(_ x: Double) -> Double { Glibc.log(x) }
-  @inlinable @inline(__always) public static func log1p(_ x: Double) -> Double { Glibc.log1p(x) }
+  @inlinable @inline(__always) public static func log(onePlus x: Double) -> Double { Glibc.log1p(x) }
   @inlinable @inline(__always) public static func sin(_ x: Double) -> Double { Glibc.sin(x) }
   @inlinable @inline(__always) public static func cos(_ x: Double) -> Double { Glibc.cos(x) }
   @inlinable @inline(__always) public static func tanh(_ x: Double) -> Double { Glibc.tanh(x) }

@@ -115,8 +115,8 @@ public struct Dual<Base: RealScalar>: RealScalar {
   }
 
   @inlinable
-  public static func expm1(_ x: Dual) -> Dual {
-    Dual(Base.expm1(x.value), tangent: Base.exp(x.value) * x.tangent)
+  public static func expMinusOne(_ x: Dual) -> Dual {
+    Dual(Base.expMinusOne(x.value), tangent: Base.exp(x.value) * x.tangent)
   }
 
   @inlinable
@@ -125,8 +125,8 @@ public struct Dual<Base: RealScalar>: RealScalar {
   }
 
   @inlinable
-  public static func log1p(_ x: Dual) -> Dual {
-    Dual(Base.log1p(x.value), tangent: x.tangent / (1 + x.value))
+  public static func log(onePlus x: Dual) -> Dual {
+    Dual(Base.log(onePlus: x.value), tangent: x.tangent / (1 + x.value))
   }
 
   @inlinable

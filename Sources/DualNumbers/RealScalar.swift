@@ -2,9 +2,9 @@
 /// `Double` values, on dual numbers (first derivatives) and on nested dual numbers (second
 /// derivatives).
 ///
-/// Elementary functions are static members, as in swift-numerics' `ElementaryFunctions`
-/// (`S.sqrt(x)`, `S.exp(x)`), so that generic code never reaches the C library's `Double`-only
-/// functions by accident. Comparisons look at ``primalValue`` only: a branch taken by a generic
+/// Elementary functions are static members named as in swift-numerics' `ElementaryFunctions`
+/// (`S.sqrt(x)`, `S.exp(x)`, `S.expMinusOne(x)`, `S.log(onePlus: x)`, `S.pow(x, y)`), so that
+/// generic code never reaches the C library's `Double`-only functions by accident. Comparisons look at ``primalValue`` only: a branch taken by a generic
 /// kernel is the branch the underlying `Double` computation takes, which is what makes
 /// piecewise-defined potentials (cutoffs, contact tests) differentiable almost everywhere.
 public protocol RealScalar: Comparable, AdditiveArithmetic, ExpressibleByFloatLiteral,
@@ -36,13 +36,23 @@ where FloatLiteralType == Double {
   /// Multiplication by a constant, cheaper than lifting the constant to `Self` first.
   static func scaled(_ x: Self, by factor: Double) -> Self
 
+  // Named as swift-numerics' `ElementaryFunctions` names them.
+
+  /// √x.
   static func sqrt(_ x: Self) -> Self
+  /// eˣ.
   static func exp(_ x: Self) -> Self
-  static func expm1(_ x: Self) -> Self
+  /// eˣ − 1, accurate for small |x| (C's `expm1`).
+  static func expMinusOne(_ x: Self) -> Self
+  /// ln x.
   static func log(_ x: Self) -> Self
-  static func log1p(_ x: Self) -> Self
+  /// ln(1 + x), accurate for small |x| (C's `log1p`).
+  static func log(onePlus x: Self) -> Self
+  /// sin x (x in radians).
   static func sin(_ x: Self) -> Self
+  /// cos x (x in radians).
   static func cos(_ x: Self) -> Self
+  /// tanh x.
   static func tanh(_ x: Self) -> Self
   /// xʸ for x > 0 (or y a positive integer value and x of any sign when y is constant).
   static func pow(_ x: Self, _ y: Self) -> Self
@@ -105,7 +115,7 @@ extension RealScalar {
   /// log(1 + eˣ), evaluated without overflow for large |x|.
   @inlinable
   public static func softplus(_ x: Self) -> Self {
-    if x.primalValue > 0 { return x + log1p(exp(-x)) }
-    return log1p(exp(x))
+    if x.primalValue > 0 { return x + log(onePlus: exp(-x)) }
+    return log(onePlus: exp(x))
   }
 }

@@ -1,4 +1,5 @@
 import LinearAlgebra
+import RandomNumbers
 
 /// A known null space of A = −∂₁F(x*, θ): an orthonormal basis T = [t₁ … t_m] (d × m) with A T = 0,
 /// and the orthogonal projector onto its complement,

@@ -245,8 +245,8 @@ public struct TapeScalar<Base: RealScalar>: RealScalar {
   }
 
   @inlinable
-  public static func expm1(_ x: TapeScalar) -> TapeScalar {
-    unary(Base.expm1(x.value), x, Base.exp(x.value))
+  public static func expMinusOne(_ x: TapeScalar) -> TapeScalar {
+    unary(Base.expMinusOne(x.value), x, Base.exp(x.value))
   }
 
   @inlinable
@@ -255,8 +255,8 @@ public struct TapeScalar<Base: RealScalar>: RealScalar {
   }
 
   @inlinable
-  public static func log1p(_ x: TapeScalar) -> TapeScalar {
-    unary(Base.log1p(x.value), x, 1 / (1 + x.value))
+  public static func log(onePlus x: TapeScalar) -> TapeScalar {
+    unary(Base.log(onePlus: x.value), x, 1 / (1 + x.value))
   }
 
   @inlinable

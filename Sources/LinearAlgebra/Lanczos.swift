@@ -1,4 +1,5 @@
 import CLAPACKE
+import RandomNumbers
 
 /// Extreme eigenvalues of a symmetric operator by the Lanczos process with full reorthogonalisation.
 ///

@@ -1,8 +1,8 @@
 import DualNumbers
 import Particles
 
-// FIRE's passes over the particle vectors, each one loop through buffer pointers, split over the
-// landscape's threads for large systems. The sums are combined chunk by chunk in a fixed order.
+// FIRE's fast path: the steps of `FIRE.step(_:on:)` as fused passes over the particle vectors, each
+// one loop through buffer pointers, split over the landscape's threads for large systems. The sums are combined chunk by chunk in a fixed order.
 //
 // These passes are limited by memory traffic, not arithmetic, so a step touches each array as few
 // times as it can: the velocities hold the half-kicked v(t + dt/2) between steps. The pass that
@@ -46,11 +46,16 @@ struct VelocityTurn<S: RealScalar> {
 @inlinable @inline(__always)
 func kickedVelocity<S: RealScalar>(_ velocity: S, force: S, after turn: VelocityTurn<S>?, halfStep: Double) -> S {
   var velocity = velocity
-  if let turn {
-    velocity += S.scaled(force, by: turn.halfStep)
-    velocity = turn.stop ? 0 : velocity + S.scaled(force * turn.steering - velocity, by: turn.mixing)
-  }
+  if let turn { velocity = turned(velocity, force: force, by: turn) }
   return velocity + S.scaled(force, by: halfStep)
+}
+
+/// The end of the previous step for one coordinate: v ← v + (dt/2)·F, then the mixing
+/// v ← v + α(F·s − v), or v ← 0 after negative power.
+@inlinable @inline(__always)
+func turned<S: RealScalar>(_ velocity: S, force: S, by turn: VelocityTurn<S>) -> S {
+  let velocity = velocity + S.scaled(force, by: turn.halfStep)
+  return turn.stop ? 0 : velocity + S.scaled(force * turn.steering - velocity, by: turn.mixing)
 }
 
 /// FIRE's move as a ``Displacement``: the landscape's displacing pass kicks each velocity
@@ -98,7 +103,50 @@ func kick<S: RealScalar>(
   }
 }
 
-/// The sums FIRE steers with, of the velocities that complete the velocity-Verlet step.
+/// One coordinate's force and the velocity FIRE's sums take with it.
+@usableFromInline
+protocol ForceAndVelocity {
+  associatedtype Scalar: RealScalar
+  func terms(_ index: Int) -> (force: Scalar, velocity: Scalar)
+}
+
+/// The velocities as stored (``FIRE/step(_:on:)`` has completed them).
+@usableFromInline
+struct StoredVelocities<S: RealScalar>: ForceAndVelocity {
+  @usableFromInline let velocities: UnsafeBufferPointer<S>
+  @usableFromInline let forces: UnsafeBufferPointer<S>
+
+  @inlinable init(velocities: UnsafeBufferPointer<S>, forces: UnsafeBufferPointer<S>) {
+    self.velocities = velocities
+    self.forces = forces
+  }
+
+  @inlinable @inline(__always)
+  func terms(_ index: Int) -> (force: S, velocity: S) { (forces[index], velocities[index]) }
+}
+
+/// v = v(t + dt/2) + (dt/2)·F(t + dt), the velocities at the end of the step, formed here and not
+/// stored (the next step's kick forms them again).
+@usableFromInline
+struct CompletedVelocities<S: RealScalar>: ForceAndVelocity {
+  @usableFromInline let halfKicked: UnsafeBufferPointer<S>
+  @usableFromInline let forces: UnsafeBufferPointer<S>
+  @usableFromInline let halfStep: Double
+
+  @inlinable init(halfKicked: UnsafeBufferPointer<S>, forces: UnsafeBufferPointer<S>, halfStep: Double) {
+    self.halfKicked = halfKicked
+    self.forces = forces
+    self.halfStep = halfStep
+  }
+
+  @inlinable @inline(__always)
+  func terms(_ index: Int) -> (force: S, velocity: S) {
+    let force = forces[index]
+    return (force, halfKicked[index] + S.scaled(force, by: halfStep))
+  }
+}
+
+/// The sums FIRE steers with: ΣF², Σv², P = F·v and max |F|.
 @usableFromInline
 struct FIRESums<S: RealScalar> {
   @usableFromInline var squaredForce: S = 0
@@ -110,7 +158,40 @@ struct FIRESums<S: RealScalar> {
 
   @inlinable init() {}
 
-  /// Adds one coordinate's force and (completed) velocity.
+  /// The sums over `count` coordinates, in one fixed order for a given thread count, whichever way
+  /// the velocities are stored.
+  ///
+  /// Each chunk sums into four interleaved partial sums (coordinate k into lane k mod 4), combined
+  /// as (s₀ + s₁) + (s₂ + s₃), and the chunks in order: one running sum would chain every addition
+  /// to the one before, and the pass would wait on floating-point latency instead of memory.
+  @inlinable
+  init<Terms: ForceAndVelocity>(of terms: Terms, count: Int, threads: Int) where Terms.Scalar == S {
+    nonisolated(unsafe) let terms = terms
+    let partials = mapChunks(of: count, threads: threads, minimumChunk: firePassChunk) { range in
+      var lanes = (FIRESums(), FIRESums(), FIRESums(), FIRESums())
+      var index = range.lowerBound
+      while index &+ 4 <= range.upperBound {
+        let (f0, v0) = terms.terms(index)
+        let (f1, v1) = terms.terms(index &+ 1)
+        let (f2, v2) = terms.terms(index &+ 2)
+        let (f3, v3) = terms.terms(index &+ 3)
+        lanes.0.add(force: f0, velocity: v0)
+        lanes.1.add(force: f1, velocity: v1)
+        lanes.2.add(force: f2, velocity: v2)
+        lanes.3.add(force: f3, velocity: v3)
+        index &+= 4
+      }
+      while index < range.upperBound {
+        let (force, velocity) = terms.terms(index)
+        lanes.0.add(force: force, velocity: velocity)
+        index &+= 1
+      }
+      return (lanes.0 + lanes.1) + (lanes.2 + lanes.3)
+    }
+    self = partials.dropFirst().reduce(partials[0], +)
+  }
+
+  /// Adds one coordinate's force and velocity.
   @inlinable @inline(__always)
   mutating func add(force: S, velocity: S) {
     squaredForce += force * force
@@ -130,43 +211,84 @@ struct FIRESums<S: RealScalar> {
   }
 }
 
-/// ΣF², Σv², F·v and max |F| with v = v(t + dt/2) + (dt/2)·F(t + dt), the velocities at the end of
-/// the step (formed here, not stored: the next step's kick forms them again).
-///
-/// Each chunk sums into four interleaved partial sums (coordinate k into lane k mod 4), combined
-/// as (s₀ + s₁) + (s₂ + s₃), and the chunks in order: one running sum would chain every addition to
-/// the one before, and the pass would wait on floating-point latency instead of memory.
-@inlinable
-func completedStepSums<S: RealScalar>(velocities: [S], forces: [S], halfStep: Double, threads: Int) -> FIRESums<S> {
-  let partials = velocities.withUnsafeBufferPointer { velocities in
-    forces.withUnsafeBufferPointer { forces in
-      nonisolated(unsafe) let (v, f) = (velocities, forces)
-      return mapChunks(of: v.count, threads: threads, minimumChunk: firePassChunk) { range in
-        var lanes = (FIRESums<S>(), FIRESums<S>(), FIRESums<S>(), FIRESums<S>())
-        @inline(__always) func completed(_ index: Int) -> (force: S, velocity: S) {
-          let force = f[index]
-          return (force, v[index] + S.scaled(force, by: halfStep))
+extension FIRE {
+  /// ``step(_:on:)`` until ``stopReason(_:)`` says stop, through fused passes: the end of each
+  /// step (completing v, the mixing, v ← 0 if P < 0) is carried into the next step's kick, which
+  /// the landscape does in the pass that moves the particles. The same arithmetic in the same order
+  /// as ``step(_:on:)``, two passes over the particle arrays per step instead of seven.
+  @inlinable
+  func relax<Landscape: EnergyLandscape>(
+    _ state: inout FIREState<Landscape.Scalar>, on landscape: inout Landscape,
+    every interval: Int, observer: MinimizationObserver<Landscape.Scalar>?
+  ) {
+    typealias S = Landscape.Scalar
+    let count = state.positions.count
+    // v(t + dt/2) between steps.
+    var velocities = state.velocities
+    var forces = state.forces
+    // F before the move, read by the kick while the landscape writes the new forces into `forces`.
+    var previousForces = [S](repeating: 0, count: count)
+    var displacement = [S](repeating: 0, count: maximumDisplacement == nil ? 0 : count)
+    let control = StepControl(self)
+    let threads = landscape.threads
+    var turn: VelocityTurn<S>? = nil
+    while stopReason(state) == nil {
+      state.step += 1
+      let halfStep = 0.5 * state.timeStep
+      swap(&forces, &previousForces)
+      if let limit = maximumDisplacement {
+        // Δ = dt·v is formed and scaled down as a whole; the landscape adds it as it is.
+        kick(&velocities, forces: previousForces, after: turn, halfStep: halfStep, threads: threads)
+        for index in displacement.indices {
+          displacement[index] = S.scaled(velocities[index], by: state.timeStep)
         }
-        var index = range.lowerBound
-        while index &+ 4 <= range.upperBound {
-          let (f0, v0) = completed(index)
-          let (f1, v1) = completed(index &+ 1)
-          let (f2, v2) = completed(index &+ 2)
-          let (f3, v3) = completed(index &+ 3)
-          lanes.0.add(force: f0, velocity: v0)
-          lanes.1.add(force: f1, velocity: v1)
-          lanes.2.add(force: f2, velocity: v2)
-          lanes.3.add(force: f3, velocity: v3)
-          index &+= 4
+        limitDisplacement(&displacement, to: limit)
+        state.energy = landscape.displace(&state.positions, along: displacement, scaledBy: 1,
+                                          thenForcesInto: &forces)
+      } else {
+        state.energy = velocities.withUnsafeMutableBufferPointer { velocities in
+          previousForces.withUnsafeBufferPointer { previousForces in
+            let move = KickAndDrift(velocities: velocities, forces: previousForces, after: turn,
+                                    halfStep: halfStep, timeStep: state.timeStep)
+            return landscape.displace(&state.positions, by: move, thenForcesInto: &forces)
+          }
         }
-        while index < range.upperBound {
-          let (force, velocity) = completed(index)
-          lanes.0.add(force: force, velocity: velocity)
-          index &+= 1
+      }
+      let sums = velocities.withUnsafeBufferPointer { v in
+        forces.withUnsafeBufferPointer { f in
+          FIRESums(of: CompletedVelocities(halfKicked: v, forces: f, halfStep: halfStep), count: count,
+                   threads: threads)
         }
-        return (lanes.0 + lanes.1) + (lanes.2 + lanes.3)
+      }
+      state.maximumForce = sums.largestForce
+      // A non-finite velocity anywhere makes Σv² non-finite, a NaN force ΣF² (max() would skip it).
+      state.isFinite = sums.squaredVelocity.isFinite && sums.squaredForce.isFinite
+      let forceNorm = S.sqrt(sums.squaredForce + S(control.forceNormRegularisation))
+      let velocityNorm = S.sqrt(sums.squaredVelocity)
+      let p = sums.power.primalValue
+      turn = VelocityTurn(halfStep: halfStep, steering: velocityNorm / forceNorm, mixing: state.mixing,
+                          stop: p < 0)
+
+      state.stepsWithPositivePower = p >= 0 ? state.stepsWithPositivePower + 1 : 0
+      if p > 0 && state.stepsWithPositivePower > minimumStepsBeforeAcceleration {
+        state.timeStep = min(control.multiply(state.timeStep, control.timeStepIncrease), control.maximumTimeStep)
+        state.mixing = control.multiply(state.mixing, control.mixingDecrease)
+      }
+      if p < 0 {
+        state.timeStep = control.multiply(state.timeStep, control.timeStepDecrease)
+        state.mixing = control.round(initialMixing)
+      }
+      if let observer, interval > 0, state.step % interval == 0 {
+        observer(state.step, state.positions, state.energy, state.maximumForce)
       }
     }
+    // The last step's end, so that the state holds v(t).
+    if let turn {
+      for index in velocities.indices {
+        velocities[index] = turned(velocities[index], force: forces[index], by: turn)
+      }
+    }
+    state.velocities = velocities
+    state.forces = forces
   }
-  return partials.dropFirst().reduce(partials[0], +)
 }

@@ -86,23 +86,3 @@ extension PairInteraction where Scalar == Double {
     }
   }
 }
-
-extension PairStiffness {
-  /// diag(H) on the full d·N space: particle i's diagonal block of H is Σⱼ Kᵢⱼ, the stiffness
-  /// blocks of its pairs, each stored once and added to both partners.
-  var diagonal: [Double] {
-    let d = Dimension.count
-    var diagonal = [Double](repeating: 0, count: d * particleCount)
-    for i in 0..<particleCount {
-      for slot in Int(rowStart[i])..<Int(rowStart[i + 1]) {
-        let j = Int(partners[slot])
-        for a in 0..<d {
-          let entry = blocks[slot * d * d + a * d + a]
-          diagonal[i * d + a] += entry
-          diagonal[j * d + a] += entry
-        }
-      }
-    }
-    return diagonal
-  }
-}

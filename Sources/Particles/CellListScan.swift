@@ -68,9 +68,8 @@ extension CellList {
     @usableFromInline let forwardShifts: UnsafeBufferPointer<Int>
     /// Cells along each axis (1 for an absent third axis).
     @usableFromInline let cellCounts: (Int, Int, Int)
-    /// Box edges (periodic) and their halves; empty in free space.
+    /// Box edges (periodic); zero in free space.
     @usableFromInline let edges: (Double, Double, Double)
-    @usableFromInline let halfEdges: (Double, Double, Double)
     @usableFromInline let periodic: Bool
 
     @inlinable
@@ -90,7 +89,6 @@ extension CellList {
       let lengths = edges ?? []
       let padded = lengths + [Double](repeating: 0, count: max(0, 3 - lengths.count))
       self.edges = (padded[0], padded[1], padded[2])
-      self.halfEdges = (0.5 * padded[0], 0.5 * padded[1], 0.5 * padded[2])
       self.periodic = edges != nil
     }
   }
@@ -136,9 +134,9 @@ extension CellList {
       var dy = yi - tables.slotPositions[other &+ 1]
       var dz = D.count == 3 ? zi - tables.slotPositions[other &+ 2] : 0
       if tables.periodic {
-        dx = Self.image(dx, tables.edges.0, tables.halfEdges.0)
-        dy = Self.image(dy, tables.edges.1, tables.halfEdges.1)
-        if D.count == 3 { dz = Self.image(dz, tables.edges.2, tables.halfEdges.2) }
+        dx = minimumImage(dx, period: tables.edges.0)
+        dy = minimumImage(dy, period: tables.edges.1)
+        if D.count == 3 { dz = minimumImage(dz, period: tables.edges.2) }
       }
       let squared = dx * dx + dy * dy + dz * dz
       let reach = cutoffRatio * diameters.diameter(i, j).primalValue + skin
@@ -148,20 +146,5 @@ extension CellList {
       count &+= Int(unsafeBitCast(squared < reach * reach, to: UInt8.self))
     }
     return count
-  }
-
-  /// The minimum image of a separation component: positions normally lie in [0, L), where one
-  /// correction suffices (a compare, no division); anything farther takes the general rounding.
-  @inlinable @inline(__always)
-  static func image(_ d: Double, _ length: Double, _ half: Double) -> Double {
-    if d > half {
-      let corrected = d - length
-      return corrected > half ? d - length * roundedToNearestEven(d / length) : corrected
-    }
-    if d < -half {
-      let corrected = d + length
-      return corrected < -half ? d - length * roundedToNearestEven(d / length) : corrected
-    }
-    return d
   }
 }

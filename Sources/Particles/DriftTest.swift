@@ -31,7 +31,7 @@ struct DriftTest {
       var d = position[k].primalValue - reference[i &* D.count &+ k]
       if periodic {
         let length = k == 0 ? edges.0 : k == 1 ? edges.1 : edges.2
-        if Swift.abs(d) > 0.5 * length { d -= length * roundedToNearestEven(d / length) }
+        d = minimumImage(d, period: length)
       }
       squared += d * d
     }

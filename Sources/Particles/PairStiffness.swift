@@ -70,6 +70,45 @@ public struct PairStiffness<Dimension: SpatialDimension>: Sendable {
   /// The number of particles.
   public var particleCount: Int { rowStart.count - 1 }
 
+  /// diag(H) (energy / length², length d·N): the block of H on particle i is Hᵢᵢ = Σⱼ Kᵢⱼ over its
+  /// partners, each pair's block appearing on both partners (∂²U(rᵢ − rⱼ)/∂rᵢ² = ∂²U/∂rⱼ² = Kᵢⱼ),
+  /// so that
+  ///
+  ///     Hᵢₐ,ᵢₐ = Σⱼ (Kᵢⱼ)ₐₐ.
+  ///
+  /// The Jacobi preconditioner's diagonal, from the blocks already computed for H·v.
+  public var diagonal: [Double] {
+    var result = [Double]()
+    diagonal(into: &result)
+    return result
+  }
+
+  /// result ← diag(H) (see ``diagonal``); `result` is resized to d·N only if its length differs.
+  public func diagonal(into result: inout [Double]) {
+    let d = Dimension.count
+    let count = particleCount * d
+    if result.count != count { result = [Double](repeating: 0, count: count) }
+    result.withUnsafeMutableBufferPointer { result in
+      for index in 0..<count { result[index] = 0 }
+      rowStart.withUnsafeBufferPointer { rowStart in
+        partners.withUnsafeBufferPointer { partners in
+          blocks.withUnsafeBufferPointer { blocks in
+            for i in 0..<particleCount {
+              for slot in Int(rowStart[i])..<Int(rowStart[i + 1]) {
+                let j = Int(partners[slot])
+                for a in 0..<d {
+                  let curvature = blocks[slot &* d &* d &+ a &* d &+ a]
+                  result[i &* d &+ a] += curvature
+                  result[j &* d &+ a] += curvature
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
   /// result ← H·v (length of both: d·N).
   @inlinable
   public func hessianVectorProduct(_ v: [Double], into result: inout [Double]) {

@@ -20,17 +20,10 @@ public struct PeriodicBox<Dimension: SpatialDimension, Scalar: RealScalar>: Boun
     self.edges = SpatialVector(length, length, Dimension.count == 3 ? length : 0)
   }
 
+  /// dₖ ← dₖ − Lₖ·round(dₖ / Lₖ) for every axis (``minimumImage(_:period:)``).
   @inlinable @inline(__always)
   public func minimumImage(_ displacement: inout SpatialVector<Scalar>) {
-    for k in 0..<Dimension.count {
-      let length = edges[k]
-      // Most displacements are already minimal: skip the division and the rounding (a libm call
-      // on baseline x86-64) unless the component exceeds half the box.
-      let component = displacement[k].primalValue
-      guard Swift.abs(component) > 0.5 * length.primalValue else { continue }
-      let images = roundedToNearestEven(component / length.primalValue)
-      if images != 0 { displacement[k] -= Scalar.scaled(length, by: images) }
-    }
+    for k in 0..<Dimension.count { displacement[k] = Particles.minimumImage(displacement[k], period: edges[k]) }
   }
 
   @inlinable

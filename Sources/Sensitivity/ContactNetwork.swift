@@ -120,9 +120,8 @@ extension ParticleModel {
     }
     func bond(_ i: Int, _ j: Int) -> [Double] {
       (0..<d).map { k in
-        var r = positions[j * d + k] - positions[i * d + k]
-        if periodic { r -= boxEdges[k] * (r / boxEdges[k]).rounded() }
-        return r
+        let r = positions[j * d + k] - positions[i * d + k]
+        return periodic ? minimumImage(r, period: boxEdges[k]) : r
       }
     }
     let isExcluded = Set(excluded)

@@ -1,5 +1,6 @@
 import Minimization
 import Models
+import Particles
 
 /// What a finite-difference sensitivity saw at θ ± h.
 public struct FiniteDifferenceReport: Sendable, Codable {
@@ -91,7 +92,7 @@ public enum FiniteDifferenceSensitivity {
     for index in positions.indices {
       let k = index % dimension
       var change = plus.positions[index] / plus.edges[k] - minus.positions[index] / minus.edges[k]
-      if model.periodic { change -= change.rounded() }
+      if model.periodic { change = minimumImage(change, period: 1.0) }
       normalised[index] = change / (2 * step)
     }
     // The implicit method's gauge: rattlers zero, every cluster's rigid-body motion removed.

@@ -1,4 +1,5 @@
 import Models
+import Particles
 
 /// A scalar function of a minimum, whose gradient with respect to every particle's diameter the
 /// adjoint method computes.
@@ -29,10 +30,7 @@ public enum MinimumObservable: Sendable, Equatable {
       var value = 0.0
       for index in positions.indices {
         var difference = positions[index] - reference[index]
-        if model.periodic {
-          let edge = model.boxEdges[index % model.dimension]
-          difference -= edge * (difference / edge).rounded()
-        }
+        if model.periodic { difference = minimumImage(difference, period: model.boxEdges[index % model.dimension]) }
         value += difference * difference / count
         gradient[index] = 2 * difference / count
       }

@@ -1,4 +1,5 @@
 import Particles
+import RandomNumbers
 
 /// Uniformly random starting positions: particle by particle, axis by axis, xᵢₖ = Lₖ·uᵢₖ with
 /// uᵢₖ ∈ [0, 1) drawn in that order from ``SeededGenerator`` (xoshiro256** seeded by SplitMix64).

@@ -12,7 +12,7 @@ struct DualArithmeticTests {
   /// A function written once, generically; evaluated on Double for values and on duals for derivatives.
   static func composite<S: RealScalar>(_ x: S) -> S {
     let a = S.sqrt(x * x + 1) / (x + 3)
-    let b = S.exp(-x) * S.log(x + 2) + S.tanh(x) - S.log1p(x * x) + S.expm1(x / 4)
+    let b = S.exp(-x) * S.log(x + 2) + S.tanh(x) - S.log(onePlus: x * x) + S.expMinusOne(x / 4)
     let c = S.pow(x + 2, S(2.5)) + S.pow(x, 3) - S.sin(x) * S.cos(2 * x)
     return a + b + c
   }

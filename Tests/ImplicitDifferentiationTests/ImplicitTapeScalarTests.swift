@@ -9,8 +9,8 @@ struct CompositeObjective: Objective {
     for index in x.indices {
       let u = x[index] * θ[index % θ.count]
       let v = x[(index + 1) % x.count]
-      total += S.sqrt(u * u + 1) / (v + 3) + S.exp(-u) * S.log(v + 2) + S.tanh(u) - S.log1p(v * v)
-      total += S.expm1(u / 4) + S.pow(v + 2, u + 2) + S.pow(u, 3) - S.sin(u) * S.cos(2 * v)
+      total += S.sqrt(u * u + 1) / (v + 3) + S.exp(-u) * S.log(v + 2) + S.tanh(u) - S.log(onePlus: v * v)
+      total += S.expMinusOne(u / 4) + S.pow(v + 2, u + 2) + S.pow(u, 3) - S.sin(u) * S.cos(2 * v)
       total += S.scaled(S.logistic(u - v), by: 0.3) + S.softplus(v) - S.maximum(u, v)
     }
     return total

@@ -1,6 +1,7 @@
 import DualNumbers
 import ImplicitDifferentiation
 import LinearAlgebra
+import RandomNumbers
 import Testing
 
 /// LinearAlgebra's SplitMix64 with helpers for random problems, so that every random problem and

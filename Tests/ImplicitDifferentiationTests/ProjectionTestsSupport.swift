@@ -1,6 +1,7 @@
 import DualNumbers
 import ImplicitDifferentiation
 import LinearAlgebra
+import RandomNumbers
 
 /// LinearAlgebra's SplitMix64 with helpers, so that every random point in the projection and
 /// proximal-operator tests is reproducible.

@@ -1,4 +1,5 @@
 import LinearAlgebra
+import RandomNumbers
 import Testing
 
 /// A dense operator that records its products: how many single-vector calls, and the size of

@@ -1,4 +1,5 @@
 import LinearAlgebra
+import RandomNumbers
 import Testing
 
 @Suite("Dense matrices and LAPACK factorisations")

@@ -1,4 +1,5 @@
 import LinearAlgebra
+import RandomNumbers
 import Testing
 
 /// The specification of every matrix-free solver: on systems it is meant for, it converges to

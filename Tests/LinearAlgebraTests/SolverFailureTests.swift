@@ -1,4 +1,5 @@
 import LinearAlgebra
+import RandomNumbers
 import Testing
 
 /// How solvers fail: always with a status that says so and a residual that is the real one, never

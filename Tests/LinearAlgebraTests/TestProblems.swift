@@ -1,4 +1,5 @@
 import LinearAlgebra
+import RandomNumbers
 
 /// A linear system with a known bound on ‖A⁻¹‖, so that agreement with LAPACK can be asserted as the
 /// perturbation bound ‖x − x_LAPACK‖ ≤ ‖A⁻¹‖ (‖b − A x‖ + ‖b − A x_LAPACK‖) instead of a guessed

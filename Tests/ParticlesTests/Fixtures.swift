@@ -1,5 +1,6 @@
 import DualNumbers
 import Particles
+import RandomNumbers
 
 /// Particles on a square/cubic lattice of spacing `spacing`, each displaced by up to ±jitter·spacing:
 /// no two particles overlap badly, so Lennard-Jones energies stay moderate.

@@ -1,6 +1,7 @@
 import DualNumbers
 import Foundation
 import Particles
+import RandomNumbers
 import Testing
 
 /// Central difference of the energy along coordinate `index`.
@@ -103,7 +104,7 @@ struct ForceTests {
       potential: SoftSphere<Dual<Double>>(alpha: 2.5),
       diameters: SpeciesPairDiameters(species: species, speciesDiameters: [Dual(constant: 1.0), Dual(constant: 1.2)]))
     var generator = SeededGenerator(seed: 5)
-    let direction = positions.map { _ in generator.nextNormal() }
+    let direction = positions.map { _ in generator.nextStandardNormal() }
     let all = NeighbourList.allPairs(particleCount: count)
     var dualForces = [Dual<Double>]()
     dualSystem.forces(zip(positions, direction).map { Dual($0, tangent: $1) }, neighbours: all, into: &dualForces)
@@ -156,7 +157,7 @@ struct PairStiffnessTests {
     interaction.updateNeighbours(&list, positions: positions)
     let stiffness = PairStiffness<D>(interaction, positions: positions, neighbours: list)
     var generator = SeededGenerator(seed: 2)
-    let v = positions.map { _ in generator.nextNormal() }
+    let v = positions.map { _ in generator.nextStandardNormal() }
     var product = [Double]()
     stiffness.hessianVectorProduct(v, into: &product)
     // Reference: −(tangent of the forces) on dual positions through the force loop.
@@ -171,6 +172,43 @@ struct PairStiffnessTests {
 
   @Test("H·v from the blocks equals the dual-number force loop, every potential, 2D and 3D")
   func agreesWithDualForces() {
+    check(TwoDimensions.self, SoftSphere<Double>(alpha: 2), spacing: 0.9)
+    check(ThreeDimensions.self, SoftSphere<Double>(alpha: 2.5), spacing: 0.9)
+    check(TwoDimensions.self, LennardJones<Double>(cutoffRatio: 2.0), spacing: 1.1)
+    check(ThreeDimensions.self, Morse<Double>(alpha: 4, cutoffRatio: 2.0), spacing: 1.1)
+  }
+}
+
+@Suite("The Hessian diagonal from the stiffness blocks")
+struct StiffnessDiagonalTests {
+  /// Hₖₖ column by column: the k-th component of −dF/dε at x + ε·eₖ, the force loop on dual numbers.
+  func check<D: SpatialDimension, P: PairPotential>(_: D.Type, _ potential: P, spacing: Double) where P.Scalar == Double {
+    let perSide = D.count == 3 ? 3 : 5
+    let positions = jitteredLattice(D.self, perSide: perSide, spacing: spacing, jitter: 0.2, seed: 23)
+    let count = positions.count / D.count
+    let species = bidisperseSpecies(count)
+    let box = Double(perSide) * spacing
+    let interaction = PairInteraction(boundary: PeriodicBox<D, Double>(side: box), potential: potential,
+                                      diameters: SpeciesPairDiameters(species: species, speciesDiameters: [1.0, 1.2]))
+    var list = NeighbourList(skin: 0.3)
+    interaction.updateNeighbours(&list, positions: positions)
+    let diagonal = PairStiffness<D>(interaction, positions: positions, neighbours: list).diagonal
+
+    let dual = PairInteraction(
+      boundary: PeriodicBox<D, Dual<Double>>(side: Dual(constant: box)),
+      potential: DualLift(potential),
+      diameters: SpeciesPairDiameters(species: species, speciesDiameters: [Dual(constant: 1.0), Dual(constant: 1.2)]))
+    var forces = [Dual<Double>]()
+    let reference = positions.indices.map { k in
+      dual.forces(positions.indices.map { Dual(positions[$0], tangent: $0 == k ? 1 : 0) }, neighbours: list, into: &forces)
+      return -forces[k].tangent
+    }
+    #expect(reference.contains { $0 != 0 }, "the configuration must have interacting pairs")
+    #expect(relativeMaxDifference(diagonal, reference) < 1e-14, "\(P.self) in \(D.count)D")
+  }
+
+  @Test("diag(H) = Σⱼ diag(Kᵢⱼ) equals the diagonal of the dense Hessian, 2D and 3D")
+  func agreesWithDenseHessian() {
     check(TwoDimensions.self, SoftSphere<Double>(alpha: 2), spacing: 0.9)
     check(ThreeDimensions.self, SoftSphere<Double>(alpha: 2.5), spacing: 0.9)
     check(TwoDimensions.self, LennardJones<Double>(cutoffRatio: 2.0), spacing: 1.1)

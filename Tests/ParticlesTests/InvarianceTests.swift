@@ -1,5 +1,6 @@
 import DualNumbers
 import Particles
+import RandomNumbers
 import Testing
 
 @Suite("Energy and forces respect the symmetries of the system")
@@ -87,7 +88,7 @@ struct ThreadTests {
     #expect(abs(serialEnergy - parallelEnergy) <= 1e-12 * serialEnergy)
     #expect(relativeMaxDifference(parallel, serial) < 1e-12)
     var generator = SeededGenerator(seed: 4)
-    let v = positions.map { _ in generator.nextNormal() }
+    let v = positions.map { _ in generator.nextStandardNormal() }
     var stiffness = PairStiffness<TwoDimensions>(one, positions: positions, neighbours: list)
     var productTwo = [Double](), productOne = [Double]()
     stiffness.hessianVectorProduct(v, into: &productTwo)

@@ -1,5 +1,6 @@
 import DualNumbers
 import Particles
+import RandomNumbers
 import Testing
 
 /// Pairs i < j with |rᵢ − rⱼ| (minimum image) < cutoffRatio·σᵢⱼ + extra, by brute force.

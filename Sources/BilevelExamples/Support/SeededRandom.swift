@@ -1,9 +1,7 @@
-import Foundation
-import LinearAlgebra
+import RandomNumbers
 
-/// LinearAlgebra's seeded SplitMix64 generator with uniform and Gaussian draws, so that every
-/// synthetic data set and every random split is reproducible from its seed (Swift's system
-/// generator cannot be seeded).
+/// ``SplitMix64`` with uniform and Gaussian draws, so that every synthetic data set and every
+/// random split is reproducible from its seed (Swift's system generator cannot be seeded).
 public struct SeededRandom: RandomNumberGenerator, Sendable {
   private var generator: SplitMix64
 
@@ -12,12 +10,14 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
   public mutating func next() -> UInt64 { generator.next() }
 
   /// Uniform on [0, 1).
-  public mutating func uniform() -> Double { Double(next() >> 11) * 0x1p-53 }
+  public mutating func uniform() -> Double { nextUnit() }
 
-  /// Standard normal, by Box–Muller.
+  /// Standard normal, by Box–Muller (``standardNormal(radial:angular:)``) on (U₁, U₂) with U₁
+  /// kept away from 0 by a floor, not by 1 − U₁ as `nextStandardNormal()`: these examples' data
+  /// sets (and the numbers their tests and the paper's tables quote) were drawn this way.
   public mutating func gaussian() -> Double {
     let u = max(uniform(), 1e-300)
-    return (-2 * Foundation.log(u)).squareRoot() * Foundation.cos(2 * Double.pi * uniform())
+    return standardNormal(radial: u, angular: uniform())
   }
 
   /// A random permutation of 0..<count (Fisher–Yates).
