@@ -47,8 +47,19 @@ public struct ParticleModel: Sendable, Equatable {
 
   /// Σᵢ vᵢ with vᵢ = π dᵢ²/4 (2D) or π dᵢ³/6 (3D), dᵢ = σᵢᵢ (length^d units). The one volume: the
   /// file reader sizes a box from it, and the packing-fraction sensitivity differentiates it.
-  public var particleVolume: Double {
-    diameters.particleDiameters.reduce(0) { $0 + Self.volume(ofDiameter: $1, dimension: dimension) }
+  public var particleVolume: Double { Self.particleVolume(of: diameters, dimension: dimension) }
+
+  /// Σᵢ vᵢ of particles with these diameters, species by species (count × volume) when they come
+  /// by species, so that a box sized from it gives back the packing fraction it was sized for.
+  public static func particleVolume(of diameters: DiameterRule, dimension: Int) -> Double {
+    switch diameters {
+    case .species(let species, let table):
+      var counts = [Int](repeating: 0, count: table.count)
+      for a in species { counts[a] += 1 }
+      return table.indices.reduce(0.0) { $0 + Double(counts[$1]) * volume(ofDiameter: table[$1][$1], dimension: dimension) }
+    case .particles(let values):
+      return values.reduce(0) { $0 + volume(ofDiameter: $1, dimension: dimension) }
+    }
   }
 
   /// φ = Σ vᵢ / V.

@@ -117,10 +117,8 @@ public struct ParticleSystem: Sendable {
       guard fraction.isFinite, fraction > 0, fraction < 1 else {
         throw SystemError("packing_fraction must lie strictly between 0 and 1, got \(fraction)")
       }
-      let particleVolume = zip(speciesDiameters, counts).reduce(0.0) {
-        $0 + Double($1.1) * ParticleModel.volume(ofDiameter: $1.0, dimension: dimension)
-      }
-      let volume = particleVolume / fraction
+      let volume = ParticleModel.particleVolume(
+        of: .species(species: speciesOfParticle, table: pairDiameters), dimension: dimension) / fraction
       let side = Foundation.pow(volume, 1 / Double(dimension))
       try Self.checkLength(side, field: "the box side that packing_fraction \(fraction) gives")
       boxEdges = Array(repeating: side, count: dimension)
