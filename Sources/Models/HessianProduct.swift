@@ -5,11 +5,15 @@ import Particles
 /// solve repeats hundreds of times, and its diagonal for preconditioning and scaling.
 public struct HessianProduct: @unchecked Sendable {
   @usableFromInline let product: (_ v: [Double], _ result: inout [Double]) -> Void
+  @usableFromInline let blockProduct: (_ v: [Double], _ columns: Int, _ result: inout [Double]) -> Void
   /// diag(H) on the full d·N space, from the same blocks.
   public let diagonal: [Double]
 
-  public init(product: @escaping (_ v: [Double], _ result: inout [Double]) -> Void, diagonal: [Double]) {
+  public init(product: @escaping (_ v: [Double], _ result: inout [Double]) -> Void,
+              blockProduct: @escaping (_ v: [Double], _ columns: Int, _ result: inout [Double]) -> Void,
+              diagonal: [Double]) {
     self.product = product
+    self.blockProduct = blockProduct
     self.diagonal = diagonal
   }
 
@@ -17,4 +21,12 @@ public struct HessianProduct: @unchecked Sendable {
   /// when it already has the right size.
   @inlinable
   public func callAsFunction(_ v: [Double], into result: inout [Double]) { product(v, &result) }
+
+  /// result ← H·V for `columns` vectors interleaved particle by particle (component a of particle
+  /// i in column c at `(i·columns + c)·d + a`), in one pass over the pairs; each column equals its
+  /// own product bit for bit.
+  @inlinable
+  public func callAsFunction(block v: [Double], columns: Int, into result: inout [Double]) {
+    blockProduct(v, columns, &result)
+  }
 }

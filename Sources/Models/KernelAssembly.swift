@@ -30,8 +30,10 @@ extension ModelKernels {
     }
     hessian = { positions, neighbours in
       let stiffness = PairStiffness<Dimension>(interaction, positions: positions, neighbours: neighbours)
-      return HessianProduct(product: { v, result in stiffness.hessianVectorProduct(v, into: &result) },
-                            diagonal: stiffness.diagonal)
+      return HessianProduct(
+        product: { v, result in stiffness.hessianVectorProduct(v, into: &result) },
+        blockProduct: { v, columns, result in stiffness.hessianMatrixProduct(v, columns: columns, into: &result) },
+        diagonal: stiffness.diagonal)
     }
     forEachInteractingPair = { positions, neighbours, body in
       interaction.forEachInteractingPair(positions, neighbours: neighbours, body)

@@ -23,17 +23,51 @@ public enum ImplicitSensitivity {
     model: ParticleModel, positions: [Double], parameter: SensitivityParameter,
     holding held: HeldQuantity = .packingFraction, options: ImplicitOptions = ImplicitOptions()
   ) throws(SensitivityError) -> PositionSensitivity {
+    try compute(model: model, positions: positions, parameters: [parameter], holding: held, options: options)[0]
+  }
+
+  /// The sensitivities to several parameters at once: one prepared minimum, one block of right-hand
+  /// sides B = [b₁ … b_n] and one block solve H [u₁ … u_n] = B, in which the Hessian is applied to
+  /// all unconverged columns in one pass over the pairs (the engine's
+  /// ``rootJacobianVectorProducts(_:parameterTangents:linearSolver:nullSpace:)``). Each result, with
+  /// its own validity report, is the one ``compute(model:positions:parameter:holding:options:)``
+  /// gives for its parameter alone (to the solver's tolerance).
+  public static func compute(
+    model: ParticleModel, positions: [Double], parameters: [SensitivityParameter],
+    holding held: HeldQuantity = .packingFraction, options: ImplicitOptions = ImplicitOptions()
+  ) throws(SensitivityError) -> [PositionSensitivity] {
+    guard !parameters.isEmpty else { return [] }
     let minimum = try ParticleMinimum(model: model, positions: positions, options: options)
-    let tangent = try model.tangent(for: parameter, holding: held)
-    let linearization = minimum.linearization(.single(minimum.parameterDerivative(tangent)))
-    let product: ImplicitProduct
+    var tangents = [ModelTangent]()
+    for parameter in parameters { tangents.append(try model.tangent(for: parameter, holding: held)) }
+    let forceDerivatives = tangents.map { minimum.parameterDerivative($0) }
+    let linearization = minimum.linearization(.columns(forceDerivatives))
+    let units = parameters.indices.map { k in parameters.indices.map { $0 == k ? 1.0 : 0.0 } }
+    let products: [ImplicitProduct]
     do {
-      product = try rootJacobianVectorProduct(
-        linearization, parameterTangent: [1], linearSolver: try minimum.solver(options.solver),
+      products = try rootJacobianVectorProducts(
+        linearization, parameterTangents: units, linearSolver: try minimum.solver(options.solver),
         nullSpace: minimum.nullSpace)
     } catch {
       throw SensitivityError(error)
     }
+    var results = [PositionSensitivity]()
+    for (k, product) in products.enumerated() {
+      results.append(try sensitivity(
+        product, of: parameters[k], tangent: tangents[k], forceDerivative: forceDerivatives[k], at: minimum,
+        holding: held, options: options))
+    }
+    return results
+  }
+
+  /// The sensitivity u = J·e_k of one parameter, in both coordinate systems, with its validity report.
+  private static func sensitivity(
+    _ product: ImplicitProduct, of parameter: SensitivityParameter, tangent: ModelTangent,
+    forceDerivative: [Double], at minimum: ParticleMinimum, holding held: HeldQuantity, options: ImplicitOptions
+  ) throws(SensitivityError) -> PositionSensitivity {
+    let model = minimum.model
+    let positions = minimum.positions
+    let linearization = minimum.linearization(.single(forceDerivative))
     let u = minimum.space.expand(product.value)
     let (physical, normalised) = PositionSensitivity.coordinates(
       fromFixedFrame: u, positions: positions, edges: model.boxEdges, scaleRate: tangent.boxScaleRate)
