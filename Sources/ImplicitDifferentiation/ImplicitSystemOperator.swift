@@ -18,6 +18,15 @@ struct ImplicitSystemOperator<Linearization: OptimalityLinearization>: Transposa
   let nullSpace: NullSpace?
   /// μ, used only with a null space.
   var shift: Double = 1
+  /// P x of the last product, kept so that a solve's products allocate nothing once its vectors
+  /// have their size (a product is one pass over a large structure; a fresh d-vector per product
+  /// costs page faults comparable to it).
+  private let scratch = ProductScratch()
+
+  /// Storage reused from product to product.
+  private final class ProductScratch {
+    var projected: [Double] = []
+  }
 
   init(_ linearization: Linearization, transposed: Bool, negated: Bool, nullSpace: NullSpace?) {
     self.linearization = linearization
@@ -51,8 +60,26 @@ struct ImplicitSystemOperator<Linearization: OptimalityLinearization>: Transposa
     return result
   }
 
+  /// result ← Ã x without allocating: A's product through
+  /// ``OptimalityLinearization/applyA(_:into:)``, P in place.
   func apply(_ x: [Double], into result: inout [Double]) {
-    result = product(x, transpose: appliesTranspose)
+    guard !appliesTranspose else {
+      result = product(x, transpose: true)
+      return
+    }
+    guard let nullSpace else {
+      linearization.applyA(x, into: &result)
+      if negated { for index in result.indices { result[index] = -result[index] } }
+      return
+    }
+    if scratch.projected.count != x.count { scratch.projected = x } else {
+      for index in x.indices { scratch.projected[index] = x[index] }
+    }
+    nullSpace.project(&scratch.projected)
+    linearization.applyA(scratch.projected, into: &result)
+    if negated { for index in result.indices { result[index] = -result[index] } }
+    nullSpace.project(&result)
+    for index in result.indices { result[index] += shift * (x[index] - scratch.projected[index]) }
   }
 
   func applyTranspose(_ x: [Double], into result: inout [Double]) {

@@ -42,6 +42,10 @@ public protocol OptimalityLinearization {
   var structure: LinearMapStructure { get }
   /// A·v = −∂₁F·v for v of length d.
   func applyA(_ v: [Double]) -> [Double]
+  /// result ← A·v, reusing `result`'s storage when it has length d: the form the solvers call once
+  /// per iteration. The default assigns ``applyA(_:)``; a conformer whose product can write in place
+  /// (a particle code's Hessian) overrides it so that a solve allocates nothing per product.
+  func applyA(_ v: [Double], into result: inout [Double])
   /// Aᵀ·w = −∂₁Fᵀ·w for w of length d.
   func applyATranspose(_ w: [Double]) -> [Double]
   /// B·u = ∂₂F·u for u of length n.
@@ -61,6 +65,9 @@ public protocol OptimalityLinearization {
 }
 
 extension OptimalityLinearization {
+  /// result ← ``applyA(_:)``.
+  public func applyA(_ v: [Double], into result: inout [Double]) { result = applyA(v) }
+
   /// A·V column by column.
   public func applyA(block vectors: [[Double]]) -> [[Double]] { vectors.map { applyA($0) } }
   /// B·U column by column.

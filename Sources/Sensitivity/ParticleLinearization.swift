@@ -28,6 +28,16 @@ struct ParticleLinearization: OptimalityLinearization {
     return space.restrict(full)
   }
 
+  /// In place when no particle is a rattler (the reduced space is the full one): the stiffness
+  /// product writes straight into the solver's vector.
+  func applyA(_ v: [Double], into result: inout [Double]) {
+    guard space.rattlers.isEmpty else {
+      result = applyA(v)
+      return
+    }
+    hessianProduct(v, &result)
+  }
+
   func applyATranspose(_ w: [Double]) -> [Double] { applyA(w) }
 
   /// A·V with one pass over the pairs for the whole block (a block solve calls it once per
