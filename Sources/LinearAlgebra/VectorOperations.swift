@@ -4,8 +4,8 @@ import CBLAS
 ///
 /// None of them allocates: solvers at millions of unknowns call them every iteration. Long vectors go
 /// to OpenBLAS (vectorised, and threaded beyond a few hundred thousand components); short ones stay in
-/// Swift, where a plain loop beats the cost of a BLAS call (measured: ~10 ns per call, more than a
-/// whole 8-component dot product).
+/// Swift, where a plain loop beats the fixed cost of a BLAS call, which exceeds a whole
+/// 8-component dot product (docs/benchmarks.md, "BLAS call overhead").
 public enum VectorOperations {
   /// Below this length a Swift loop is as fast as OpenBLAS.
   @usableFromInline static let blasThreshold = 1024

@@ -14,9 +14,8 @@ import Particles
 /// Elements per thread below which FIRE's vector passes stay serial. The worker pool starts a chunk
 /// within about a microsecond, and a pass over 4,096 elements takes a few. Splitting mid-sized
 /// systems matters beyond the pass itself: a serial pass after a two-thread force loop reads half
-/// of its arrays out of the other core's cache. At N = 10⁴ in 3D a threshold of 16,384 left the
-/// passes serial, and two threads made a FIRE step 1.53x faster than one (median of six runs);
-/// split, 2.09x.
+/// of its arrays out of the other core's cache (the runs that chose the threshold are in
+/// docs/benchmarks.md, "FIRE pass threshold").
 @usableFromInline let firePassChunk = 4096
 
 /// The end of a FIRE step, applied at the start of the next: complete the velocity-Verlet update,

@@ -7,9 +7,9 @@ import Glibc
 /// Threads that stay awake between parallel regions and run their chunks.
 ///
 /// A FIRE step is a handful of parallel regions (move, forces, sums) of a few hundred
-/// microseconds each at N = 10⁵. Handed to Dispatch, every region started its second chunk 30 µs
-/// late on this project's 2-core machines: the idle worker thread had been parked and had to be
-/// woken through the kernel. Here a worker spins on the region counter for a while after each
+/// microseconds each at N = 10⁵. Handed to Dispatch, every region started its second chunk late
+/// by a sizeable fraction of that (docs/benchmarks.md, "Worker pool"): the idle worker thread had
+/// been parked and had to be woken through the kernel. Here a worker spins on the region counter for a while after each
 /// region, so that the next one starts within a microsecond, and only then sleeps on a semaphore.
 ///
 /// The caller runs chunk 0 and worker k chunk k + 1, in every region, so that each core keeps

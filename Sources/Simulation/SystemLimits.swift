@@ -15,8 +15,8 @@ extension ParticleSystem {
   public static let maximumSpeciesCount = 1024
 
   /// Bytes one particle needs at the least while minimising: positions, velocities, forces, the
-  /// neighbour list's reference positions and rows, the cell sort (measured peak at N = 10⁶:
-  /// ~300 B in 2D, ~400 B in 3D; these are lower bounds).
+  /// neighbour list's reference positions and rows, the cell sort: lower bounds of the peak
+  /// measured at N = 10⁶ (docs/benchmarks.md, "Memory per particle").
   static func minimumBytesPerParticle(dimension: Int) -> Int { dimension == 2 ? 256 : 384 }
 
   static func checkLength(_ value: Double, field: String) throws(SystemError) {
