@@ -23,8 +23,20 @@ extension ParticleModel {
       }
       return SpatialVector(seeded[0], seeded[1], seeded[2])
     }
-    return kernels(PeriodicBox<D, Double>(edges: edges(Double.self)),
-                   PeriodicBox<D, Dual<Double>>(edges: edges(Dual<Double>.self)), tangent)
+    guard deformation != nil || !tangent.strain.isEmpty else {
+      return kernels(PeriodicBox<D, Double>(edges: edges(Double.self)),
+                     PeriodicBox<D, Dual<Double>>(edges: edges(Dual<Double>.self)), tangent)
+    }
+    let f = deformationGradient
+    func seededDeformation<S: SeedableScalar>(_: S.Type) -> [[S]] {
+      f.indices.map { a in
+        f[a].indices.map { b in S.seeded(f[a][b], derivative: tangent.strain.isEmpty ? 0 : tangent.strain[a][b]) }
+      }
+    }
+    return kernels(DeformedPeriodicBox<D, Double>(edges: edges(Double.self), deformation: seededDeformation(Double.self)),
+                   DeformedPeriodicBox<D, Dual<Double>>(edges: edges(Dual<Double>.self),
+                                                        deformation: seededDeformation(Dual<Double>.self)),
+                   tangent)
   }
 
   private func kernels<Plain: Boundary, Seeded: Boundary>(

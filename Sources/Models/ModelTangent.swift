@@ -7,6 +7,9 @@ public struct ModelTangent: Sendable, Equatable {
   public var table: [[Double]] = []
   public var epsilon = 0.0
   public var alpha = 0.0
+  /// dF/dθ of the cell's deformation (d×d; empty: zero). Positions are reference coordinates and
+  /// do not move with it: seeded, the forces' tangent is the affine force field Ξ = ∂F/∂ε at fixed X.
+  public var strain: [[Double]] = []
 
   public init() {}
 }

@@ -19,17 +19,29 @@ public struct ParticleModel: Sendable, Equatable {
   public var diameters: DiameterRule
   /// Threads of the pair loop.
   public var threads: Int
+  /// The homogeneous deformation F (d×d, row-major, dimensionless) of a periodic cell: positions
+  /// are reference coordinates X in the orthorhombic box of ``boxEdges`` and pairs interact across
+  /// F·(Xᵢ − Xⱼ) (a sheared or strained cell; see `Particles.DeformedPeriodicBox`). nil: F = I.
+  public var deformation: [[Double]]?
 
   public init(dimension: Int, periodic: Bool = true, boxEdges: [Double], potential: PotentialChoice,
-              diameters: DiameterRule, threads: Int = ThreadCount.available) {
+              diameters: DiameterRule, threads: Int = ThreadCount.available, deformation: [[Double]]? = nil) {
     precondition(dimension == 2 || dimension == 3, "dimension must be 2 or 3")
     precondition(boxEdges.count == dimension, "one box edge per dimension")
+    precondition(deformation.map { $0.count == dimension && $0.allSatisfy { $0.count == dimension } } ?? true,
+                 "the deformation is d×d")
     self.dimension = dimension
     self.periodic = periodic
     self.boxEdges = boxEdges
     self.potential = potential
     self.diameters = diameters
     self.threads = threads
+    self.deformation = deformation
+  }
+
+  /// F, the identity unless the cell is deformed.
+  public var deformationGradient: [[Double]] {
+    deformation ?? (0..<dimension).map { a in (0..<dimension).map { $0 == a ? 1.0 : 0.0 } }
   }
 
   public var particleCount: Int { diameters.particleCount }
@@ -39,8 +51,16 @@ public struct ParticleModel: Sendable, Equatable {
   /// The side used for normalised coordinates x = R/L: the first edge (all edges for a cube).
   public var boxLength: Double { boxEdges[0] }
 
-  /// V = ∏ Lₖ (area in 2D).
-  public var boxVolume: Double { boxEdges.reduce(1, *) }
+  /// V = det(F)·∏ Lₖ (area in 2D).
+  public var boxVolume: Double { Self.determinant(deformationGradient) * boxEdges.reduce(1, *) }
+
+  /// det(F) of a 2×2 or 3×3 matrix.
+  public static func determinant(_ f: [[Double]]) -> Double {
+    f.count == 2
+      ? f[0][0] * f[1][1] - f[0][1] * f[1][0]
+      : f[0][0] * (f[1][1] * f[2][2] - f[1][2] * f[2][1]) - f[0][1] * (f[1][0] * f[2][2] - f[1][2] * f[2][0])
+        + f[0][2] * (f[1][0] * f[2][1] - f[1][1] * f[2][0])
+  }
 
   /// The largest interaction diameter σᵢⱼ (length units): it sets the neighbour skin and the reach.
   public var largestDiameter: Double { diameters.largestDiameter }

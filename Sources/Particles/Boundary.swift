@@ -20,6 +20,15 @@ public protocol Boundary: Sendable {
 
   /// The plain-number geometry the neighbour list is built on.
   var cellGeometry: CellGeometry { get }
+
+  /// How much longer than a separation in ``cellGeometry`` the separation the interaction sees can
+  /// be shorter by, at most: the neighbour list is built to this multiple of the interaction's reach
+  /// so that no interacting pair is missed (1 where the two coincide; 1/σ_min(F) in a deformed cell).
+  var neighbourReachScale: Double { get }
+}
+
+extension Boundary {
+  public var neighbourReachScale: Double { 1 }
 }
 
 /// The geometry a cell list needs, stripped of derivatives.

@@ -34,8 +34,8 @@ where Space.Scalar == Potential.Scalar, Potential.Scalar == Diameters.Scalar {
   /// Keeps `list` valid for `positions` (rebuilding through the cell list when needed).
   @inlinable
   public func updateNeighbours(_ list: inout NeighbourList, positions: [Scalar]) {
-    list.update(positions: positions, boundary: boundary, cutoffRatio: potential.cutoffRatio,
-                diameters: diameters)
+    list.update(positions: positions, boundary: boundary,
+                cutoffRatio: potential.cutoffRatio * boundary.neighbourReachScale, diameters: diameters)
   }
 
   /// E(positions) over the pairs of `neighbours` (energy units).

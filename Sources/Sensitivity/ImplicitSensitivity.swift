@@ -38,6 +38,16 @@ public enum ImplicitSensitivity {
   ) throws(SensitivityError) -> [PositionSensitivity] {
     guard !parameters.isEmpty else { return [] }
     let minimum = try ParticleMinimum(model: model, positions: positions, options: options)
+    return try solve(at: minimum, parameters: parameters, holding: held, options: options).sensitivities
+  }
+
+  /// The block solve at a prepared minimum, with the force derivatives bₖ it solved for (full d·N,
+  /// over the backbone): what the elastic constants contract the non-affine fields with.
+  static func solve(
+    at minimum: ParticleMinimum, parameters: [SensitivityParameter], holding held: HeldQuantity,
+    options: ImplicitOptions
+  ) throws(SensitivityError) -> (sensitivities: [PositionSensitivity], forceDerivatives: [[Double]]) {
+    let model = minimum.model
     var tangents = [ModelTangent]()
     for parameter in parameters { tangents.append(try model.tangent(for: parameter, holding: held)) }
     let forceDerivatives = tangents.map { minimum.parameterDerivative($0) }
@@ -57,7 +67,7 @@ public enum ImplicitSensitivity {
         product, of: parameters[k], tangent: tangents[k], forceDerivative: forceDerivatives[k], at: minimum,
         holding: held, options: options))
     }
-    return results
+    return (results, forceDerivatives)
   }
 
   /// The sensitivity u = J·e_k of one parameter, in both coordinate systems, with its validity report.

@@ -25,6 +25,12 @@ extension ParticleModel {
     case .packingFraction:
       guard periodic else { throw .unsupportedParameter("packing fraction of a free-space system") }
       return packingFraction
+    case .strain(let component):
+      guard periodic else { throw .unsupportedParameter("strain of a free-space system") }
+      guard component.exists(in: dimension) else {
+        throw .unsupportedParameter("strain \(component.rawValue) in \(dimension) dimensions")
+      }
+      return 0
     }
   }
 
@@ -57,6 +63,9 @@ extension ParticleModel {
     case .packingFraction:
       // L = (Σvᵢ / φ)^{1/d}: (1/L) dL/dφ = −1/(d φ).
       tangent.boxScaleRate = -1 / (Double(dimension) * packingFraction)
+    case .strain(let component):
+      // F(γ) = (I + γ e)F: dF/dγ = e·F.
+      tangent.strain = Self.product(component.tensor(dimension: dimension), deformationGradient)
     }
     return tangent
   }
@@ -92,6 +101,13 @@ extension ParticleModel {
       }
     case .boxLength:
       model.boxEdges = boxEdges.map { $0 * value / current }
+    case .strain(let component):
+      let e = component.tensor(dimension: dimension)
+      let stretch = (0..<dimension).map { a in (0..<dimension).map { b in (a == b ? 1 : 0) + (value - current) * e[a][b] } }
+      model.deformation = Self.product(stretch, deformationGradient)
+      guard Self.determinant(model.deformationGradient) > 0 else {
+        throw .invalidInput("setting the strain \(component.rawValue) to \(value) turns the cell inside out")
+      }
     case .packingFraction:
       guard value > 0 else { throw .invalidInput("setting the packing fraction to \(value) makes the box infinite") }
       let scale = pow(current / value, 1 / Double(dimension))
@@ -138,5 +154,12 @@ extension ParticleModel {
     let tangent = try self.tangent(for: parameter, holding: held)
     return kernels(seeding: tangent)
       .seededForces(positions, positions.map { $0 * tangent.boxScaleRate }, neighbourList(at: positions)).tangents
+  }
+}
+
+extension ParticleModel {
+  /// The matrix product A·B of two d×d matrices.
+  static func product(_ a: [[Double]], _ b: [[Double]]) -> [[Double]] {
+    a.indices.map { i in b[0].indices.map { j in a[i].indices.reduce(0) { $0 + a[i][$1] * b[$1][j] } } }
   }
 }

@@ -1,3 +1,5 @@
+import Models
+
 /// The scalar parameter θ a sensitivity dx*/dθ is taken with respect to.
 public enum SensitivityParameter: Sendable, Equatable, Codable, CustomStringConvertible {
   /// The diameter of one species (index into the species list). Pair diameters follow additively:
@@ -13,6 +15,11 @@ public enum SensitivityParameter: Sendable, Equatable, Codable, CustomStringConv
   /// The packing fraction φ = Σ vᵢ / V; the box follows, scaled isotropically:
   /// L(φ) = (Σ vᵢ / φ)^{1/d}, so dL/dφ = −L/(d φ). What is held does not apply.
   case packingFraction
+  /// A strain γ of the periodic cell along one component, F → (I + γ e)F, relative to the cell's
+  /// current shape (its value is 0 at the configuration given). Positions are reference coordinates
+  /// that do not move with it, so dx*/dγ is the non-affine displacement field; the affine part is
+  /// e·R.
+  case strain(StrainComponent)
 
   public var description: String {
     switch self {
@@ -21,6 +28,7 @@ public enum SensitivityParameter: Sendable, Equatable, Codable, CustomStringConv
     case .alpha: return "alpha"
     case .boxLength: return "box length"
     case .packingFraction: return "packing fraction"
+    case .strain(let component): return "strain \(component.rawValue)"
     }
   }
 }

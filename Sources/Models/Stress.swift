@@ -1,0 +1,28 @@
+extension ParticleModel {
+  /// The stress of the configuration (energy / length^d, symmetric d×d):
+  ///
+  ///     σ_ab = (1/V) Σ_pairs U'(r) d_a d_b / r = (1/V) ∂U/∂ε_ab,
+  ///
+  /// the virial of the pair forces with d = rᵢ − rⱼ the (deformed) minimum-image separation and V the
+  /// cell's volume; equivalently the derivative of the energy with respect to a strain ε of the cell,
+  /// F → (I + ε)F, at fixed reference positions. Sign: negative in compression (repulsive contacts,
+  /// U' < 0), so that the pressure is p = −tr(σ)/d > 0 there.
+  public func stress(at positions: [Double]) -> [[Double]] {
+    let kernels = kernels()
+    var stress = [[Double]](repeating: [Double](repeating: 0, count: dimension), count: dimension)
+    kernels.forEachInteractingPair(positions, neighbourList(at: positions)) { pair in
+      let slope = kernels.pairDerivatives(pair.distance, pair.diameter).slope
+      for a in 0..<dimension {
+        for b in 0..<dimension { stress[a][b] += slope * pair.separation[a] * pair.separation[b] / pair.distance }
+      }
+    }
+    let volume = boxVolume
+    return stress.map { $0.map { $0 / volume } }
+  }
+
+  /// p = −tr(σ)/d (energy / length^d): positive when the particles push the walls apart.
+  public func pressure(at positions: [Double]) -> Double {
+    let stress = stress(at: positions)
+    return -(0..<dimension).reduce(0) { $0 + stress[$1][$1] } / Double(dimension)
+  }
+}

@@ -1,0 +1,159 @@
+import Foundation
+import ImplicitDifferentiation
+import Minimization
+import Models
+import Sensitivity
+import Testing
+
+/// The elastic response of a minimum against independent references: finite differences of the
+/// energy (at fixed positions for the stress and the Born term, re-minimised for the full C), the
+/// finite-difference non-affine field, a triangular crystal summed by hand, and the symmetries.
+@Suite("Elasticity: stress, elastic constants and non-affine fields")
+struct ElasticityTests {
+  /// The model with the cell deformed additively by Σ γₐ eᵃ.
+  static func strained(_ model: ParticleModel, _ strains: [(StrainComponent, Double)]) -> ParticleModel {
+    var f = model.deformationGradient
+    for (component, γ) in strains {
+      let e = component.tensor(dimension: model.dimension)
+      for a in f.indices { for b in f.indices { f[a][b] += γ * e[a][b] } }
+    }
+    var strained = model
+    strained.deformation = f
+    return strained
+  }
+
+  /// A packing whose every neighbour pair is at least 10⁻³σ from the cutoff (harmonic contacts have
+  /// a kink in U'' there): the strains of the differences below (≤ 10⁻⁴) then cross no contact.
+  static func packing() throws -> (model: ParticleModel, positions: [Double]) {
+    let model = SmallSystems.bidisperse(count: 32, packingFraction: 1.0)
+    let minimum = SmallSystems.minimum(of: model, seed: 6, tolerance: 1e-14)
+    try #require(minimum.converged)
+    let kernels = model.kernels()
+    var closest = 1.0
+    kernels.forEachInteractingPair(minimum.positions, kernels.neighbourList(minimum.positions, 0.5)) { pair in
+      closest = min(closest, abs(1 - pair.distance / pair.diameter))
+    }
+    try #require(closest > 1e-3)
+    return (model, minimum.positions)
+  }
+
+  @Test("σ = (1/V) ∂U/∂γ and the Born term = ∂²U/∂γₐ∂γ_b at fixed positions (central differences)")
+  func stressAndBornTerm() throws {
+    let (model, x) = try Self.packing()
+    let response = try ElasticResponse.compute(model: model, positions: x)
+    let strains = StrainComponent.components(dimension: 2)
+    let h = 1e-5
+    for (a, ea) in strains.enumerated() {
+      let plus = Self.strained(model, [(ea, h)]).forces(at: x).energy
+      let minus = Self.strained(model, [(ea, -h)]).forces(at: x).energy
+      let e = ea.tensor(dimension: 2)
+      var contraction = 0.0
+      for i in 0..<2 { for j in 0..<2 { contraction += response.stress[i][j] * e[i][j] } }
+      let slope = (plus - minus) / (2 * h)
+      #expect(abs(contraction * response.volume - slope) <= 1e-7 * abs(slope), "σ:e\(a)")
+      for (b, eb) in strains.enumerated() {
+        func energy(_ γa: Double, _ γb: Double) -> Double {
+          Self.strained(model, [(ea, γa), (eb, γb)]).forces(at: x).energy
+        }
+        let k = 1e-4
+        let second = (energy(k, k) - energy(k, -k) - energy(-k, k) + energy(-k, -k)) / (4 * k * k)
+        let born = response.born.responses[a][b] * response.volume
+        #expect(abs(born - second) <= 1e-5 * max(1, abs(second)), "Born \(a)\(b): \(born) vs \(second)")
+      }
+    }
+    #expect(response.pressure > 0)
+    #expect(abs(response.pressure - model.pressure(at: x)) <= 1e-14 * response.pressure)
+  }
+
+  @Test("C = the second derivative of the re-minimised energy; the non-affine field = finite differences")
+  func constantsAgainstReminimisedEnergy() throws {
+    let (model, x) = try Self.packing()
+    let response = try ElasticResponse.compute(model: model, positions: x)
+    #expect(response.rattlers.isEmpty)
+    #expect(response.relaxationAsymmetry < 1e-8)
+    let strains = StrainComponent.components(dimension: 2)
+    // The relaxed energy is strongly non-quadratic near jamming: the difference's error, ~k²·10⁵
+    // relative, needs k ≈ 10⁻⁵ (its rounding, ~10⁻¹⁶U/k², stays ~10⁻⁷).
+    let k = 1e-5
+    let choice = MinimizerChoice(FIRE(forceTolerance: 1e-14, maximumSteps: 200_000), largestDiameter: model.largestDiameter)
+    func relaxed(_ strains: [(StrainComponent, Double)]) throws -> Double {
+      let outcome = try Self.strained(model, strains).minimize(from: x, using: choice)
+      try #require(outcome.converged)
+      return outcome.energy
+    }
+    for a in strains.indices {
+      for b in a..<strains.count {
+        let (ea, eb) = (strains[a], strains[b])
+        let second = (try relaxed([(ea, k), (eb, k)]) - relaxed([(ea, k), (eb, -k)])
+                      - relaxed([(ea, -k), (eb, k)]) + relaxed([(ea, -k), (eb, -k)])) / (4 * k * k)
+        let exact = response.constants.responses[a][b] * response.volume
+        #expect(abs(exact - second) <= 2e-5 * max(1, abs(second)), "C \(a)\(b): \(exact) vs \(second)")
+        // Relaxation only lowers the energy: C ≤ C_Born on the diagonal.
+        if a == b { #expect(exact <= response.born.responses[a][b] * response.volume) }
+      }
+    }
+    // The shear field against central differences of the re-minimised positions.
+    let fd = try FiniteDifferenceSensitivity.compute(model: model, positions: x, parameter: .strain(.xy),
+                                                     holding: .box, step: 1e-6)
+    #expect(fd.finiteDifference!.networkUnchanged)
+    let field = response.nonAffineFields[2]
+    #expect(field.parameter == .strain(.xy))
+    let largest = field.physical.map(abs).max()!
+    let difference = zip(field.physical, fd.physical).map { abs($0 - $1) }.max()!
+    #expect(difference <= 1e-5 * largest, "non-affine field vs FD: \(difference / largest)")
+  }
+
+  @Test("a triangular crystal of harmonic discs: no non-affine motion, C summed over its three bonds by hand")
+  func triangularCrystal() throws {
+    let (columns, rows, a) = (6, 6, 0.95)
+    let height = a * 3.0.squareRoot() / 2
+    var positions = [Double]()
+    for j in 0..<rows {
+      for i in 0..<columns { positions += [(Double(i) + 0.5 * Double(j % 2)) * a + 0.1, Double(j) * height + 0.1] }
+    }
+    let model = ParticleModel(dimension: 2, boxEdges: [Double(columns) * a, Double(rows) * height],
+                              potential: .softSphere(epsilon: 1, alpha: 2),
+                              diameters: .particles([Double](repeating: 1, count: columns * rows)), threads: 1)
+    let response = try ElasticResponse.compute(model: model, positions: positions)
+    // U = ½(1 − r)²: t = U'(a) = −(1 − a), k = U''(a) = 1; area per particle √3a²/2.
+    let (t, k, area) = (-(1 - a), 1.0, a * a * 3.0.squareRoot() / 2)
+    let expected = [
+      (0, 0, 0, 0, (9.0 / 8 * k * a * a + 3.0 / 8 * t * a) / area),
+      (1, 1, 1, 1, (9.0 / 8 * k * a * a + 3.0 / 8 * t * a) / area),
+      (0, 0, 1, 1, (3.0 / 8 * k * a * a - 3.0 / 8 * t * a) / area),
+      (0, 1, 0, 1, (3.0 / 8 * k * a * a + 3.0 / 8 * t * a) / area),
+      (0, 0, 0, 1, 0.0), (1, 1, 0, 1, 0.0),
+    ]
+    for (i, j, l, m, value) in expected {
+      #expect(abs(response.constants(i, j, l, m) - value) <= 1e-10, "C\(i)\(j)\(l)\(m)")
+      #expect(abs(response.born(i, j, l, m) - value) <= 1e-10)
+    }
+    #expect(response.nonAffineFields.allSatisfy { $0.physical.map(abs).max()! < 1e-9 })
+    // Isotropy of the triangular lattice: G = C_xyxy, B = (C_xxxx + C_xxyy)/2; pressure −tr σ/2 = −3t/(2a)·a²/area.
+    #expect(abs(response.constants.shearModulus - response.constants(0, 1, 0, 1)) < 1e-10)
+    #expect(abs(response.constants.bulkModulus - (response.constants(0, 0, 0, 0) + response.constants(0, 0, 1, 1)) / 2) < 1e-10)
+    #expect(abs(response.pressure - (-3 * t * a / 2 / area)) < 1e-12)
+    #expect(abs(response.contactNumber - 6) < 1e-12)
+  }
+
+  @Test("C does not depend on the particles' numbering, and turns with the packing (x ↔ y)")
+  func symmetries() throws {
+    let (model, x) = try Self.packing()
+    let response = try ElasticResponse.compute(model: model, positions: x)
+    let n = model.particleCount
+    let order = Array((0..<n).reversed())
+    var relabelled = model
+    guard case .particles(let diameters) = model.diameters else { return }
+    relabelled.diameters = .particles(order.map { diameters[$0] })
+    let relabelledPositions = order.flatMap { [x[2 * $0], x[2 * $0 + 1]] }
+    let again = try ElasticResponse.compute(model: relabelled, positions: relabelledPositions)
+    var swapped = model
+    swapped.boxEdges = [model.boxEdges[1], model.boxEdges[0]]
+    let turned = try ElasticResponse.compute(model: swapped, positions: (0..<n).flatMap { [x[2 * $0 + 1], x[2 * $0]] })
+    let scale = abs(response.constants(0, 0, 0, 0))
+    for (i, j, k, l) in [(0, 0, 0, 0), (1, 1, 1, 1), (0, 0, 1, 1), (0, 1, 0, 1), (0, 0, 0, 1), (1, 1, 0, 1)] {
+      #expect(abs(again.constants(i, j, k, l) - response.constants(i, j, k, l)) <= 1e-8 * scale)
+      #expect(abs(turned.constants(1 - i, 1 - j, 1 - k, 1 - l) - response.constants(i, j, k, l)) <= 1e-8 * scale)
+    }
+  }
+}
