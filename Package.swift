@@ -17,6 +17,7 @@ let package = Package(
     .executable(name: "mdsens", targets: ["mdsens"]),
     .executable(name: "mdsens-benchmark", targets: ["mdsens-benchmark"]),
     .executable(name: "mdsens-sensitivity-benchmark", targets: ["mdsens-sensitivity-benchmark"]),
+    .executable(name: "mdsens-elasticity-benchmark", targets: ["mdsens-elasticity-benchmark"]),
     // Bilevel machine-learning examples on the implicit engine (the paper's Sec. 3-4).
     .library(name: "BilevelExamples", targets: ["BilevelExamples"]),
     .executable(name: "mdsens-examples", targets: ["mdsens-examples"]),
@@ -63,6 +64,8 @@ let package = Package(
     .executableTarget(name: "mdsens", dependencies: ["Models", "Simulation", "Sensitivity", "Trajectories"]),
     .executableTarget(name: "mdsens-benchmark", dependencies: ["Models", "Simulation", "Sensitivity"]),
     .executableTarget(name: "mdsens-examples", dependencies: ["BilevelExamples"]),
+    .executableTarget(name: "mdsens-elasticity-benchmark",
+                      dependencies: ["Models", "Simulation", "Sensitivity", "Particles", "ImplicitDifferentiation"]),
     .executableTarget(name: "mdsens-sensitivity-benchmark",
                       dependencies: ["Models", "Simulation", "Sensitivity", "Particles"]),
 

@@ -106,6 +106,7 @@ public func validateRoot(
   nullSpace: NullSpace? = nil,
   options: ValidationOptions = ValidationOptions(),
   state: [Double]? = nil,
+  spectrum known: LanczosResult? = nil,
   linearizationAt: ((_ displacement: [Double]) -> any OptimalityLinearization)? = nil
 ) -> RootValidityReport {
   let dimension = linearization.stateDimension
@@ -127,16 +128,9 @@ public func validateRoot(
     return report
   }
 
-  let sign = linearization.structure == .symmetricNegativeDefinite ? -1.0 : 1.0
-  let signedA = MatrixFreeOperator(dimension: dimension) { x, result in
-    result = linearization.applyA(x)
-    if sign < 0 { for index in result.indices { result[index] = -result[index] } }
-  }
-  let projection: ((inout [Double]) -> Void)? = nullSpace.map { nullSpace in { nullSpace.project(&$0) } }
   let spectrum: LanczosResult
   do {
-    spectrum = try Lanczos(maximumSteps: options.lanczosSteps, tolerance: options.lanczosTolerance,
-                           projection: projection).extremeEigenvalues(of: signedA)
+    spectrum = try known ?? rootSpectrum(linearization, nullSpace: nullSpace, options: options)
   } catch {
     report.warnings.append("Lanczos failed (\(error)): no eigenvalue estimate")
     return report
@@ -202,4 +196,22 @@ private func estimateError(
   return ErrorEstimate(positionError: positionError, lipschitzConstant: constant,
                        sensitivityError: sensitivityError, relativeSensitivityError: relative(sensitivityError),
                        solveError: solveError, relativeSolveError: relative(solveError))
+}
+
+/// The extreme eigenvalues of s P A P on range(P) by Lanczos with the null-space projection (s = −1
+/// for an A declared negative definite, else 1): the spectrum ``validateRoot(_:residual:parameterTangent:product:nullSpace:options:state:spectrum:linearizationAt:)``
+/// judges a root by. Several tangents at one root share A, so a caller validating them computes it
+/// once and passes it to each validation.
+public func rootSpectrum(
+  _ linearization: some OptimalityLinearization, nullSpace: NullSpace? = nil,
+  options: ValidationOptions = ValidationOptions()
+) throws -> LanczosResult {
+  let sign = linearization.structure == .symmetricNegativeDefinite ? -1.0 : 1.0
+  let signedA = MatrixFreeOperator(dimension: linearization.stateDimension) { x, result in
+    result = linearization.applyA(x)
+    if sign < 0 { for index in result.indices { result[index] = -result[index] } }
+  }
+  let projection: ((inout [Double]) -> Void)? = nullSpace.map { nullSpace in { nullSpace.project(&$0) } }
+  return try Lanczos(maximumSteps: options.lanczosSteps, tolerance: options.lanczosTolerance,
+                     projection: projection).extremeEigenvalues(of: signedA)
 }

@@ -21,8 +21,10 @@ extension ParticleModel {
   }
 
   /// p = −tr(σ)/d (energy / length^d): positive when the particles push the walls apart.
-  public func pressure(at positions: [Double]) -> Double {
-    let stress = stress(at: positions)
-    return -(0..<dimension).reduce(0) { $0 + stress[$1][$1] } / Double(dimension)
+  public func pressure(at positions: [Double]) -> Double { Self.pressure(of: stress(at: positions)) }
+
+  /// p = −tr(σ)/d of a stress.
+  public static func pressure(of stress: [[Double]]) -> Double {
+    -stress.indices.reduce(0) { $0 + stress[$1][$1] } / Double(stress.count)
   }
 }

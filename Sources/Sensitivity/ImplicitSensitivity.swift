@@ -61,11 +61,15 @@ public enum ImplicitSensitivity {
     } catch {
       throw SensitivityError(error)
     }
+    // Every column shares H: its spectrum is computed once (a failed Lanczos is left to each report).
+    let spectrum = options.validate
+      ? try? rootSpectrum(linearization, nullSpace: minimum.nullSpace, options: validationOptions(options, model))
+      : nil
     var results = [PositionSensitivity]()
     for (k, product) in products.enumerated() {
       results.append(try sensitivity(
         product, of: parameters[k], tangent: tangents[k], forceDerivative: forceDerivatives[k], at: minimum,
-        holding: held, options: options))
+        holding: held, options: options, spectrum: spectrum))
     }
     return (results, forceDerivatives)
   }
@@ -73,7 +77,8 @@ public enum ImplicitSensitivity {
   /// The sensitivity u = J·e_k of one parameter, in both coordinate systems, with its validity report.
   private static func sensitivity(
     _ product: ImplicitProduct, of parameter: SensitivityParameter, tangent: ModelTangent,
-    forceDerivative: [Double], at minimum: ParticleMinimum, holding held: HeldQuantity, options: ImplicitOptions
+    forceDerivative: [Double], at minimum: ParticleMinimum, holding held: HeldQuantity, options: ImplicitOptions,
+    spectrum: LanczosResult?
   ) throws(SensitivityError) -> PositionSensitivity {
     let model = minimum.model
     let positions = minimum.positions
@@ -90,10 +95,8 @@ public enum ImplicitSensitivity {
     if options.validate {
       root = validateRoot(
         linearization, residual: residual, parameterTangent: [1],
-        product: product, nullSpace: minimum.nullSpace,
-        options: ValidationOptions(lanczosSteps: options.lanczosSteps, singularityThreshold: options.singularityThreshold,
-                                   differenceStep: 1e-6 * model.boxLength),
-        linearizationAt: { minimum.displacedLinearization($0, tangent: tangent) })
+        product: product, nullSpace: minimum.nullSpace, options: validationOptions(options, model),
+        spectrum: spectrum, linearizationAt: { minimum.displacedLinearization($0, tangent: tangent) })
       if root.singular == true, options.refuseSingular, let smallest = root.smallestEigenvalue,
          let largest = root.largestEigenvalue {
         throw .singularHessian(smallestEigenvalue: smallest, largestEigenvalue: largest)
@@ -110,6 +113,15 @@ public enum ImplicitSensitivity {
       positions: positions, boxEdges: model.boxEdges,
       boxEdgeDerivatives: model.boxEdges.map { $0 * tangent.boxScaleRate },
       physical: physical, normalised: normalised, rattlers: minimum.rattlers, validity: report)
+  }
+}
+
+extension ImplicitSensitivity {
+  /// The engine's validation settings for a particle minimum: the options' Lanczos steps and
+  /// singularity threshold, differences along the error direction of 10⁻⁶ box lengths.
+  static func validationOptions(_ options: ImplicitOptions, _ model: ParticleModel) -> ValidationOptions {
+    ValidationOptions(lanczosSteps: options.lanczosSteps, singularityThreshold: options.singularityThreshold,
+                      differenceStep: 1e-6 * model.boxLength)
   }
 }
 

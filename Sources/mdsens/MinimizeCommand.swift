@@ -1,4 +1,5 @@
 import Foundation
+import Models
 import Minimization
 import Simulation
 
@@ -61,6 +62,9 @@ enum MinimizeCommand {
     let outcome = try system.minimize(from: start, using: choice, recordEvery: interval) { step, energy, force in
       Output.progress("step \(step): energy \(Output.short(energy)), max |F| \(Output.short(force))")
     }
+    // σ and p = −tr σ/d of the final configuration (periodic cells only: free space has no walls).
+    let stress = system.periodic ? system.model.stress(at: outcome.positions) : nil
+    let pressure = stress.map(ParticleModel.pressure(of:))
     let frames = outcome.frames.map {
       system.frame(step: $0.step, positions: $0.positions, energy: $0.energy, maximumForce: $0.maximumForce)
     }
@@ -74,6 +78,7 @@ enum MinimizeCommand {
         "max_force": outcome.maximumForce, "force_tolerance": choice.forceTolerance,
         "minimizer": choice.kind.rawValue, "seconds": outcome.seconds, "output": output,
         "format": format.rawValue, "frames": frames.count, "neighbour_list_builds": outcome.neighbourListBuilds,
+        "stress": stress ?? NSNull(), "pressure": pressure ?? NSNull(),
       ])
     } else {
       let box = system.boxEdges.map(Output.short).joined(separator: " × ")
@@ -84,7 +89,7 @@ enum MinimizeCommand {
         max |F| = \(Output.short(outcome.maximumForce)) (tolerance \(Output.short(choice.forceTolerance))) \
         after \(outcome.steps) \(choice.kind.rawValue) steps in \(String(format: "%.2f", outcome.seconds)) s
         energy: \(Output.exact(outcome.energy))
-        max force: \(Output.exact(outcome.maximumForce))
+        max force: \(Output.exact(outcome.maximumForce))\(pressure.map { "\npressure: \(Output.exact($0)) (stress \(stress!.map { $0.map(Output.short) })), energy/length^\(system.dimension)" } ?? "")
         output: \(output) (\(format.rawValue), \(frames.count) frames)
         """)
     }

@@ -19,6 +19,9 @@ enum SensitivityCommand {
       alpha                the soft-sphere exponent α (or Morse stiffness)
       box                  the box side length L (isotropic scaling)
       packing-fraction     the packing fraction φ (the box follows: dL/dφ = −L/(d·φ))
+      strain:C             a strain γ of the cell, C one of xx, yy, zz, yz, xz, xy (F → (I + γe)F; for
+                           a shear e has two entries, γ is the engineering shear strain): the
+                           sensitivity is the non-affine displacement field (the affine part is e·R)
 
     OPTIONS:
       --species NAME       the species of --param diameter
@@ -104,8 +107,17 @@ enum SensitivityCommand {
     case "packing-fraction":
       parameter = .packingFraction
       held = .box
+    case let text where text.hasPrefix("strain:"):
+      let name = String(text.dropFirst("strain:".count))
+      guard let component = StrainComponent(rawValue: name), component.exists(in: system.dimension) else {
+        let names = StrainComponent.components(dimension: system.dimension).map(\.rawValue).joined(separator: ", ")
+        throw UsageError("--param strain:C needs a strain component of a \(system.dimension)D cell (\(names)), got '\(name)'")
+      }
+      guard system.periodic else { throw UsageError("--param strain needs a periodic system") }
+      parameter = .strain(component)
+      held = .box
     default:
-      throw UsageError("unknown parameter '\(parameterName)'; use diameter, epsilon, alpha, box or packing-fraction")
+      throw UsageError("unknown parameter '\(parameterName)'; use diameter, epsilon, alpha, box, packing-fraction or strain:C")
     }
     if options.values["species"] != nil && parameterName != "diameter" {
       throw UsageError("--species goes with --param diameter")
@@ -126,7 +138,7 @@ enum SensitivityCommand {
     guard step > 0 else { throw UsageError("--h must be positive") }
 
     let format = try options.outputFormat()
-    let output = try options.outputPath(defaultName: "\(name)-sensitivity-\(parameterName)", format: format,
+    let output = try options.outputPath(defaultName: "\(name)-sensitivity-\(parameterName.replacingOccurrences(of: ":", with: "-"))", format: format,
                                         system: system)
     if method == "fd" {
       do {
@@ -206,7 +218,7 @@ enum SensitivityCommand {
     }
 
     // Output.
-    let fieldName = "sensitivity_\(parameterName.replacingOccurrences(of: "-", with: "_"))"
+    let fieldName = "sensitivity_\(parameterName.replacingOccurrences(of: "-", with: "_").replacingOccurrences(of: ":", with: "_"))"
     let maximumForce = result.validity?.maximumForce ?? result.finiteDifference.map { max($0.maximumForcePlus, $0.maximumForceMinus) }
     let frame = system.frame(step: minimizationSteps, positions: minimum, energy: nil, maximumForce: maximumForce,
                              fields: [fieldName: result.physical])

@@ -9,6 +9,7 @@ let usage = """
     minimize      energy-minimise a particle system (FIRE) and write its trajectory
     sensitivity   how the minimum moves when a parameter changes: dx*/dθ (implicit, unrolled, fd)
     gradient      d obs/d dₖ of an observable of the minimum for every particle diameter (adjoint)
+    elasticity    the stiffness tensor, bulk and shear moduli and non-affine fields of a minimum
     help          show this help
 
   Run 'mdsens <command> --help' for the options of a command.
@@ -30,6 +31,8 @@ func main() -> Int32 {
       return try SensitivityCommand.run(arguments)
     case "gradient":
       return try GradientCommand.run(arguments)
+    case "elasticity":
+      return try ElasticityCommand.run(arguments)
     case "help", "--help", "-h":
       print(usage)
       return 0

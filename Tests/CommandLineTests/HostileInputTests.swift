@@ -102,6 +102,10 @@ struct HostileInputTests {
     (["gradient", "--observable", "position:1:0:"], "--observable position:I:K"),
     (["gradient", "--observable", "energy", "--positions", "start.xyz", "--seed", "5"],
      "give either --positions or --seed, not both"),
+    (["sensitivity", "--param", "strain:zz"], "--param strain:C needs a strain component of a 2D cell"),
+    (["sensitivity", "--param", "strain:shear"], "--param strain:C needs a strain component"),
+    (["elasticity", "--out", "moduli.h5"], "--out and --format go with --fields"),
+    (["elasticity", "--positions", "start.xyz"], "not a minimum"),
   ])
   func options(arguments: [String], message: String) throws {
     let runner = try CommandLineRunner()

@@ -69,7 +69,7 @@ public struct ElasticResponse: Sendable {
     return ElasticResponse(
       constants: ElasticConstants(responses: responses, dimension: model.dimension),
       born: ElasticConstants(responses: born.map { $0.map { $0 / volume } }, dimension: model.dimension),
-      stress: stress, pressure: -(0..<model.dimension).reduce(0) { $0 + stress[$1][$1] } / Double(model.dimension),
+      stress: stress, pressure: ParticleModel.pressure(of: stress),
       volume: volume, nonAffineFields: fields,
       contactNumber: backbone > 0 ? 2 * Double(contacts) / Double(backbone) : 0,
       isostaticContactNumber: 2 * Double(model.dimension) * (1 - 1 / Double(max(backbone, 1))),

@@ -1,0 +1,28 @@
+import Foundation
+import Testing
+
+/// `mdsens elasticity` as a user runs it: JSON with the tensor and the moduli, and the non-affine
+/// fields in a trajectory file with --fields.
+@Suite("mdsens elasticity")
+struct ElasticityCommandTests {
+  @Test("the paper system: a symmetric, positive definite tensor, moduli below their Born parts, fields written")
+  func paperSystem() throws {
+    let runner = try CommandLineRunner()
+    defer { runner.removeAll() }
+    let output = runner.path("moduli.xyz")
+    let outcome = try runner.run(["elasticity", "--json", "--fields", "--out", output])
+    #expect(outcome.status == 0, "\(outcome.standardError)")
+    let json = try #require(try JSONSerialization.jsonObject(with: Data(outcome.standardOutput.utf8)) as? [String: Any])
+    let voigt = try #require(json["voigt"] as? [[Double]])
+    #expect(voigt.count == 3)
+    for a in 0..<3 { for b in 0..<3 { #expect(abs(voigt[a][b] - voigt[b][a]) <= 1e-12 * abs(voigt[0][0])) } }
+    #expect(voigt[0][0] > 0 && voigt[2][2] > 0 && voigt[0][0] * voigt[1][1] > voigt[0][1] * voigt[0][1])
+    let shear = try #require(json["shear_modulus"] as? Double)
+    let bornShear = try #require(json["born_shear_modulus"] as? Double)
+    #expect(shear > 0 && shear < bornShear)
+    #expect((json["pressure"] as? Double ?? 0) > 0)
+    #expect((json["excess_contact_number"] as? Double ?? -1) > 0)
+    let written = try String(contentsOfFile: output, encoding: .utf8)
+    #expect(written.contains("nonaffine_xx:R:3") && written.contains("nonaffine_xy:R:3"))
+  }
+}
