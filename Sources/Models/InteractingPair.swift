@@ -11,6 +11,16 @@ public struct InteractingPair: Sendable {
   public var diameter: Double
 }
 
+/// A pair of the seeded interaction: the same geometry with every quantity carrying its derivative
+/// along θ (see ``ModelKernels/forEachSeededPair``).
+public struct SeededPair: Sendable {
+  public var first: Int
+  public var second: Int
+  public var separation: SpatialVector<Dual<Double>>
+  public var distance: Dual<Double>
+  public var diameter: Dual<Double>
+}
+
 /// The derivatives of one pair energy U(r; σ) that per-pair passes need, from the potential on
 /// nested dual numbers (never written by hand).
 public struct PairEnergyDerivatives: Sendable, Equatable {
@@ -39,5 +49,16 @@ extension PairPotential where Scalar == Double {
       energy: alongDistance.value.value, slope: alongDistance.value.tangent,
       curvature: alongDistance.tangent.tangent, diameterSlope: alongDiameter.tangent.value,
       mixedSlope: alongDiameter.tangent.tangent)
+  }
+}
+
+extension PairPotential {
+  /// U'(r) and U''(r) in the potential's own scalar (the inner two tangents along r, the outer
+  /// scalar keeping whatever derivative its parameters and r carry).
+  public func slopeAndCurvature(distance r: Scalar, diameter σ: Scalar) -> (slope: Scalar, curvature: Scalar) {
+    let lift: (Scalar) -> Dual<Dual<Scalar>> = { Dual(constant: Dual(constant: $0)) }
+    let u = energy(distance: Dual(Dual(r, tangent: 1), tangent: Dual(1, tangent: 0)),
+                   diameter: Dual(constant: Dual(constant: σ)), lift: lift)
+    return (u.value.tangent, u.tangent.tangent)
   }
 }

@@ -36,8 +36,17 @@ extension ModelKernels {
         diagonal: stiffness.diagonal)
     }
     forEachInteractingPair = { positions, neighbours, body in
-      interaction.forEachInteractingPair(positions, neighbours: neighbours, body)
+      interaction.forEachPairWithinReach(positions, neighbours: neighbours) { i, j, d, r, σ in
+        body(InteractingPair(first: i, second: j, separation: d, distance: r, diameter: σ))
+      }
     }
+    forEachSeededPair = { positions, tangents, neighbours, body in
+      let dual = positions.indices.map { Dual(positions[$0], tangent: tangents[$0]) }
+      seeded.forEachPairWithinReach(dual, neighbours: neighbours) { i, j, d, r, σ in
+        body(SeededPair(first: i, second: j, separation: d, distance: r, diameter: σ))
+      }
+    }
+    seededPairDerivatives = { r, σ in seeded.potential.slopeAndCurvature(distance: r, diameter: σ) }
     pairDerivatives = { r, σ in interaction.potential.derivatives(distance: r, diameter: σ) }
     wrap = { positions in interaction.wrap(&positions) }
     minimize = { start, choice, every, observer in
@@ -63,11 +72,15 @@ extension ModelKernels {
   }
 }
 
-extension PairInteraction where Scalar == Double {
-  /// Calls `body` for every pair of `neighbours` within the potential's cutoff, with d = rᵢ − rⱼ the
-  /// minimum-image separation: the same pairs, in the same geometry, as the force loop, for per-pair
-  /// quantities the loop does not return (contacts, ∂F/∂σᵢⱼ of the adjoint).
-  func forEachInteractingPair(_ positions: [Double], neighbours: NeighbourList, _ body: (InteractingPair) -> Void) {
+extension PairInteraction {
+  /// Calls `body(i, j, d, r, σᵢⱼ)` for every pair of `neighbours` within the potential's cutoff, with
+  /// d = rᵢ − rⱼ the minimum-image separation: the same pairs, in the same geometry, as the force
+  /// loop, for per-pair quantities the loop does not return (contacts, ∂F/∂σᵢⱼ of the adjoint, the
+  /// elastic constants and their derivatives).
+  func forEachPairWithinReach(
+    _ positions: [Scalar], neighbours: NeighbourList,
+    _ body: (_ i: Int, _ j: Int, _ separation: SpatialVector<Scalar>, _ distance: Scalar, _ diameter: Scalar) -> Void
+  ) {
     let cutoffRatio = potential.cutoffRatio
     positions.withUnsafeBufferPointer { positions in
       for i in 0..<neighbours.particleCount {
@@ -80,9 +93,9 @@ extension PairInteraction where Scalar == Double {
           boundary.minimumImage(&d)
           let squared = d.squaredLength(Dimension.self)
           let σ = diameters.diameter(i, j)
-          let reach = cutoffRatio * σ
+          let reach = Scalar.scaled(σ, by: cutoffRatio)
           if squared >= reach * reach { continue }
-          body(InteractingPair(first: i, second: j, separation: d, distance: squared.squareRoot(), diameter: σ))
+          body(i, j, d, Scalar.sqrt(squared), σ)
         }
       }
     }

@@ -28,6 +28,14 @@ public struct ModelKernels: @unchecked Sendable {
     _ positions: [Double], _ neighbours: NeighbourList, _ body: (InteractingPair) -> Void) -> Void
   /// The pair energy's derivatives at (r, σ) (plain numbers).
   public let pairDerivatives: (_ distance: Double, _ diameter: Double) -> PairEnergyDerivatives
+  /// The pair pass of the seeded interaction with positions R + εṘ (`tangents` Ṙ): separations,
+  /// distances and diameters carry their derivatives along the path (θ and the positions together).
+  public let forEachSeededPair: (
+    _ positions: [Double], _ tangents: [Double], _ neighbours: NeighbourList, _ body: (SeededPair) -> Void) -> Void
+  /// U'(r) and U''(r) of the seeded potential at a seeded (r, σ), with their derivatives along θ:
+  /// what differentiating an elastic constant along x*(θ) needs (third derivatives of U).
+  public let seededPairDerivatives: (_ distance: Dual<Double>, _ diameter: Dual<Double>)
+    -> (slope: Dual<Double>, curvature: Dual<Double>)
   /// Puts every particle into the box (periodic) or leaves it (free space).
   public let wrap: (_ positions: inout [Double]) -> Void
   /// Runs the chosen minimiser from a start in `Double`; also returns how often the neighbour list

@@ -43,6 +43,16 @@ public struct ElasticResponse: Sendable {
     let minimum = try ParticleMinimum(model: model, positions: positions, options: options)
     let (fields, forceDerivatives) = try ImplicitSensitivity.solve(
       at: minimum, parameters: strains.map { .strain($0) }, holding: .box, options: options)
+    return assemble(at: minimum, fields: fields, forceDerivatives: forceDerivatives)
+  }
+
+  /// C from the non-affine fields uₐ and the affine force fields Ξₐ of one block solve.
+  static func assemble(at minimum: ParticleMinimum, fields: [PositionSensitivity], forceDerivatives: [[Double]])
+    -> ElasticResponse
+  {
+    let model = minimum.model
+    let positions = minimum.positions
+    let strains = StrainComponent.components(dimension: model.dimension)
     let born = model.bornResponses(at: positions, neighbours: minimum.neighbours, strains: strains)
     let m = strains.count
     var relaxation = [[Double]](repeating: [Double](repeating: 0, count: m), count: m)
