@@ -98,8 +98,15 @@ if ! swift build --build-path "$build_path" -c release --target "$swift_target" 
 fi
 
 # 2. One fuzzer per target: harness + FuzzSupport.swift + the module objects + C libraries.
+# Only the objects of sources that still exist: a build directory kept across checkouts holds the
+# objects of deleted files too, whose symbols would clash with their successors'.
 objects=()
-for module in "${module_list[@]}"; do objects+=("$modules/$module.build/"*.o); done
+for module in "${module_list[@]}"; do
+  for object in "$modules/$module.build/"*.o; do
+    name=$(basename "$object" .swift.o)
+    [ -n "$(find "Sources/$module" -name "$name.swift" -print -quit)" ] && objects+=("$object")
+  done
+done
 hdf5_cflags=()
 for flag in $(pkg-config --cflags-only-I hdf5); do hdf5_cflags+=(-Xcc "$flag"); done
 libs=$(pkg-config --libs hdf5)

@@ -136,6 +136,32 @@ struct ElasticityTests {
     #expect(abs(response.contactNumber - 6) < 1e-12)
   }
 
+  @Test("a compressed simple cubic crystal: C_xxxx = k/a, C_xxyy = 0, C_xyxy = t/(2a²) < 0, no non-affine motion")
+  func simpleCubicCrystal() throws {
+    let (side, a) = (4, 0.95)
+    var positions = [Double]()
+    for i in 0..<side { for j in 0..<side { for k in 0..<side { positions += [Double(i) * a, Double(j) * a, Double(k) * a] } } }
+    let model = ParticleModel(dimension: 3, boxEdges: [Double](repeating: Double(side) * a, count: 3),
+                              potential: .softSphere(epsilon: 1, alpha: 2),
+                              diameters: .particles([Double](repeating: 1, count: side * side * side)), threads: 1)
+    // Compressed, the crystal is a saddle (its Hessian has negative eigenvalues along shears): MINRES,
+    // not CG, solves the (rounding-level) H u = Ξ.
+    let options = ImplicitOptions(solver: SolverChoice(.minres), validate: false)
+    let response = try ElasticResponse.compute(model: model, positions: positions, options: options)
+    let (t, k) = (-(1 - a), 1.0)
+    for i in 0..<3 {
+      #expect(abs(response.constants(i, i, i, i) - k / a) <= 1e-10)
+      for j in 0..<3 where j != i {
+        #expect(abs(response.constants(i, i, j, j)) <= 1e-10)
+        #expect(abs(response.constants(i, j, i, j) - t / (2 * a * a)) <= 1e-10)
+      }
+    }
+    #expect(response.nonAffineFields.allSatisfy { $0.physical.map(abs).max()! < 1e-9 })
+    // The angle average: G = (Σ C_iiii − Σ_{i<j} C_iijj + 3 Σ_{i<j} C_ijij)/15, B = Σ C_iijj/9.
+    #expect(abs(response.constants.shearModulus - (3 * k / a + 9 * t / (2 * a * a)) / 15) <= 1e-10)
+    #expect(abs(response.constants.bulkModulus - k / a / 3) <= 1e-10)
+  }
+
   @Test("C does not depend on the particles' numbering, and turns with the packing (x ↔ y)")
   func symmetries() throws {
     let (model, x) = try Self.packing()
