@@ -21,6 +21,14 @@ public enum SensitivityParameter: Sendable, Equatable, Codable, CustomStringConv
   /// e·R.
   case strain(StrainComponent)
 
+  /// Whether θ is (or deforms) the box itself, so that what is held does not apply.
+  public var setsTheBox: Bool {
+    switch self {
+    case .boxLength, .packingFraction, .strain: return true
+    case .speciesDiameter, .epsilon, .alpha: return false
+    }
+  }
+
   public var description: String {
     switch self {
     case .speciesDiameter(let species): return "diameter of species \(species)"

@@ -21,6 +21,10 @@ enum ElasticityCommand {
       --positions FILE     the minimum (XYZ or H5MD, last frame) instead of minimising
       --seed S, --ftol X, --max-steps N    as for minimize
       --solver automatic|cg|minres|gmres|bicgstab|dense, --tol X, --jacobi    the linear solves
+      --param NAME         also the sensitivity of C to a parameter, the box held: diameter (with
+                           --species NAME), epsilon or alpha; exact (third derivatives of U along
+                           the minimum x*(θ)); prints dC/dθ, dB/dθ and dG/dθ
+      --species NAME       the species of --param diameter
       --fields             write the non-affine displacement fields du/dγ of every strain component
                            (per-particle fields nonaffine_xx, nonaffine_yy, nonaffine_xy, …; length
                            per unit strain) next to the positions
@@ -33,7 +37,7 @@ enum ElasticityCommand {
 
   static func run(_ arguments: [String]) throws -> Int32 {
     let options = try Arguments(
-      arguments, valued: ["positions", "seed", "ftol", "max-steps", "solver", "tol", "out", "format"],
+      arguments, valued: ["positions", "seed", "ftol", "max-steps", "solver", "tol", "out", "format", "param", "species"],
       flags: ["json", "help", "jacobi", "fields"], command: "elasticity")
     if options.has("help") {
       Output.result(help)
@@ -50,6 +54,7 @@ enum ElasticityCommand {
     let output = options.has("fields")
       ? try options.outputPath(defaultName: "\(name)-elasticity", format: format, system: system) : nil
     let solver = try options.solverChoice()
+    let parameter = try options.sensitivityParameter(of: system)
 
     let minimum: [Double]
     if let file = options.values["positions"] {
@@ -68,9 +73,16 @@ enum ElasticityCommand {
     let clock = ContinuousClock()
     let began = clock.now
     let response: ElasticResponse
+    var sensitivity: ElasticSensitivity?
     do {
-      response = try ElasticResponse.compute(model: system.model, positions: minimum,
-                                             options: ImplicitOptions(solver: solver))
+      if let parameter {
+        sensitivity = try ElasticSensitivity.compute(model: system.model, positions: minimum,
+                                                     parameter: parameter.parameter, options: ImplicitOptions(solver: solver))
+        response = sensitivity!.response
+      } else {
+        response = try ElasticResponse.compute(model: system.model, positions: minimum,
+                                               options: ImplicitOptions(solver: solver))
+      }
     } catch {
       throw SystemError("elasticity: \(error)")
     }
@@ -113,6 +125,11 @@ enum ElasticityCommand {
                 "warnings": field.validity?.warnings ?? []]
       }
       object["output"] = output ?? NSNull()
+      if let sensitivity, let parameter {
+        object["parameter"] = parameter.label
+        object["derivative"] = ["voigt": sensitivity.derivative.voigt, "bulk_modulus": sensitivity.derivative.bulkModulus,
+                                "shear_modulus": sensitivity.derivative.shearModulus] as [String: Any]
+      }
       Output.json(object)
     } else {
       let header = strains.map { $0.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0) }.joined()
@@ -135,6 +152,13 @@ enum ElasticityCommand {
           lines.append("solve \(strain.rawValue): \(root.solver), \(root.solverIterations) iterations, relative residual \(Output.short(root.solverResidual)), \(root.solverStatus)")
         }
         for warning in field.validity?.warnings ?? [] { lines.append("warning (\(strain.rawValue)): \(warning)") }
+      }
+      if let sensitivity, let parameter {
+        lines.append("d/dθ for θ = \(parameter.label), box held: dB/dθ = \(Output.short(sensitivity.derivative.bulkModulus)), dG/dθ = \(Output.short(sensitivity.derivative.shearModulus)); dC/dθ (Voigt):")
+        for (strain, row) in zip(strains, sensitivity.derivative.voigt) {
+          lines.append(strain.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0)
+                       + row.map { Output.short($0).padding(toLength: 12, withPad: " ", startingAt: 0) }.joined())
+        }
       }
       if let output { lines.append("output: \(output) (\(format.rawValue), fields nonaffine_*)") }
       lines.append(String(format: "%.3f s", seconds))

@@ -87,41 +87,9 @@ enum SensitivityCommand {
       }
       held = chosen
     }
-    let parameter: SensitivityParameter
-    var parameterLabel = parameterName
-    switch parameterName {
-    case "diameter":
-      let species = try options.values["species"].map { try system.speciesIndex(named: $0) } ?? system.variableSpecies
-      parameter = .speciesDiameter(species)
-      parameterLabel = "diameter of species '\(system.speciesNames[species])'"
-    case "epsilon":
-      parameter = .epsilon
-    case "alpha":
-      guard system.potential.parameterNames.contains("alpha") else {
-        throw UsageError("the \(system.description.potential.kind) potential has no parameter alpha")
-      }
-      parameter = .alpha
-    case "box":
-      parameter = .boxLength
-      held = .box
-    case "packing-fraction":
-      parameter = .packingFraction
-      held = .box
-    case let text where text.hasPrefix("strain:"):
-      let name = String(text.dropFirst("strain:".count))
-      guard let component = StrainComponent(rawValue: name), component.exists(in: system.dimension) else {
-        let names = StrainComponent.components(dimension: system.dimension).map(\.rawValue).joined(separator: ", ")
-        throw UsageError("--param strain:C needs a strain component of a \(system.dimension)D cell (\(names)), got '\(name)'")
-      }
-      guard system.periodic else { throw UsageError("--param strain needs a periodic system") }
-      parameter = .strain(component)
-      held = .box
-    default:
-      throw UsageError("unknown parameter '\(parameterName)'; use diameter, epsilon, alpha, box, packing-fraction or strain:C")
-    }
-    if options.values["species"] != nil && parameterName != "diameter" {
-      throw UsageError("--species goes with --param diameter")
-    }
+    let (parameter, parameterLabel) = try options.sensitivityParameter(of: system)!
+    // A box, packing-fraction or strain parameter moves the box itself.
+    if parameter.setsTheBox { held = .box }
 
     // Method and solver.
     let method = options.values["method"] ?? "implicit"

@@ -25,4 +25,17 @@ struct ElasticityCommandTests {
     let written = try String(contentsOfFile: output, encoding: .utf8)
     #expect(written.contains("nonaffine_xx:R:3") && written.contains("nonaffine_xy:R:3"))
   }
+
+  @Test("--param epsilon: harmonic energies scale with ε, so dC/dε = C (ε = 1); --param box is refused")
+  func epsilonSensitivity() throws {
+    let runner = try CommandLineRunner()
+    defer { runner.removeAll() }
+    let outcome = try runner.run(["elasticity", "--param", "epsilon", "--json"])
+    #expect(outcome.status == 0, "\(outcome.standardError)")
+    let json = try #require(try JSONSerialization.jsonObject(with: Data(outcome.standardOutput.utf8)) as? [String: Any])
+    let voigt = try #require(json["voigt"] as? [[Double]])
+    let derivative = try #require((json["derivative"] as? [String: Any])?["voigt"] as? [[Double]])
+    for a in 0..<3 { for b in 0..<3 { #expect(abs(derivative[a][b] - voigt[a][b]) <= 1e-9 * voigt[0][0]) } }
+    try runner.expectRefusal(["elasticity", "--param", "box"], mentioning: "the box must stay fixed")
+  }
 }
