@@ -112,7 +112,7 @@ struct ExtendedXYZFrameParser {
       guard tokens.count == layout.columnCount else {
         throw error(line, "expected \(layout.columnCount) columns as Properties says, found \(tokens.count)")
       }
-      let name = String(tokens[layout.speciesColumn])
+      let name = String(tokens[layout.speciesNameColumn ?? layout.speciesColumn])
       if let index = nameIndex[name] {
         species.append(index)
       } else if speciesNames == nil && header == nil {
@@ -159,6 +159,8 @@ struct ExtendedXYZFrameParser {
   private struct ColumnLayout {
     var columnCount = 0
     var speciesColumn = 0
+    /// The `species_name` column, which names the species when `species` holds element symbols.
+    var speciesNameColumn: Int?
     var positionColumn = 0
     var positionCount = 3
     var fields: [(name: String, column: Int, count: Int)] = []
@@ -177,6 +179,8 @@ struct ExtendedXYZFrameParser {
       case ("species", .string, 1):
         layout.speciesColumn = layout.columnCount
         foundSpecies = true
+      case (ExtendedXYZProperty.speciesNameColumn, .string, 1):
+        layout.speciesNameColumn = layout.columnCount
       case ("pos", .real, 3), ("pos", .real, dimension):
         layout.positionColumn = layout.columnCount
         layout.positionCount = property.count

@@ -3,7 +3,8 @@ import Foundation
 /// Reads extended XYZ files (ASE / OVITO convention) with one or more frames.
 ///
 /// The comment line must have `Properties=` with a `species:S:1` column and a `pos:R:3` (or, for 2D,
-/// `pos:R:2`) column, in any order among other columns; every other real column of 3 (or d)
+/// `pos:R:2`) column, in any order among other columns; a `species_name:S:1` column, when present,
+/// names the species instead of `species` (which then holds ASE's element symbols); every other real column of 3 (or d)
 /// components becomes a named field, other columns are skipped. `Lattice=` (orthorhombic only) gives
 /// the box; without it every axis must be non-periodic and the box edges are 0 (unknown extent).
 /// `pbc=` defaults to periodic when a lattice is given, as in ASE. `step`, `time`, `energy`,

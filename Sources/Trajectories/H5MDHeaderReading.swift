@@ -73,6 +73,8 @@ struct H5MDReadState {
       lengthUnit: try unit(of: H5MDLayout.position + "/value"),
       energyUnit: hdf5Exists(file, H5MDLayout.potentialEnergy + "/value")
         ? try unit(of: H5MDLayout.potentialEnergy + "/value") : "",
+      timeUnit: try unit(of: H5MDLayout.position + "/time"),
+      unitSystem: try optionalString(H5MDLayout.unitsModule, "system"),
       fieldUnits: fieldUnits)
   }
 

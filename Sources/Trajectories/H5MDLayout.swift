@@ -4,6 +4,9 @@ enum H5MDLayout {
   static let metadataGroup = "/h5md"
   static let authorGroup = "/h5md/author"
   static let creatorGroup = "/h5md/creator"
+  static let modulesGroup = "/h5md/modules"
+  static let unitsModule = "/h5md/modules/units"
+  static let unitsModuleVersion: [Int32] = [1, 0]
   static let particlesGroup = "/particles"
   static let particleGroup = "/particles/all"
   static let boxGroup = "/particles/all/box"

@@ -2,7 +2,7 @@
 // abandoned because of a mistake that was visible up front.
 
 /// Per-particle field names that would collide with the layouts' own entries.
-let reservedFieldNames: Set<String> = ["position", "pos", "box", "species", "image", "id", "Z"]
+let reservedFieldNames: Set<String> = ["position", "pos", "box", "species", "species_name", "image", "id", "Z"]
 
 extension TrajectoryHeader {
   /// A sentence describing the first problem, or nil when the header can be written.

@@ -34,7 +34,8 @@ extension Arguments {
     return output
   }
 
-  /// `--format h5md|xyz`, else the extension of `--out`, else H5MD.
+  /// `--format h5md|xyz`, else the extension of `--out` (.h5/.h5md/.hdf5 or .xyz/.extxyz; another
+  /// extension is refused rather than guessed), else H5MD.
   func outputFormat() throws -> TrajectoryFormat {
     if let text = values["format"] {
       guard let chosen = TrajectoryFormat(rawValue: text) else {
@@ -42,7 +43,45 @@ extension Arguments {
       }
       return chosen
     }
-    return values["out"].map(TrajectoryFormat.init(path:)) ?? .h5md
+    guard let output = values["out"] else { return .h5md }
+    guard let implied = TrajectoryFormat(recognising: output) else {
+      throw UsageError("--out \(output): unknown extension; use .h5 (H5MD) or .xyz (extended XYZ), or give --format")
+    }
+    return implied
+  }
+
+  /// The options of every command that writes a trajectory file: who wrote it, how its units are
+  /// stated, and how a 2D system is laid out for readers that want 3D.
+  static let fileValued: Set<String> = ["author", "units"]
+  static let fileFlags: Set<String> = ["embed-3d", "xyz-planar"]
+  static let fileHelp = """
+      --author NAME        the H5MD author (default: the login name, else 'unknown')
+      --units reduced|molecular
+                           how units are stated (the numbers never change): reduced (default; no
+                           unit strings, units module system 'reduced') or molecular (σ = 1 nm,
+                           ε = 1 kJ/mol, one step = 1 ps; what MDAnalysis converts by default)
+      --embed-3d           write a 2D system as the z = 0 layer of a 3D box with a periodic z edge
+                           of 1 (for 3D-only readers such as MDAnalysis)
+      --xyz-planar         extended XYZ of a 2D system with 2 columns per vector (OVITO shows a 2D
+                           cell; ASE refuses it); default: 3 columns with z = 0 (ASE)
+    """
+
+  /// The settings the file options give.
+  func fileSettings() throws -> FileSettings {
+    var settings = FileSettings()
+    settings.author = values["author"]
+    if let text = values["units"] {
+      guard let units = UnitConvention(rawValue: text) else {
+        throw UsageError("--units must be reduced or molecular, got '\(text)'")
+      }
+      settings.units = units
+    }
+    if has("embed-3d") { settings.embedding = PlanarEmbedding() }
+    if has("xyz-planar") {
+      guard !has("embed-3d") else { throw UsageError("give either --embed-3d or --xyz-planar, not both") }
+      settings.xyzLayout = .planar
+    }
+    return settings
   }
 
   /// `--solver`, `--tol` and `--jacobi` of the linear solve H J = B (or the adjoint H w = g).

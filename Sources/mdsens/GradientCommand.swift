@@ -28,12 +28,16 @@ enum GradientCommand {
                            stored as the per-particle field gradient_diameter (first component; the
                            others zero), next to the positions
       --format h5md|xyz, --json, -h/--help
+    \(Arguments.fileHelp)
     """
 
+  /// The options that take a value and the flags (shell completions list them too).
+  static let valuedOptions: Set<String> = Set(["observable", "positions", "seed", "ftol", "max-steps", "solver", "tol", "out", "format"])
+        .union(Arguments.fileValued)
+  static let flagOptions: Set<String> = Set(["json", "help", "jacobi"]).union(Arguments.fileFlags)
+
   static func run(_ arguments: [String]) throws -> Int32 {
-    let options = try Arguments(
-      arguments, valued: ["observable", "positions", "seed", "ftol", "max-steps", "solver", "tol", "out", "format"],
-      flags: ["json", "help", "jacobi"], command: "gradient")
+    let options = try Arguments(arguments, valued: valuedOptions, flags: flagOptions, command: "gradient")
     if options.has("help") {
       Output.result(help)
       return 0
@@ -45,6 +49,7 @@ enum GradientCommand {
       throw UsageError("--observable is required (energy, position:I:K or msd:FILE)")
     }
     let format = try options.outputFormat()
+    let settings = try options.fileSettings()
     let reference = observableText.hasPrefix("msd:") ? [String(observableText.dropFirst(4))] : []
     let output = try options.outputPath(defaultName: "\(name)-gradient", format: format, system: system,
                                         extraInputs: reference)
@@ -72,7 +77,14 @@ enum GradientCommand {
     for particle in result.gradient.indices { field[particle * system.dimension] = result.gradient[particle] }
     let frame = system.frame(step: 0, positions: minimum, energy: nil, maximumForce: result.maximumForce,
                              fields: ["gradient_diameter": field])
-    try writeTrajectory([frame], header: system.trajectoryHeader(), to: output, format: format)
+    // d obs/d dₖ: the observable's unit over a length (energy / length, length² / length, or none).
+    let (lengthPower, energyPower) = switch observable {
+    case .energy: (-1, 1)
+    case .meanSquareDisplacement: (1, 0)
+    default: (0, 0)
+    }
+    let unit = settings.units.unit(lengthPower: lengthPower, energyPower: energyPower)
+    try settings.write([frame], system: system, fieldUnits: ["gradient_diameter": unit], to: output, format: format)
 
     if options.has("json") {
       Output.json([

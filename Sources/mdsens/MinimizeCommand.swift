@@ -21,6 +21,9 @@ enum MinimizeCommand {
       --max-steps N        step limit (default: the system file's, else 100000)
       --seed S             seed of the uniform random start (default: the system file's, else 0)
       --every K            also record every K-th step in the output
+    \(Arguments.fileHelp)
+      --progress           progress lines on stderr (rate, steps left, force gap) even when stderr
+                           is not a terminal (default: only on a terminal)
       --json               print one JSON object with the result instead of the summary
       -h, --help           show this help
 
@@ -28,10 +31,12 @@ enum MinimizeCommand {
     stopped without reaching it (the output is still written); 1 on bad input or a write failure.
     """
 
+  /// The options that take a value and the flags (shell completions list them too).
+  static let valuedOptions: Set<String> = Set(["positions", "out", "format", "ftol", "max-steps", "seed", "every"]).union(Arguments.fileValued)
+  static let flagOptions: Set<String> = Set(["json", "help", "progress"]).union(Arguments.fileFlags)
+
   static func run(_ arguments: [String]) throws -> Int32 {
-    let options = try Arguments(
-      arguments, valued: ["positions", "out", "format", "ftol", "max-steps", "seed", "every"],
-      flags: ["json", "help"], command: "minimize")
+    let options = try Arguments(arguments, valued: valuedOptions, flags: flagOptions, command: "minimize")
     if options.has("help") {
       Output.result(help)
       return 0
@@ -42,6 +47,7 @@ enum MinimizeCommand {
     var system = try options.positional.first.map { try ParticleSystem.load(path: $0) } ?? BuiltInSystems.paper()
     let name = system.description.name ?? "system"
     let format = try options.outputFormat()
+    let settings = try options.fileSettings()
     let output = try options.outputPath(defaultName: "\(name)-minimized", format: format, system: system)
     var choice = system.minimizer
     if let tolerance = try options.number("ftol", minimum: 0) { choice.forceTolerance = tolerance }
@@ -58,13 +64,15 @@ enum MinimizeCommand {
     }
 
     let json = options.has("json")
-    let outcome = try system.minimize(from: start, using: choice, recordEvery: interval) { step, energy, force in
-      Output.progress("step \(step): energy \(Output.short(energy)), max |F| \(Output.short(force))")
-    }
+    let report = ProgressReport(maximumSteps: choice.maximumSteps, forceTolerance: choice.forceTolerance)
+    let progress: (@Sendable (Int, Double, Double) -> Void)? = ProgressReport.isWanted(options)
+      ? { @Sendable step, energy, force in Output.progress(report.line(step: step, energy: energy, maximumForce: force)) }
+      : nil
+    let outcome = try system.minimize(from: start, using: choice, recordEvery: interval, progress: progress)
     let frames = outcome.frames.map {
       system.frame(step: $0.step, positions: $0.positions, energy: $0.energy, maximumForce: $0.maximumForce)
     }
-    try writeTrajectory(frames, header: system.trajectoryHeader(), to: output, format: format)
+    try settings.write(frames, system: system, to: output, format: format)
 
     if json {
       Output.json([

@@ -49,6 +49,8 @@ enum SensitivityCommand {
                            sensitivity is stored as /particles/all/sensitivity_<param>/value
                            (physical units) next to the positions, or as an extra XYZ column
       --format h5md|xyz    output format (default: from the extension of --out, else h5md)
+    \(Arguments.fileHelp)
+      --progress           progress on stderr even when it is not a terminal
       --json               print one JSON object instead of the summary
       -h, --help           show this help
 
@@ -56,12 +58,13 @@ enum SensitivityCommand {
     that does not converge, or a write failure (nothing is written then).
     """
 
+  /// The options that take a value and the flags (shell completions list them too).
+  static let valuedOptions: Set<String> = Set(["param", "species", "hold", "method", "solver", "tol", "h", "positions", "seed", "ftol",
+               "max-steps", "out", "format", "trace"]).union(Arguments.fileValued)
+  static let flagOptions: Set<String> = Set(["json", "help", "jacobi", "progress"]).union(Arguments.fileFlags)
+
   static func run(_ arguments: [String]) throws -> Int32 {
-    let options = try Arguments(
-      arguments,
-      valued: ["param", "species", "hold", "method", "solver", "tol", "h", "positions", "seed", "ftol",
-               "max-steps", "out", "format", "trace"],
-      flags: ["json", "help", "jacobi"], command: "sensitivity")
+    let options = try Arguments(arguments, valued: valuedOptions, flags: flagOptions, command: "sensitivity")
     if options.has("help") {
       Output.result(help)
       return 0
@@ -126,6 +129,7 @@ enum SensitivityCommand {
     guard step > 0 else { throw UsageError("--h must be positive") }
 
     let format = try options.outputFormat()
+    let settings = try options.fileSettings()
     let output = try options.outputPath(defaultName: "\(name)-sensitivity-\(parameterName)", format: format,
                                         system: system)
     if method == "fd" {
@@ -150,7 +154,7 @@ enum SensitivityCommand {
       (system, start) = (loaded.system, loaded.positions)
       minimum = start
     } else {
-      if !options.has("json") { Output.progress("minimising \(name) (\(system.particleCount) particles)...") }
+      if ProgressReport.isWanted(options) { Output.progress("minimising \(name) (\(system.particleCount) particles)...") }
       let found = try system.minimum(seed: seed, using: choice, purpose: "no sensitivity computed")
       (system, start) = (found.system, found.start)
       minimum = found.outcome.positions
@@ -210,8 +214,14 @@ enum SensitivityCommand {
     let maximumForce = result.validity?.maximumForce ?? result.finiteDifference.map { max($0.maximumForcePlus, $0.maximumForceMinus) }
     let frame = system.frame(step: minimizationSteps, positions: minimum, energy: nil, maximumForce: maximumForce,
                              fields: [fieldName: result.physical])
-    let unit = parameterName == "diameter" || parameterName == "box" ? "" : "sigma"
-    try writeTrajectory([frame], header: system.trajectoryHeader(fieldUnits: [fieldName: unit]), to: output, format: format)
+    // dR/dθ has the unit of length over θ's: θ a length (diameter, box), ε an energy, α and φ pure numbers.
+    let (lengthPower, energyPower) = switch parameterName {
+    case "diameter", "box": (1, 0)
+    case "epsilon": (0, 1)
+    default: (0, 0)
+    }
+    let unit = settings.units.sensitivityUnit(parameterLengthPower: lengthPower, parameterEnergyPower: energyPower)
+    try settings.write([frame], system: system, fieldUnits: [fieldName: unit], to: output, format: format)
 
     let maxAbs = result.physical.map(abs).max() ?? 0
     let validity = result.validity
@@ -261,7 +271,7 @@ enum SensitivityCommand {
         if let estimate = validity.root.errorEstimate {
           lines.append("a-posteriori error estimate: relative \(Output.short(estimate.relativeSensitivityError)) (solve \(Output.short(estimate.relativeSolveError)))")
         }
-        for warning in validity.warnings { lines.append("warning: \(warning)") }
+        validity.warnings.forEach(Output.warning)
       }
       if let fd = result.finiteDifference { lines.append("contact network unchanged at θ ± h: \(fd.networkUnchanged)") }
       if let traceInterval, let comparison {

@@ -9,7 +9,8 @@ let usage = """
     minimize      energy-minimise a particle system (FIRE) and write its trajectory
     sensitivity   how the minimum moves when a parameter changes: dx*/dθ (implicit, unrolled, fd)
     gradient      d obs/d dₖ of an observable of the minimum for every particle diameter (adjoint)
-    help          show this help
+    completions   print a bash or zsh completion script
+    help          show this help (also --help; --version prints the version)
 
   Run 'mdsens <command> --help' for the options of a command.
   Without a system file, commands use the built-in paper system (Systems/paper-2d-128.json).
@@ -17,9 +18,10 @@ let usage = """
 
 func main() -> Int32 {
   var arguments = Array(CommandLine.arguments.dropFirst())
+  // Bare `mdsens` asks what the tool does: the help, as argument parsers answer.
   guard let command = arguments.first else {
-    FileHandle.standardError.write(Data((usage + "\n").utf8))
-    return 1
+    print(usage)
+    return 0
   }
   arguments.removeFirst()
   do {
@@ -30,6 +32,11 @@ func main() -> Int32 {
       return try SensitivityCommand.run(arguments)
     case "gradient":
       return try GradientCommand.run(arguments)
+    case "completions":
+      return try CompletionsCommand.run(arguments)
+    case "--version":
+      print("mdsens \(MDSensVersion.string)")
+      return 0
     case "help", "--help", "-h":
       print(usage)
       return 0
