@@ -31,11 +31,15 @@ extension Arguments {
     } catch let error as TrajectoryError {
       throw UsageError("--out \(output) \(error.reason)")
     }
+    // A format guessed from an unknown extension would surprise: name the choice instead.
+    if values["format"] == nil, values["out"] != nil, TrajectoryFormat(recognising: output) == nil {
+      throw UsageError("--out \(output): unknown extension; use .h5 (H5MD) or .xyz (extended XYZ), or give --format")
+    }
     return output
   }
 
   /// `--format h5md|xyz`, else the extension of `--out` (.h5/.h5md/.hdf5 or .xyz/.extxyz; another
-  /// extension is refused rather than guessed), else H5MD.
+  /// extension is refused by ``outputPath(defaultName:format:system:extraInputs:)``), else H5MD.
   func outputFormat() throws -> TrajectoryFormat {
     if let text = values["format"] {
       guard let chosen = TrajectoryFormat(rawValue: text) else {
@@ -43,11 +47,7 @@ extension Arguments {
       }
       return chosen
     }
-    guard let output = values["out"] else { return .h5md }
-    guard let implied = TrajectoryFormat(recognising: output) else {
-      throw UsageError("--out \(output): unknown extension; use .h5 (H5MD) or .xyz (extended XYZ), or give --format")
-    }
-    return implied
+    return values["out"].flatMap(TrajectoryFormat.init(recognising:)) ?? .h5md
   }
 
   /// The options of every command that writes a trajectory file: who wrote it, how its units are
