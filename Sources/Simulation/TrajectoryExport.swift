@@ -5,6 +5,8 @@ import Trajectories
 public enum TrajectoryFormat: String, Sendable, CaseIterable {
   case h5md
   case xyz
+  /// A LAMMPS data file of the last frame (`read_data`).
+  case lammpsData = "lammps-data"
 
   /// The format a path's extension implies (.xyz / .extxyz → XYZ, else H5MD).
   public init(path: String) {
@@ -16,11 +18,18 @@ public enum TrajectoryFormat: String, Sendable, CaseIterable {
     switch URL(fileURLWithPath: path).pathExtension.lowercased() {
     case "h5", "h5md", "hdf5": self = .h5md
     case "xyz", "extxyz": self = .xyz
+    case "data", "lmp": self = .lammpsData
     default: return nil
     }
   }
 
-  public var fileExtension: String { self == .xyz ? "xyz" : "h5" }
+  public var fileExtension: String {
+    switch self {
+    case .h5md: "h5"
+    case .xyz: "xyz"
+    case .lammpsData: "data"
+    }
+  }
 }
 
 extension ParticleSystem {
@@ -53,9 +62,12 @@ extension ParticleSystem {
 /// - Parameters:
 ///   - embedding: write a 2D trajectory as a thin periodic 3D slab, for 3D-only readers (MDAnalysis).
 ///   - xyzLayout: how extended XYZ lays out a 2D system (``ExtendedXYZWriter/Layout``).
+///   - lammpsStyle: the atom style of a LAMMPS data file, which holds the last frame only.
+///   - speciesDiameters: every species' diameter, which the `sphere` style writes per atom.
 public func writeTrajectory(
   _ frames: [TrajectoryFrame], header: TrajectoryHeader, to path: String, format: TrajectoryFormat,
-  embedding: PlanarEmbedding? = nil, xyzLayout: ExtendedXYZWriter.Layout = .embedded
+  embedding: PlanarEmbedding? = nil, xyzLayout: ExtendedXYZWriter.Layout = .embedded,
+  lammpsStyle: LAMMPSDataFile.AtomStyle = .sphere, speciesDiameters: [Double]? = nil
 ) throws {
   let (header, frames) = embedding.map { embedding in
     (embedding.embedding(header), frames.map { embedding.embedding($0, dimension: header.dimension) })
@@ -64,6 +76,9 @@ public func writeTrajectory(
     switch format {
     case .h5md: try H5MDWriter.write(frames, header: header, to: path)
     case .xyz: try ExtendedXYZWriter.write(frames, header: header, to: path, layout: xyzLayout)
+    case .lammpsData:
+      guard let last = frames.last else { throw SystemError("cannot write \(path): no frames") }
+      try LAMMPSDataFile.write(last, header: header, to: path, style: lammpsStyle, speciesDiameters: speciesDiameters)
     }
   } catch let error as TrajectoryError {
     throw SystemError("cannot write \(path): \(error.reason)")

@@ -7,11 +7,13 @@ struct FileSettings {
   var units = UnitConvention.reduced
   var embedding: PlanarEmbedding?
   var xyzLayout = ExtendedXYZWriter.Layout.embedded
+  var lammpsStyle = LAMMPSDataFile.AtomStyle.sphere
 
   /// Writes `frames` of `system` with these settings.
   func write(_ frames: [TrajectoryFrame], system: ParticleSystem, fieldUnits: [String: String] = [:],
              to path: String, format: TrajectoryFormat) throws {
     let header = system.trajectoryHeader(fieldUnits: fieldUnits, author: author, units: units)
-    try writeTrajectory(frames, header: header, to: path, format: format, embedding: embedding, xyzLayout: xyzLayout)
+    try writeTrajectory(frames, header: header, to: path, format: format, embedding: embedding, xyzLayout: xyzLayout,
+                        lammpsStyle: lammpsStyle, speciesDiameters: system.speciesDiameters)
   }
 }

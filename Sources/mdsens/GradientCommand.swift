@@ -57,7 +57,7 @@ enum GradientCommand {
     let minimum: [Double]
     if let file = options.values["positions"] {
       guard options.values["seed"] == nil else { throw UsageError("give either --positions or --seed, not both") }
-      let loaded = try PositionsFile(path: file, system: system)
+      let loaded = try options.positionsFile(file, system: system)
       (system, minimum) = (loaded.system, loaded.positions)
     } else {
       var choice = system.minimizer

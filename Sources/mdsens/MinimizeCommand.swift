@@ -16,7 +16,8 @@ enum MinimizeCommand {
       --positions FILE     start from the last frame of an XYZ or H5MD file (species by name; the
                            box from the file's lattice when it has one) instead of a random start
       --out PATH           output file (default: Trajectories/<system name>-minimized.h5)
-      --format h5md|xyz    output format (default: from the extension of --out, else h5md)
+      --format h5md|xyz|lammps-data
+                           output format (default: from the extension of --out, else h5md)
       --ftol X             stop when max |F| component <= X (default: the system file's, else 1e-12)
       --max-steps N        step limit (default: the system file's, else 100000)
       --seed S             seed of the uniform random start (default: the system file's, else 0)
@@ -57,7 +58,7 @@ enum MinimizeCommand {
     let start: [Double]
     if let file = options.values["positions"] {
       guard seed == nil else { throw UsageError("give either --positions or --seed, not both") }
-      let loaded = try PositionsFile(path: file, system: system)
+      let loaded = try options.positionsFile(file, system: system)
       (system, start) = (loaded.system, loaded.positions)
     } else {
       (system, start) = try system.startingPositions(seed: seed)

@@ -48,7 +48,8 @@ enum SensitivityCommand {
       --out PATH           output file (default: Trajectories/<system>-sensitivity-<param>.h5); the
                            sensitivity is stored as /particles/all/sensitivity_<param>/value
                            (physical units) next to the positions, or as an extra XYZ column
-      --format h5md|xyz    output format (default: from the extension of --out, else h5md)
+      --format h5md|xyz|lammps-data
+                           output format (default: from the extension of --out, else h5md)
     \(Arguments.fileHelp)
       --progress           progress on stderr even when it is not a terminal
       --json               print one JSON object instead of the summary
@@ -150,7 +151,7 @@ enum SensitivityCommand {
     var minimizationSteps = 0
     if let file = options.values["positions"] {
       guard seed == nil else { throw UsageError("give either --positions or --seed, not both") }
-      let loaded = try PositionsFile(path: file, system: system)
+      let loaded = try options.positionsFile(file, system: system)
       (system, start) = (loaded.system, loaded.positions)
       minimum = start
     } else {
