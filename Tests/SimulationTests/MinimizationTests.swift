@@ -106,3 +106,34 @@ struct MinimizationTests {
     #expect(outcome.energy.isFinite)
   }
 }
+
+@Suite("LAMMPS files as starting positions")
+struct LAMMPSPositionsTests {
+  @Test("types by the names mdsens writes, by --type-map, by diameter; a file naming none is refused")
+  func typeMapping() throws {
+    let (system, start) = try BuiltInSystems.paper().startingPositions(seed: 4)
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mdsens-lammps-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let frame = system.frame(step: 0, positions: start, energy: nil, maximumForce: nil)
+    for style in LAMMPSDataFile.AtomStyle.allCases {
+      let path = directory.appendingPathComponent("\(style).data").path
+      try writeTrajectory([frame], header: system.trajectoryHeader(), to: path, format: .lammpsData,
+                          lammpsStyle: style, speciesDiameters: system.speciesDiameters)
+      let loaded = try PositionsFile(path: path, system: system)
+      #expect(loaded.positions == start && loaded.system.speciesOfParticle == system.speciesOfParticle)
+    }
+    // A LAMMPS-style file without names: atomic needs --type-map, sphere goes by diameter.
+    let text = try String(contentsOfFile: directory.appendingPathComponent("atomic.data").path, encoding: .utf8)
+    let anonymous = text.replacingOccurrences(of: "; types: 1=small 2=large", with: "")
+      .replacingOccurrences(of: " # small", with: "").replacingOccurrences(of: " # large", with: "")
+    let path = directory.appendingPathComponent("anonymous.data").path
+    try anonymous.write(toFile: path, atomically: true, encoding: .utf8)
+    #expect { try PositionsFile(path: path, system: system) } throws: { "\($0)".contains("give --type-map") }
+    let swapped = try PositionsFile(path: path, system: system, typeMap: LAMMPSTypeMap(parsing: "1=large,2=small"))
+    #expect(swapped.system.speciesOfParticle == system.speciesOfParticle.map { 1 - $0 })
+    #expect { try LAMMPSTypeMap(parsing: "1=small,1=large") } throws: { "\($0)".contains("twice") }
+    #expect { try PositionsFile(path: path, system: system, typeMap: LAMMPSTypeMap(parsing: "1=small,2=huge")) }
+      throws: { "\($0)".contains("'huge'") }
+  }
+}
