@@ -13,7 +13,10 @@ public struct PositionsFile: Sendable {
   /// Reads `path` by extension: .h5/.h5md/.hdf5 as H5MD, .data/.lmp as a LAMMPS data file,
   /// .dump/.lammpstrj as a LAMMPS dump (its last frame), anything else as extended XYZ.
   ///
-  /// - Parameter typeMap: the species of LAMMPS atom types; nil to take them from the file.
+  /// - Parameters:
+  ///   - path: the positions file.
+  ///   - system: the system the positions are for; its species names and diameters match them.
+  ///   - typeMap: the species of LAMMPS atom types; nil to take them from the file.
   public init(path: String, system: ParticleSystem, typeMap: LAMMPSTypeMap? = nil) throws {
     let header: TrajectoryHeader
     let frame: TrajectoryFrame

@@ -60,8 +60,12 @@ extension ParticleSystem {
 /// Writes frames to a file, completely or not at all (both writers go through a temporary file).
 ///
 /// - Parameters:
+///   - frames: the frames in order (a LAMMPS data file keeps the last).
+///   - header: the particles, species, boundary, provenance and units.
+///   - path: the destination; it appears only when complete.
+///   - format: H5MD, extended XYZ or a LAMMPS data file.
 ///   - embedding: write a 2D trajectory as a thin periodic 3D slab, for 3D-only readers (MDAnalysis).
-///   - xyzLayout: how extended XYZ lays out a 2D system (``ExtendedXYZWriter/Layout``).
+///   - xyzLayout: how extended XYZ lays out a 2D system (`ExtendedXYZWriter/Layout`).
 ///   - lammpsStyle: the atom style of a LAMMPS data file, which holds the last frame only.
 ///   - speciesDiameters: every species' diameter, which the `sphere` style writes per atom.
 public func writeTrajectory(

@@ -15,7 +15,9 @@ import Foundation
 public enum ExtendedXYZReader {
   /// Reads every frame of the file at `path`.
   ///
-  /// - Parameter dimension: 3, or 2 to map the z = 0 plane back to a 2D system.
+  /// - Parameters:
+  ///   - path: the file to read.
+  ///   - dimension: 3, or 2 to map the z = 0 plane back to a 2D system.
   /// - Throws: ``TrajectoryError``: `.cannotOpen` when the path is missing, unreadable, not a
   ///   regular file (a FIFO or device would block or never end) or too large for memory; otherwise
   ///   naming the 1-based line for malformed lines (CRLF line ends are accepted), wrong particle
