@@ -85,7 +85,7 @@ module_list=(Trajectories)
 for target in "${targets[@]}"; do
   if [ "$target" = system-file ]; then
     swift_target=Simulation
-    module_list=(DualNumbers Particles Minimization Trajectories Simulation)
+    module_list=(RandomNumbers DualNumbers Particles Minimization Models Trajectories Simulation)
   fi
 done
 echo "tools/fuzz.sh: building $swift_target with -sanitize=fuzzer,address into $build_path" >&2
