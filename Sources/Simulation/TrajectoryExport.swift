@@ -46,7 +46,8 @@ extension ParticleSystem {
       periodic: Array(repeating: periodic, count: dimension), box: SimulationBox(edges: boxEdges),
       authorName: TrajectoryAuthor.resolved(author), creatorName: "mdsens",
       creatorVersion: MDSensVersion.string, lengthUnit: units.length, energyUnit: units.energy,
-      timeUnit: units.time, unitSystem: units.systemName, fieldUnits: fieldUnits.filter { !$0.value.isEmpty })
+      timeUnit: units.time, unitSystem: units.systemName, fieldUnits: fieldUnits.filter { !$0.value.isEmpty },
+      speciesDiameters: speciesDiameters)
   }
 
   /// A frame at `step` with this system's box.

@@ -128,6 +128,7 @@ public final class ExtendedXYZWriter {
     let properties = [ExtendedXYZProperty(name: "species", type: .string, count: 1),
                       ExtendedXYZProperty(name: "pos", type: .real, count: width),
                       ExtendedXYZProperty(name: ExtendedXYZProperty.speciesNameColumn, type: .string, count: 1)]
+      + (header.speciesDiameters == nil ? [] : [ExtendedXYZProperty(name: "radius", type: .real, count: 1)])
       + fieldNames.map { ExtendedXYZProperty(name: $0, type: .real, count: width) }
     var entries: [(key: String, value: String)] = [
       ("Lattice", latticeText(frame.box)),
@@ -139,6 +140,9 @@ public final class ExtendedXYZWriter {
     if let energy = frame.potentialEnergy { entries.append(("energy", numberText(energy))) }
     if let force = frame.maxForceComponent { entries.append(("max_force", numberText(force))) }
     entries.append(("species_names", header.speciesNames.joined(separator: " ")))
+    if let diameters = header.speciesDiameters {
+      entries.append(("species_diameters", diameters.map(numberText).joined(separator: " ")))
+    }
     if !header.lengthUnit.isEmpty { entries.append(("length_unit", header.lengthUnit)) }
     if !header.energyUnit.isEmpty { entries.append(("energy_unit", header.energyUnit)) }
 
@@ -148,6 +152,7 @@ public final class ExtendedXYZWriter {
       var columns = [ElementSymbols.symbol(forSpecies: species)]
       columns += vectorText(frame.positions, particle: particle)
       columns.append(header.speciesNames[species])
+      if let diameters = header.speciesDiameters { columns.append(numberText(diameters[species] / 2)) }
       for name in fieldNames { columns += vectorText(frame.fields[name]!, particle: particle) }
       text += columns.joined(separator: " ") + "\n"
     }

@@ -20,6 +20,8 @@ enum H5MDLayout {
   /// The attribute on the species dataset that lists the species names (H5MD has no standard place
   /// for them); variable-length UTF-8 strings so that h5py returns `str`.
   static let speciesNamesAttribute = "names"
+  /// The attribute on the species dataset with every species' diameter (length units).
+  static let speciesDiametersAttribute = "diameters"
 
   /// Entries of the particle group that are not extra per-particle fields.
   static let nonFieldEntries: Set<String> = ["position", "box", "species", "image", "id", "mass", "charge"]

@@ -215,6 +215,9 @@ public final class H5MDWriter {
     let species = try hdf5CreateDataset(file, H5MDLayout.species, integers: header.species.map { Int32($0) })
     defer { H5Dclose(species) }
     try hdf5WriteAttribute(species, H5MDLayout.speciesNamesAttribute, strings: header.speciesNames)
+    if let diameters = header.speciesDiameters {
+      try hdf5WriteAttribute(species, H5MDLayout.speciesDiametersAttribute, doubles: diameters)
+    }
 
     let n = header.particleCount, d = header.dimension
     let position = try openSeries(H5MDLayout.position, frameShape: [n, d], unit: header.lengthUnit)

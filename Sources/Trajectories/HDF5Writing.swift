@@ -48,6 +48,19 @@ func hdf5WriteAttribute(_ object: hid_t, _ name: String, integers: [Int32], scal
   }
 }
 
+/// Writes a 1-D double attribute.
+func hdf5WriteAttribute(_ object: hid_t, _ name: String, doubles: [Double]) throws {
+  let space = try hdf5Dataspace(count: doubles.count)
+  defer { H5Sclose(space) }
+  let type = mdsens_h5t_native_double()
+  let p = HDF5Library.defaultProperties
+  let attribute = try hdf5Identifier(H5Acreate2(object, name, type, space, p, p), "create attribute \(name)")
+  defer { H5Aclose(attribute) }
+  try doubles.withUnsafeBufferPointer { buffer in
+    try hdf5Check(H5Awrite(attribute, type, buffer.baseAddress), "write attribute \(name)")
+  }
+}
+
 /// Writes a variable-length UTF-8 string attribute: a scalar when `scalar`, else a 1-D array.
 func hdf5WriteAttribute(_ object: hid_t, _ name: String, strings: [String], scalar: Bool = false) throws {
   let space = try hdf5Dataspace(count: scalar ? nil : strings.count)

@@ -32,6 +32,10 @@ public struct TrajectoryHeader: Sendable, Equatable {
   /// `"reduced"` when lengths, energies and times are in units of the model's σ, ε and
   /// τ = σ √(m/ε) and the unit strings are empty, else the name of the system of the symbols.
   public var unitSystem: String
+  /// Every species' diameter (length units), when the writer knows them: H5MD stores them as the
+  /// `diameters` attribute of the species dataset, extended XYZ as a `radius` column (OVITO draws
+  /// particles with it) and the `species_diameters` key. Plotting tools draw particles to scale.
+  public var speciesDiameters: [Double]?
   /// The units of named per-particle fields (keys are field names), e.g.
   /// `["sensitivity_diameter": ""]` for a dimensionless derivative of positions by a diameter.
   public var fieldUnits: [String: String]
@@ -42,8 +46,9 @@ public struct TrajectoryHeader: Sendable, Equatable {
     dimension: Int, speciesNames: [String], species: [Int], periodic: [Bool], box: SimulationBox,
     authorName: String = "", creatorName: String = "mdsens", creatorVersion: String = "",
     lengthUnit: String = "", energyUnit: String = "", timeUnit: String = "", unitSystem: String = "reduced",
-    fieldUnits: [String: String] = [:]
+    fieldUnits: [String: String] = [:], speciesDiameters: [Double]? = nil
   ) {
+    self.speciesDiameters = speciesDiameters
     self.dimension = dimension
     self.speciesNames = speciesNames
     self.species = species

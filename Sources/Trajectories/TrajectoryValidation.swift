@@ -21,6 +21,14 @@ extension TrajectoryHeader {
       return "periodic flags have \(periodic.count) entries for dimension \(dimension)"
     }
     if let problem = boxProblem(box) { return problem }
+    if let speciesDiameters {
+      guard speciesDiameters.count == speciesNames.count else {
+        return "\(speciesDiameters.count) species diameters for \(speciesNames.count) species"
+      }
+      if let bad = speciesDiameters.firstIndex(where: { !($0 > 0 && $0.isFinite) }) {
+        return "species diameter \(bad) is \(speciesDiameters[bad]); diameters must be positive and finite"
+      }
+    }
     for name in fieldUnits.keys where !isValidFieldName(name) {
       return "field name \"\(name)\" must use letters, digits and '_' and not be reserved"
     }

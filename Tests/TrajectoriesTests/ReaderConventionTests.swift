@@ -72,6 +72,29 @@ struct ReaderConventionTests {
       || listing.contains("/particles/all/box/edges/step Dataset, same as /particles/all/position/step"))
   }
 
+  @Test("species diameters travel with the file: an H5MD attribute, an XYZ radius column and key",
+        arguments: ["h5", "xyz"])
+  func speciesDiameters(kind: String) throws {
+    let directory = try TrajectoryFixtures.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let path = directory.appendingPathComponent("run.\(kind)").path
+    var header = TrajectoryFixtures.header(dimension: 2, particles: 4)
+    header.speciesDiameters = [0.6, 1.0, 1.4]
+    let frames = TrajectoryFixtures.frames(for: header)
+    if kind == "h5" {
+      try H5MDWriter.write(frames, header: header, to: path)
+      #expect(try H5MDReader(path: path).header.speciesDiameters == [0.6, 1.0, 1.4])
+    } else {
+      try ExtendedXYZWriter.write(frames, header: header, to: path)
+      #expect(try ExtendedXYZReader.read(path: path, dimension: 2).header.speciesDiameters == [0.6, 1.0, 1.4])
+      // OVITO draws particles with the radius column: half the species' diameter.
+      let line = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")[2].split(separator: " ")
+      #expect(line[5] == ["0.3", "0.5", "0.7"][header.species[0]])
+    }
+    header.speciesDiameters = [0.6, -1, 1.4]
+    #expect(throws: TrajectoryError.self) { try H5MDWriter.write(frames, header: header, to: path + ".bad.h5") }
+  }
+
   @Test("a 2D trajectory embedded in 3D: z = 0, a periodic slab of the given thickness, x and y unchanged")
   func planarEmbedding() {
     let header = TrajectoryFixtures.header(dimension: 2, particles: 3)
