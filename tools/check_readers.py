@@ -166,6 +166,23 @@ def read_pyh5md(path, ref, info):
     return "position, box edges and fields as elements"
 
 
+def read_ovito_lammps(path, ref, info):
+    from ovito.io import import_file
+    data = import_file(path, atom_style=info["style"]).compute(-1)
+    order = np.argsort(np.array(data.particles.identifiers))
+    positions = np.array(data.particles.positions)[order]
+    close(positions[:, :ref.dimension], ref.positions[:, :ref.dimension], "OVITO positions")
+    close(np.diag(np.array(data.cell)[:, :3])[:2], ref.box[:2], "OVITO box")
+    types = np.array(data.particles.particle_types)[order]
+    names = dict(zip(ref.species, types))
+    check(len(set(names.values())) == len(names), "OVITO types do not separate the species")
+    description = f"types {sorted(set(types.tolist()))}"
+    if info["style"] == "sphere":
+        radius = np.array(data.particles["Radius"])[order]
+        description += f", radii {sorted(set(np.round(radius, 6).tolist()))}"
+    return description
+
+
 def reference_from_h5md(path):
     import h5py
     with h5py.File(path, "r") as f:
@@ -228,8 +245,30 @@ def main():
                         run("sensitivity", *system, "--param", "diameter", "--positions", minimum, "--out", path, *flags)
                     cases.append((path, dimension, units, embedded, planar, kind, product))
 
+    # LAMMPS data files, for OVITO (which has no H5MD importer), with the H5MD minimum as reference.
+    lammps_cases = []
+    for dimension, system in ((2, []), (3, [system_3d])):
+        minimum = os.path.join(directory, f"minimum-{dimension}d.h5")
+        for style in ("sphere", "atomic"):
+            path = os.path.join(directory, f"minimize-{dimension}d-{style}.data")
+            run("minimize", *system, "--positions", minimum, "--out", path, "--lammps-style", style)
+            lammps_cases.append((path, dimension, style, minimum))
+
     failures = 0
     table = {}
+    for path, dimension, style, minimum in lammps_cases:
+        label = os.path.basename(path)
+        if not importable("ovito"):
+            print(f"skip  {'OVITO':10s} {label}: ovito is not importable")
+            continue
+        try:
+            description = read_ovito_lammps(path, reference_from_h5md(minimum), {"style": style})
+            print(f"ok    {'OVITO':10s} {label}: {description}")
+            table[("OVITO", label)] = "yes"
+        except Exception as error:
+            print(f"FAIL  {'OVITO':10s} {label}: {type(error).__name__}: {str(error)[:140]}")
+            failures += 1
+            table[("OVITO", label)] = "FAIL"
     for path, dimension, units, embedded, planar, kind, product in cases:
         reference = reference_from_h5md(path) if kind == "h5md" else reference_from_xyz(path)
         info = {"dimension": dimension, "units": units, "planar": planar}
