@@ -15,6 +15,8 @@ if [ "${1:-}" = "--python" ]; then
 fi
 
 packages=(libopenblas-dev liblapacke-dev libfftw3-dev libhdf5-dev hdf5-tools pkg-config)
+# The venv needs Debian's venv module (not in the python3 package itself).
+if [ -n "$python_venv" ]; then packages+=(python3-venv); fi
 
 missing=()
 for package in "${packages[@]}"; do
