@@ -13,8 +13,9 @@ enum MinimizeCommand {
     paper's system (Systems/paper-2d-128.json: 128 harmonic soft discs, phi = 0.98).
 
     OPTIONS:
-      --positions FILE     start from the last frame of an XYZ or H5MD file (species by name; the
-                           box from the file's lattice when it has one) instead of a random start
+      --positions FILE     start from the last frame of an XYZ, H5MD or LAMMPS data/dump file
+                           (species by name, LAMMPS types by --type-map; the box from the file's
+                           lattice when it has one) instead of a random start
       --out PATH           output file (default: Trajectories/<system name>-minimized.h5)
       --format h5md|xyz|lammps-data
                            output format (default: from the extension of --out, else h5md)

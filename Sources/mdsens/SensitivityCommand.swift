@@ -36,7 +36,8 @@ enum SensitivityCommand {
       --jacobi             Jacobi-precondition the linear solver
       --tol X              relative residual tolerance of the linear solve (default 1e-10)
       --h X                finite-difference step of --method fd (default 1e-6)
-      --positions FILE     differentiate this minimum (XYZ or H5MD, last frame) instead of minimising
+      --positions FILE     differentiate this minimum (XYZ, H5MD or LAMMPS data/dump, last frame)
+                           instead of minimising
       --seed S             seed of the random start (default: the system file's)
       --ftol X             FIRE's force tolerance (default: the system file's)
       --max-steps N        FIRE's step limit (for --method unrolled: the number of unrolled steps)
