@@ -27,14 +27,15 @@ enum GradientCommand {
       --out PATH           output file (default: Trajectories/<system>-gradient.h5); the gradient is
                            stored as the per-particle field gradient_diameter (first component; the
                            others zero), next to the positions
-      --format h5md|xyz, --json, -h/--help
+      --format h5md|xyz|lammps-data, --json, -h/--help
+      --progress           progress of the minimisation on stderr even when it is not a terminal
     \(Arguments.fileHelp)
     """
 
   /// The options that take a value and the flags (shell completions list them too).
   static let valuedOptions: Set<String> = Set(["observable", "positions", "seed", "ftol", "max-steps", "solver", "tol", "out", "format"])
         .union(Arguments.fileValued)
-  static let flagOptions: Set<String> = Set(["json", "help", "jacobi"]).union(Arguments.fileFlags)
+  static let flagOptions: Set<String> = Set(["json", "help", "jacobi", "progress"]).union(Arguments.fileFlags)
 
   static func run(_ arguments: [String]) throws -> Int32 {
     let options = try Arguments(arguments, valued: valuedOptions, flags: flagOptions, command: "gradient")
@@ -63,7 +64,10 @@ enum GradientCommand {
       var choice = system.minimizer
       if let tolerance = try options.number("ftol", minimum: 0) { choice.forceTolerance = tolerance }
       if let steps = try options.integer("max-steps") { choice.maximumSteps = steps }
-      let found = try system.minimum(seed: try options.seed(), using: choice, purpose: "no gradient computed")
+      let found = try system.minimum(
+        seed: try options.seed(), using: choice, purpose: "no gradient computed",
+        progress: ProgressReport.callback(options, maximumSteps: choice.maximumSteps,
+                                          forceTolerance: choice.forceTolerance))
       (system, minimum) = (found.system, found.outcome.positions)
     }
     let observable = try parseObservable(observableText, system: system)

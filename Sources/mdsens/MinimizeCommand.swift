@@ -66,10 +66,8 @@ enum MinimizeCommand {
     }
 
     let json = options.has("json")
-    let report = ProgressReport(maximumSteps: choice.maximumSteps, forceTolerance: choice.forceTolerance)
-    let progress: (@Sendable (Int, Double, Double) -> Void)? = ProgressReport.isWanted(options)
-      ? { @Sendable step, energy, force in Output.progress(report.line(step: step, energy: energy, maximumForce: force)) }
-      : nil
+    let progress = ProgressReport.callback(options, maximumSteps: choice.maximumSteps,
+                                           forceTolerance: choice.forceTolerance)
     let outcome = try system.minimize(from: start, using: choice, recordEvery: interval, progress: progress)
     let frames = outcome.frames.map {
       system.frame(step: $0.step, positions: $0.positions, energy: $0.energy, maximumForce: $0.maximumForce)

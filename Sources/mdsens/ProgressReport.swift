@@ -24,6 +24,16 @@ final class ProgressReport: @unchecked Sendable {
     options.has("progress") || isatty(STDERR_FILENO) == 1
   }
 
+  /// The progress callback of a minimisation with `choice`, or nil when progress is not wanted.
+  static func callback(_ options: Arguments, maximumSteps: Int, forceTolerance: Double)
+    -> (@Sendable (Int, Double, Double) -> Void)? {
+    guard isWanted(options) else { return nil }
+    let report = ProgressReport(maximumSteps: maximumSteps, forceTolerance: forceTolerance)
+    return { @Sendable step, energy, force in
+      Output.progress(report.line(step: step, energy: energy, maximumForce: force))
+    }
+  }
+
   /// One line for the state after `step`.
   func line(step: Int, energy: Double, maximumForce: Double) -> String {
     lock.lock()

@@ -157,7 +157,10 @@ enum SensitivityCommand {
       minimum = start
     } else {
       if ProgressReport.isWanted(options) { Output.progress("minimising \(name) (\(system.particleCount) particles)...") }
-      let found = try system.minimum(seed: seed, using: choice, purpose: "no sensitivity computed")
+      let found = try system.minimum(
+        seed: seed, using: choice, purpose: "no sensitivity computed",
+        progress: ProgressReport.callback(options, maximumSteps: choice.maximumSteps,
+                                          forceTolerance: choice.forceTolerance))
       (system, start) = (found.system, found.start)
       minimum = found.outcome.positions
       minimizationSteps = found.outcome.steps
