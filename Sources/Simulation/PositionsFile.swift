@@ -18,8 +18,8 @@ public struct PositionsFile: Sendable {
   ///   - system: the system the positions are for; its species names and diameters match them.
   ///   - typeMap: the species of LAMMPS atom types; nil to take them from the file.
   public init(path: String, system: ParticleSystem, typeMap: LAMMPSTypeMap? = nil) throws {
-    let header: TrajectoryHeader
-    let frame: TrajectoryFrame
+    var header: TrajectoryHeader
+    var frame: TrajectoryFrame
     do {
       if let kind = LAMMPSFileKind(path: path) {
         let snapshot = try kind == .data ? LAMMPSDataFile.read(path: path) : LAMMPSDumpFile.readLastFrame(path: path)
@@ -35,6 +35,9 @@ public struct PositionsFile: Sendable {
       }
     } catch let error as TrajectoryError {
       throw SystemError("positions file: \(error)")
+    }
+    if header.dimension == 3, system.dimension == 2 {
+      (header, frame) = try Self.planar(header, frame, path: path)
     }
     guard header.dimension == system.dimension else {
       throw SystemError("positions file \(path) is \(header.dimension)D, the system \(system.dimension)D")
@@ -86,6 +89,25 @@ public struct PositionsFile: Sendable {
     let header = TrajectoryHeader(dimension: d, speciesNames: system.speciesNames, species: species,
                                   periodic: Array(snapshot.periodic.prefix(d)), box: box)
     return (header, TrajectoryFrame(step: snapshot.step, time: 0, positions: positions, box: box))
+  }
+
+  /// A 3D file of a 2D system (written with `--embed-3d`, or by a 3D-only program): the x–y plane,
+  /// when every z coordinate is 0.
+  static func planar(_ header: TrajectoryHeader, _ frame: TrajectoryFrame, path: String) throws
+    -> (TrajectoryHeader, TrajectoryFrame) {
+    let n = header.particleCount
+    guard (0..<n).allSatisfy({ frame.positions[3 * $0 + 2] == 0 }) else {
+      throw SystemError("positions file \(path) is 3D with particles off the z = 0 plane; the system is 2D")
+    }
+    var planarHeader = header
+    planarHeader.dimension = 2
+    planarHeader.periodic = Array(header.periodic.prefix(2))
+    planarHeader.box = SimulationBox(edges: Array(header.box.edges.prefix(2)))
+    var planarFrame = frame
+    planarFrame.positions = (0..<n).flatMap { [frame.positions[3 * $0], frame.positions[3 * $0 + 1]] }
+    planarFrame.box = SimulationBox(edges: Array(frame.box.edges.prefix(2)))
+    planarFrame.fields = [:]
+    return (planarHeader, planarFrame)
   }
 
   static func isH5MD(_ path: String) -> Bool {

@@ -67,6 +67,18 @@ struct MinimizationTests {
     #expect(throws: SystemError.self) { try PositionsFile(path: "/nonexistent.xyz", system: system) }
   }
 
+  @Test("a 2D system embedded in 3D for 3D-only readers reads back as the same 2D positions")
+  func embeddedReadsBack() throws {
+    let (system, start) = try BuiltInSystems.paper().startingPositions(seed: 5)
+    for format in [TrajectoryFormat.h5md, .xyz] {
+      let path = temporaryPath("embedded.\(format.fileExtension)")
+      try writeTrajectory([system.frame(step: 0, positions: start, energy: nil, maximumForce: nil)],
+                          header: system.trajectoryHeader(), to: path, format: format, embedding: PlanarEmbedding())
+      let loaded = try PositionsFile(path: path, system: system)
+      #expect(loaded.positions == start && loaded.system.boxEdges == system.boxEdges)
+    }
+  }
+
   @Test("the box of a positions file's lattice replaces the system's box")
   func boxFromLattice() throws {
     let system = try BuiltInSystems.paper()
