@@ -3,7 +3,13 @@
 reproduced with mdsens on the paper's system (128 soft discs, 2D periodic, packing fraction 0.98).
 
 Usage: tools/paper_figures.py [--mdsens PATH] [--outdir tools/figures] [--fig5-seed 0] [--fig5-h5 FILE]
-                              [--seeds 40] [--steps 2000] [--trace 10] [--only 5|17]
+                              [--seeds 40] [--steps 2000] [--trace 10] [--only 5|17] [--format png|pdf|svg]
+
+Particles are drawn to scale with the species names and diameters the H5MD file records (the
+`names` and `diameters` attributes of /particles/all/species); a file without diameters, or of a 3D
+system (which a plane drawing would misrepresent), is refused with a message. Arrows are coloured by
+their length, with a colour bar and a reference arrow for the scale. --format pdf or svg gives
+vector figures.
 
 Fig. 5  (fig5_sensitivity.png): runs `mdsens sensitivity --param diameter` (or reads --fig5-h5, an H5MD file
         it wrote) and draws the minimised packing, discs coloured by species, with arrows = the position
@@ -40,7 +46,7 @@ except ImportError as error:
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 AGREE = 1e-6  # relative L1 difference counted as agreement
-COLOURS = ["tab:orange", "tab:blue"]
+COLOURS = ["tab:orange", "tab:blue", "tab:green", "tab:purple", "tab:brown", "tab:pink", "tab:olive", "tab:cyan"]
 
 
 def mdsens(binary, *arguments):
@@ -53,15 +59,25 @@ def mdsens(binary, *arguments):
 def read_sensitivity(path, field="sensitivity_diameter"):
     with h5py.File(path, "r") as h5:
         particles = h5["/particles/all"]
+        dimension = int(particles["box"].attrs["dimension"])
+        if dimension != 2:
+            sys.exit(f"paper_figures: {path} holds a {dimension}D system; this figure draws a 2D packing "
+                     "(a projection of a 3D one would hide overlaps and arrows along z)")
         R = particles["position/value"][-1][:, :2]
         dR = particles[f"{field}/value"][-1][:, :2]
         species = particles["species"]
         species_values = np.asarray(species["value"][-1] if isinstance(species, h5py.Group) else species[()])
         names = species.attrs.get("names")
         names = [n.decode() if isinstance(n, bytes) else str(n) for n in names] if names is not None else None
+        diameters = species.attrs.get("diameters")
+        if diameters is None:
+            sys.exit(f"paper_figures: {path} does not record the species diameters "
+                     "(/particles/all/species attribute 'diameters'); write it with a current mdsens")
         edges = particles["box/edges"]
         edges = np.asarray(edges["value"][-1] if isinstance(edges, h5py.Group) else edges[()]).ravel()[:2]
-    return R, dR, species_values.ravel().astype(int), names, edges
+    species_values = species_values.ravel().astype(int)
+    names = names or [str(s) for s in range(len(diameters))]
+    return R, dR, species_values, names, np.asarray(diameters, dtype=float), edges
 
 
 def figure5(args, workdir):
@@ -71,45 +87,51 @@ def figure5(args, workdir):
         path = os.path.join(workdir, "fig5.h5")
         info = mdsens(args.mdsens, "sensitivity", "--param", "diameter", "--seed", str(args.fig5_seed), "--json",
                       "--out", path)
-    R, dR, species, names, edges = read_sensitivity(path)
+    R, dR, species, names, diameters, edges = read_sensitivity(path)
     L = float(edges[0])
     if info is not None:
         dL = info["box_length_derivative"]
     else:  # packing fraction held: the mean of dR - L dx over the box is (dL/L) R; recover dL by least squares
         dL = float(np.sum((dR - dR.mean(0)) * (R - R.mean(0))) / np.sum((R - R.mean(0)) ** 2)) * L
     arrows = dR if args.physical else dR - R / L * dL  # L dx/dtheta
-    diameters = {0: 0.6, 1: 1.0}
-    names = names or ["small", "large"]
+    kinds = range(len(diameters))
 
-    fig, ax = plt.subplots(figsize=(6.4, 6.4))
-    discs = {s: [] for s in diameters}
+    fig, ax = plt.subplots(figsize=(7.2, 6.4))
+    discs = {s: [] for s in kinds}
     for (x, y), s in zip(R, species):
         for ox in (-L, 0, L):
             for oy in (-L, 0, L):
                 cx, cy = x + ox, y + oy
-                r = diameters.get(s, 1.0) / 2
+                r = diameters[s] / 2
                 if -r < cx < L + r and -r < cy < L + r:
                     discs[s].append(Circle((cx, cy), r))
     for s, patches in discs.items():
-        ax.add_collection(PatchCollection(patches, facecolor=COLOURS[s % 2], edgecolor="k", linewidth=0.4, alpha=0.55,
-                                          label=f"{names[s]} (d = {diameters[s]:g})"))
-    scale = 0.5 * L / 8 / np.percentile(np.linalg.norm(arrows, axis=1), 95)  # 95th-percentile arrow ~ 0.5 sigma
-    ax.quiver(R[:, 0], R[:, 1], arrows[:, 0], arrows[:, 1], angles="xy", scale_units="xy", scale=1 / scale,
-              width=0.004, color="k")
+        ax.add_collection(PatchCollection(patches, facecolor=COLOURS[s % len(COLOURS)], edgecolor="k",
+                                          linewidth=0.4, alpha=0.45))
+    lengths = np.linalg.norm(arrows, axis=1)
+    reference = float(np.percentile(lengths, 95))
+    scale = 0.5 / reference  # the 95th-percentile arrow is drawn half a length unit long
+    field = ax.quiver(R[:, 0], R[:, 1], arrows[:, 0], arrows[:, 1], lengths, angles="xy", scale_units="xy",
+                      scale=1 / scale, width=0.004, cmap="viridis")
+    what = "dR*/dθ" if args.physical else "L·dx*/dθ"
+    colour_bar = fig.colorbar(field, ax=ax, fraction=0.046, pad=0.02)
+    colour_bar.set_label(f"|{what}| (length per unit of θ)")
+    ax.quiverkey(field, 0.05, 1.015, reference, f"reference arrow: {reference:.2g} (length per unit of θ)",
+                 labelpos="E", coordinates="axes", fontproperties={"size": 8})
     ax.plot([0, L, L, 0, 0], [0, 0, L, L, 0], "k--", linewidth=0.8)
     ax.set_xlim(-0.3, L + 0.3)
     ax.set_ylim(-0.3, L + 0.3)
     ax.set_aspect("equal")
     ax.set_xticks([])
     ax.set_yticks([])
-    handles = [Circle((0, 0), 1, facecolor=COLOURS[s], edgecolor="k", alpha=0.55) for s in (0, 1)]
-    ax.legend(handles, [f"{names[s]} (diameter {diameters[s]:g})" for s in (0, 1)], loc="upper right",
+    handles = [Circle((0, 0), 1, facecolor=COLOURS[s % len(COLOURS)], edgecolor="k", alpha=0.45) for s in kinds]
+    ax.legend(handles, [f"{names[s]} (diameter {diameters[s]:g})" for s in kinds], loc="upper right",
               fontsize=8, framealpha=0.9)
-    what = "dR*/dθ" if args.physical else "L·dx*/dθ"
     l1 = f", L1(dx/dθ) = {info['l1_norm']:.3f}" if info else ""
-    ax.set_title(f"Fig. 5: sensitivity of the minimum to θ = small diameter\n(arrows {what}, ×{scale:.2g}{l1})",
-                 fontsize=10)
-    out = os.path.join(args.outdir, "fig5_sensitivity.png")
+    parameter = info["parameter"] if info else "a species' diameter"
+    ax.set_title(f"Sensitivity of the minimum to θ = {parameter}\n(arrows {what}{l1})",
+                 fontsize=10, pad=18)
+    out = os.path.join(args.outdir, f"fig5_sensitivity.{args.format}")
     fig.tight_layout()
     fig.savefig(out, dpi=args.dpi)
     plt.close(fig)
@@ -147,6 +169,7 @@ def figure17(args, workdir):
 
     fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.8), gridspec_kw=dict(width_ratios=[1.6, 1]))
     cmap = plt.get_cmap("viridis")
+    seeds = plt.cm.ScalarMappable(cmap=cmap, norm=plt.Normalize(0, max(1, args.seeds - 1)))
     for seed, r in enumerate(runs):
         trace = np.array(r["trace"])
         colour = cmap(seed / max(1, args.seeds - 1))
@@ -161,6 +184,7 @@ def figure17(args, workdir):
     left.set_title(f"Unrolled (lines, every {args.trace} steps) vs implicit at the minimum (dots, at the step\n"
                    f"FIRE reached max|F| ≤ 1e-12); {args.seeds} random starts", fontsize=9)
     left.grid(alpha=0.3, which="both")
+    fig.colorbar(seeds, ax=left, pad=0.01).set_label("random start (seed)")
 
     implicit = np.array([row["implicit_l1"] for row in rows], dtype=float)
     unrolled = np.array([row["unrolled_l1"] for row in rows])
@@ -178,12 +202,12 @@ def figure17(args, workdir):
     right.set_xlabel("implicit L1 at the minimum")
     right.set_ylabel(f"unrolled L1 after {args.steps} steps")
     agree = sum(row["agree"] for row in rows)
-    right.set_title(f"Fig. 17: {agree}/{len(rows)} agree to {AGREE:g} (raw), "
+    right.set_title(f"{agree}/{len(rows)} agree to {AGREE:g} (raw), "
                     f"{sum(row['agree_gauged'] for row in rows)}/{len(rows)} in the implicit gauge", fontsize=9)
     right.legend(fontsize=7, loc="upper left")
     right.grid(alpha=0.3, which="both")
     fig.tight_layout()
-    out = os.path.join(args.outdir, "fig17_l1_vs_steps.png")
+    out = os.path.join(args.outdir, f"fig17_l1_vs_steps.{args.format}")
     fig.savefig(out, dpi=args.dpi)
     plt.close(fig)
 
@@ -224,6 +248,8 @@ def main():
     parser.add_argument("--trace", type=int, default=10, help="record the unrolled L1 every K steps")
     parser.add_argument("--dpi", type=int, default=110)
     parser.add_argument("--only", choices=["5", "17"])
+    parser.add_argument("--format", choices=["png", "pdf", "svg"], default="png",
+                        help="png (raster, --dpi) or pdf / svg (vector, for publication)")
     args = parser.parse_args()
     if not os.path.exists(args.mdsens):
         sys.exit(f"paper_figures: no {args.mdsens}; build it with: swift build -c release --product mdsens")

@@ -1,7 +1,7 @@
 import DualNumbers
 
 /// A Euclidean or Bregman projection P(y, θ) onto a convex set C(θ), written once generically so
-/// that dual numbers (and any other ``RealScalar``) differentiate it with respect to both the point
+/// that dual numbers (and any other `RealScalar`) differentiate it with respect to both the point
 /// y and the set's parameters θ (a radius, a box's bounds, an affine set's right-hand side).
 ///
 /// Sets without parameters ignore θ (pass `[]`).

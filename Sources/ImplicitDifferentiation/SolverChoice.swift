@@ -75,8 +75,11 @@ public struct SolverChoice: Sendable, Equatable {
 
   /// The configured solver for an A of this structure and dimension d.
   ///
-  /// - Parameter diagonal: diag of the operator actually solved (−A when the engine negates a
-  ///   negative definite A), needed only with ``jacobi`` and an iterative method.
+  /// - Parameters:
+  ///   - structure: what is known of A (symmetric, definite, general), which picks the method.
+  ///   - dimension: d, the size of A; dense methods are refused above ``maximumDenseDimension``.
+  ///   - diagonal: diag of the operator actually solved (−A when the engine negates a
+  ///     negative definite A), needed only with ``jacobi`` and an iterative method.
   /// - Throws: ``ImplicitDifferentiationError/solverUnavailable(reason:)`` for a dense solve above
   ///   ``maximumDenseDimension``, Jacobi without a diagonal or with one of the wrong length, a zero
   ///   or non-finite diagonal entry, or a non-positive one for CG (whose preconditioner must be

@@ -16,7 +16,7 @@ public protocol EnergyLandscape {
   func displace(_ positions: inout [Scalar], by displacement: [Scalar])
 
   /// x ← x + Δ (as ``displace(_:by:)``), then F = −∇E at the new positions into `forces`; returns
-  /// E. A minimiser's step in one call: Δ is handed over as a ``Displacement``, formed coordinate by
+  /// E. A minimiser's step in one call: Δ is handed over as a `Displacement`, formed coordinate by
   /// coordinate where it is added (FIRE's kicked velocities times the time step, gradient descent's
   /// forces times the step size), so that no array Δ need be written and read again, and a
   /// landscape can do the bookkeeping of the move in the displacing pass (``ParticleLandscape``

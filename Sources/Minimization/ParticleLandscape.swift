@@ -12,7 +12,9 @@ where Space.Scalar == Potential.Scalar, Potential.Scalar == Diameters.Scalar {
   /// Force evaluations so far (for benchmarks and reports).
   public var forceEvaluations = 0
 
-  /// - Parameter skin: the Verlet skin (length units); ~0.1–0.3 diameters is usual.
+  /// - Parameters:
+  ///   - interaction: the pair potential, diameters and boundary.
+  ///   - skin: the Verlet skin (length units); ~0.1–0.3 diameters is usual.
   public init(_ interaction: PairInteraction<Space, Potential, Diameters>, skin: Double) {
     self.interaction = interaction
     self.neighbours = NeighbourList(skin: skin, threads: interaction.threads)

@@ -8,7 +8,7 @@ extension ParticleModel {
   ///
   /// Each step of the switch fixes one of them and builds the interaction twice, in `Double` and in
   /// `Dual<Double>` with every quantity seeded with its derivative from `tangent`; the last step
-  /// hands both to ``ModelKernels/init(plain:seeded:)``, which is compiled once per combination.
+  /// hands both to `ModelKernels/init(plain:seeded:)`, which is compiled once per combination.
   public func kernels(seeding tangent: ModelTangent = ModelTangent()) -> ModelKernels {
     dimension == 2 ? kernels(TwoDimensions.self, tangent) : kernels(ThreeDimensions.self, tangent)
   }

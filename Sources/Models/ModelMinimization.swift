@@ -35,6 +35,8 @@ extension ParticleModel {
   /// pair loop); results come back in the caller's numbering.
   ///
   /// - Parameters:
+  ///   - start: the starting positions, flat N × d (length units).
+  ///   - choice: the minimiser and its settings (force tolerance, step limit, skin).
   ///   - interval: record a frame every this many steps (0: only the first and the last).
   ///   - progress: called with (step, energy, max |F|) about once a second.
   ///   - threshold: renumber periodic systems of at least this many particles.

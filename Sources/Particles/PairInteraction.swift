@@ -179,7 +179,7 @@ where Space.Scalar == Potential.Scalar, Potential.Scalar == Diameters.Scalar {
     displace(&positions, along: displacement, scaledBy: 1, keeping: neighbours)
   }
 
-  /// As ``displace(_:by:keeping:)`` with Δ = s·d, formed element by element (no array Δ).
+  /// As `displace(_:by:keeping:)` with Δ = s·d, formed element by element (no array Δ).
   @inlinable
   public func displace(_ positions: inout [Scalar], along direction: [Scalar], scaledBy factor: Double,
                        keeping neighbours: NeighbourList) -> Bool {

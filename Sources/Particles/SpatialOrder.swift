@@ -11,6 +11,8 @@ public enum SpatialOrder {
   ///
   /// - Parameters:
   ///   - positions: flat [x₀, y₀, (z₀,) x₁, ...].
+  ///   - dimension: d, 2 or 3.
+  ///   - cellSize: the smallest cell side (length units), usually the cutoff plus the skin.
   ///   - edges: the box edges; positions outside [0, L) are wrapped for the purpose of sorting.
   public static func cellOrder(positions: [Double], dimension: Int, edges: [Double], cellSize: Double) -> [Int] {
     let count = positions.count / dimension

@@ -10,9 +10,9 @@ import Models
 /// from j, wᵀ ∂F/∂dₖ = Σ over pairs containing k of ½ (wᵢ − wⱼ)·∂fᵢⱼ/∂σ, gathered in one pass over
 /// the pairs with ∂²U/∂r∂σ from the pair energy on nested dual numbers. The box is held fixed.
 ///
-/// **The same solve as the forward sensitivity.** H w = g is the engine's VJP on ``ParticleMinimum``, like
+/// **The same solve as the forward sensitivity.** H w = g is the engine's VJP on `ParticleMinimum`, like
 /// ``ImplicitSensitivity``'s JVP H u = B: the same backbone (rattlers removed), the same reduced space,
-/// the same null space of rigid-body modes and the same ``SolverChoice``. The adjoint therefore
+/// the same null space of rigid-body modes and the same `SolverChoice`. The adjoint therefore
 /// succeeds wherever the forward solve does, and wᵀ B = gᵀ u for every B, which a test checks.
 ///
 /// **The gauge.** x*(d) is a minimum only up to the rigid-body modes of its clusters (d
@@ -43,7 +43,7 @@ public struct AdjointGradient: Sendable, Codable {
   public var warnings: [String]
 
   /// The gradient at the minimum `positions` of `model`, whose diameters must be per particle
-  /// (``DiameterRule/particles(_:)``; see ``ParticleModel/withParticleDiameters()``).
+  /// (`DiameterRule/particles(_:)`; see `ParticleModel/withParticleDiameters()`).
   public static func compute(model: ParticleModel, positions: [Double], observable: MinimumObservable,
                              options: ImplicitOptions = ImplicitOptions()) throws(SensitivityError) -> AdjointGradient {
     guard case .particles = model.diameters else {

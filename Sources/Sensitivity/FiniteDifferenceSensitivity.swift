@@ -39,7 +39,7 @@ public enum FiniteDifferenceSensitivity {
   /// Refuses a step h for which the quotient would not be a derivative: θ ± h must be distinct
   /// doubles well above rounding (below ~10⁻¹²|θ| the minima at θ ± h differ by rounding noise, and
   /// at θ ± h == θ the quotient is exactly 0), and the model must be defined at both (no diameter,
-  /// ε or box ≤ 0, no soft-sphere α ≤ 1). ``compute`` checks it; callers may check before
+  /// ε or box ≤ 0, no soft-sphere α ≤ 1). `compute` checks it; callers may check before
   /// minimising.
   public static func checkStep(_ step: Double, model: ParticleModel, parameter: SensitivityParameter,
                                holding held: HeldQuantity) throws(SensitivityError) {

@@ -10,7 +10,7 @@ public struct ImplicitOptions: Sendable, Equatable {
   public var projectTranslations: Bool
   /// Find rattlers and remove them (their pair terms dropped, zero sensitivity; see ``RattlerDetection``).
   public var excludeRattlers: Bool
-  /// Contacts a particle needs not to be a rattler (nil: ``ParticleModel/rattlerContactThreshold``,
+  /// Contacts a particle needs not to be a rattler (nil: `ParticleModel/rattlerContactThreshold`,
   /// d + 1 for soft spheres, d with attraction).
   public var minimumContacts: Int?
   /// Refuse (throw ``SensitivityError/notAMinimum(maximumForce:threshold:)``) above this max |Fᵢₖ|.

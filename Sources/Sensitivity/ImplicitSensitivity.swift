@@ -13,10 +13,10 @@ import Models
 /// trap of a fractional-coordinate F, L times too large, does not arise), and then
 /// dx/dθ = u/L, dR/dθ = (dL/dθ)·x + u.
 ///
-/// What is particular to particles is ``ParticleMinimum``'s (rattlers, the reduced space, the
+/// What is particular to particles is `ParticleMinimum`'s (rattlers, the reduced space, the
 /// rigid-body null space); the solve, its solver choice, the consistency check of B against the null
-/// space and the validity report are the engine's (``rootJacobianVectorProduct(_:parameterTangent:linearSolver:nullSpace:)``,
-/// ``validateRoot(_:residual:parameterTangent:product:nullSpace:options:linearizationAt:)``).
+/// space and the validity report are the engine's (`rootJacobianVectorProduct(_:parameterTangent:linearSolver:nullSpace:)`,
+/// `validateRoot(_:residual:parameterTangent:product:nullSpace:options:linearizationAt:)`).
 public enum ImplicitSensitivity {
   /// The sensitivity at the minimum `positions` (physical, flat) of `model`.
   public static func compute(

@@ -5,7 +5,7 @@ import Models
 /// **Who is a rattler.** With purely repulsive contacts (soft spheres) a contact can only push, so a
 /// particle needs at least d + 1 contacts to be caged; with attractive potentials (Lennard-Jones,
 /// Morse) every pair within the cutoff is a two-sided bond and d bonds in general position already
-/// hold a particle. ``ParticleModel/rattlerContactThreshold`` gives d + 1 or d accordingly.
+/// hold a particle. `ParticleModel/rattlerContactThreshold` gives d + 1 or d accordingly.
 /// Degenerate networks that pass the count (collinear bonds, ...) are left to the validity report:
 /// its smallest eigenvalue of the reduced Hessian flags any floppy mode that remains.
 ///
@@ -14,7 +14,7 @@ import Models
 ///
 /// **Removed, not pinned.** The sensitivity is solved for the backbone with the rattlers *removed*:
 /// every pair term involving a rattler is dropped from H, from B = ∂F/∂θ and from the residual
-/// force (see ``NeighbourList/removingPairs(involving:)``). Pinning them instead (deleting only
+/// force (see `NeighbourList/removingPairs(involving:)`). Pinning them instead (deleting only
 /// their rows and columns) would keep their contacts as springs to fixed points in the backbone
 /// particles' diagonal blocks. At a minimum a rattler's contacts carry no force (a particle with
 /// fewer than d + 1 one-sided contacts cannot balance a non-zero one), but a harmonic contact at

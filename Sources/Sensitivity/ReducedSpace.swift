@@ -37,7 +37,7 @@ public struct ReducedSpace: Sendable, Equatable {
     public let inverseInertia: [Double]
   }
 
-  /// `clusters` partitions the active particles (``ParticleModel/rigidClusters(of:at:excluding:)``);
+  /// `clusters` partitions the active particles (`ParticleModel/rigidClusters(of:at:excluding:)`);
   /// nil: one cluster of them all, translations only.
   public init(dimension: Int, particleCount: Int, rattlers: [Int], projectsTranslations: Bool,
               clusters: [RigidCluster]? = nil) {

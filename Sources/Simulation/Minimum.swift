@@ -26,12 +26,14 @@ extension ParticleSystem {
 
   /// The minimum that a derivative is taken at: minimised from the system's start (seeded by `seed`)
   /// and required to reach the force tolerance, since a derivative of anything else is not the
-  /// motion of a minimum. `purpose` names what is not computed otherwise ("no sensitivity computed").
-  public func minimum(seed: UInt64?, using choice: MinimizerChoice, purpose: String)
+  /// motion of a minimum. `purpose` names what is not computed otherwise ("no sensitivity computed");
+  /// `progress` is called with (step, energy, max |F|) about once a second.
+  public func minimum(seed: UInt64?, using choice: MinimizerChoice, purpose: String,
+                      progress: (@Sendable (Int, Double, Double) -> Void)? = nil)
     throws -> (system: ParticleSystem, start: [Double], outcome: MinimizationOutcome)
   {
     let (system, start) = try startingPositions(seed: seed)
-    let outcome = try system.minimize(from: start, using: choice)
+    let outcome = try system.minimize(from: start, using: choice, progress: progress)
     guard outcome.converged else {
       throw SystemError(
         "the minimisation stopped without reaching max |F| ≤ \(choice.forceTolerance) (\(outcome.stopReason.rawValue), max |F| = \(outcome.maximumForce) after \(outcome.steps) steps); \(purpose)")

@@ -3,7 +3,7 @@ import Models
 import Particles
 
 /// A system file checked and resolved: the file as read, the names it gives, the minimiser it asks
-/// for, and the ``Models/ParticleModel`` it describes (dimension, boundary, box, potential, species
+/// for, and the `Models/ParticleModel` it describes (dimension, boundary, box, potential, species
 /// and σ table as plain numbers), which everything computed on the system is built from.
 public struct ParticleSystem: Sendable {
   public let description: SystemDescription

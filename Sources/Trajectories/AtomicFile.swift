@@ -124,3 +124,31 @@ public enum TrajectoryOutput {
     }
   }
 }
+
+extension AtomicFile {
+  /// Writes `bytes` to `destination` completely or not at all (a full disk leaves nothing behind).
+  static func write(_ bytes: [UInt8], to destination: String) throws {
+    let file = try AtomicFile(destination: destination)
+    let descriptor = try file.createTemporary()
+    var written = 0
+    while written < bytes.count {
+      let count = bytes.withUnsafeBytes { buffer in
+        Glibc.write(descriptor, buffer.baseAddress!.advanced(by: written), bytes.count - written)
+      }
+      if count < 0 && errno == EINTR { continue }
+      guard count > 0 else {
+        let reason = count < 0 ? String(cString: strerror(errno)) : "no progress"
+        close(descriptor)
+        file.discard()
+        throw TrajectoryError(.cannotWrite, path: destination, reason: "writing failed: \(reason)")
+      }
+      written += count
+    }
+    guard close(descriptor) == 0 else {
+      let reason = String(cString: strerror(errno))
+      file.discard()
+      throw TrajectoryError(.cannotWrite, path: destination, reason: "closing failed: \(reason)")
+    }
+    try file.commit()
+  }
+}

@@ -112,7 +112,7 @@ struct ExtendedXYZFrameParser {
       guard tokens.count == layout.columnCount else {
         throw error(line, "expected \(layout.columnCount) columns as Properties says, found \(tokens.count)")
       }
-      let name = String(tokens[layout.speciesColumn])
+      let name = String(tokens[layout.speciesNameColumn ?? layout.speciesColumn])
       if let index = nameIndex[name] {
         species.append(index)
       } else if speciesNames == nil && header == nil {
@@ -141,7 +141,8 @@ struct ExtendedXYZFrameParser {
       header = TrajectoryHeader(
         dimension: dimension, speciesNames: names, species: species, periodic: geometry.periodic,
         box: geometry.box, creatorName: "", lengthUnit: comment.value(forKey: "length_unit") ?? "",
-        energyUnit: comment.value(forKey: "energy_unit") ?? "")
+        energyUnit: comment.value(forKey: "energy_unit") ?? "",
+        speciesDiameters: try speciesDiameterList(comment, count: names.count, line: commentLine))
     }
     if header!.periodic != geometry.periodic {
       throw error(commentLine, "pbc differs from the first frame's", .inconsistentShape)
@@ -159,6 +160,8 @@ struct ExtendedXYZFrameParser {
   private struct ColumnLayout {
     var columnCount = 0
     var speciesColumn = 0
+    /// The `species_name` column, which names the species when `species` holds element symbols.
+    var speciesNameColumn: Int?
     var positionColumn = 0
     var positionCount = 3
     var fields: [(name: String, column: Int, count: Int)] = []
@@ -177,6 +180,8 @@ struct ExtendedXYZFrameParser {
       case ("species", .string, 1):
         layout.speciesColumn = layout.columnCount
         foundSpecies = true
+      case (ExtendedXYZProperty.speciesNameColumn, .string, 1):
+        layout.speciesNameColumn = layout.columnCount
       case ("pos", .real, 3), ("pos", .real, dimension):
         layout.positionColumn = layout.columnCount
         layout.positionCount = property.count
@@ -245,6 +250,16 @@ struct ExtendedXYZFrameParser {
       throw error(line, "Lattice edge \(axis + 1) is \(edges[axis])", .invalidData)
     }
     return (SimulationBox(edges: edges), periodic)
+  }
+
+  /// `species_diameters="0.6 1"`, one positive number per species, when present.
+  private func speciesDiameterList(_ comment: ExtendedXYZCommentLine, count: Int, line: Int) throws -> [Double]? {
+    guard let text = comment.value(forKey: "species_diameters") else { return nil }
+    let values = text.split(separator: " ").map { Double($0) }
+    guard values.count == count, values.allSatisfy({ $0 != nil && $0! > 0 && $0!.isFinite }) else {
+      throw error(line, "species_diameters=\"\(excerpt(text))\" must give \(count) positive diameters", .invalidData)
+    }
+    return values.map { $0! }
   }
 
   private func speciesNameList(_ comment: ExtendedXYZCommentLine, line: Int) throws -> [String]? {

@@ -7,6 +7,10 @@ struct ExtendedXYZProperty: Equatable {
   var type: ValueType
   var count: Int
 
+  /// The column of the species' real names when `species` holds stand-in element symbols
+  /// (``ExtendedXYZWriter`` writes both, as ASE accepts only elements in `species`).
+  static let speciesNameColumn = "species_name"
+
   /// The most columns one property may span; real files use 1 to 9.
   static let maximumCount = 1_000_000
 

@@ -3,7 +3,8 @@ import Foundation
 /// Reads extended XYZ files (ASE / OVITO convention) with one or more frames.
 ///
 /// The comment line must have `Properties=` with a `species:S:1` column and a `pos:R:3` (or, for 2D,
-/// `pos:R:2`) column, in any order among other columns; every other real column of 3 (or d)
+/// `pos:R:2`) column, in any order among other columns; a `species_name:S:1` column, when present,
+/// names the species instead of `species` (which then holds ASE's element symbols); every other real column of 3 (or d)
 /// components becomes a named field, other columns are skipped. `Lattice=` (orthorhombic only) gives
 /// the box; without it every axis must be non-periodic and the box edges are 0 (unknown extent).
 /// `pbc=` defaults to periodic when a lattice is given, as in ASE. `step`, `time`, `energy`,
@@ -14,7 +15,9 @@ import Foundation
 public enum ExtendedXYZReader {
   /// Reads every frame of the file at `path`.
   ///
-  /// - Parameter dimension: 3, or 2 to map the z = 0 plane back to a 2D system.
+  /// - Parameters:
+  ///   - path: the file to read.
+  ///   - dimension: 3, or 2 to map the z = 0 plane back to a 2D system.
   /// - Throws: ``TrajectoryError``: `.cannotOpen` when the path is missing, unreadable, not a
   ///   regular file (a FIFO or device would block or never end) or too large for memory; otherwise
   ///   naming the 1-based line for malformed lines (CRLF line ends are accepted), wrong particle

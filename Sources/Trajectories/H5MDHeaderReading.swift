@@ -34,6 +34,7 @@ struct H5MDReadState {
 
     let periodic = boundary.map { $0 == "periodic" }
     let (species, speciesNames) = try readSpecies()
+    let speciesDiameters = try readSpeciesDiameters(count: speciesNames.count)
     let n = species.count
     positionSteps = try readSteps(H5MDLayout.position, frameShape: [n, dimension])
 
@@ -73,7 +74,9 @@ struct H5MDReadState {
       lengthUnit: try unit(of: H5MDLayout.position + "/value"),
       energyUnit: hdf5Exists(file, H5MDLayout.potentialEnergy + "/value")
         ? try unit(of: H5MDLayout.potentialEnergy + "/value") : "",
-      fieldUnits: fieldUnits)
+      timeUnit: try unit(of: H5MDLayout.position + "/time"),
+      unitSystem: try optionalString(H5MDLayout.unitsModule, "system"),
+      fieldUnits: fieldUnits, speciesDiameters: speciesDiameters)
   }
 
   private func optionalString(_ groupPath: String, _ name: String) throws -> String {
@@ -132,6 +135,21 @@ struct H5MDReadState {
       names = (0...(species.max() ?? 0)).map { String($0) }
     }
     return (species, names)
+  }
+
+  /// The species' diameters (the `diameters` attribute of the species dataset), when present:
+  /// one positive finite number per species.
+  private func readSpeciesDiameters(count: Int) throws -> [Double]? {
+    let what = H5MDLayout.species
+    let dataset = try hdf5OpenDataset(file, what)
+    defer { H5Dclose(dataset) }
+    guard hdf5AttributeExists(dataset, H5MDLayout.speciesDiametersAttribute) else { return nil }
+    let diameters = try hdf5ReadDoubleAttribute(dataset, H5MDLayout.speciesDiametersAttribute, what: what)
+    guard diameters.count == count, diameters.allSatisfy({ $0 > 0 && $0.isFinite }) else {
+      throw HDF5Failure("\(what) attribute \(H5MDLayout.speciesDiametersAttribute) \(excerpt(list: diameters)) must hold \(count) positive finite diameters",
+                        kind: .invalidData)
+    }
+    return diameters
   }
 
   /// Reads `element/step` after checking that `step`, `time` and `value` agree on the frame count and

@@ -4,6 +4,9 @@ enum H5MDLayout {
   static let metadataGroup = "/h5md"
   static let authorGroup = "/h5md/author"
   static let creatorGroup = "/h5md/creator"
+  static let modulesGroup = "/h5md/modules"
+  static let unitsModule = "/h5md/modules/units"
+  static let unitsModuleVersion: [Int32] = [1, 0]
   static let particlesGroup = "/particles"
   static let particleGroup = "/particles/all"
   static let boxGroup = "/particles/all/box"
@@ -17,6 +20,8 @@ enum H5MDLayout {
   /// The attribute on the species dataset that lists the species names (H5MD has no standard place
   /// for them); variable-length UTF-8 strings so that h5py returns `str`.
   static let speciesNamesAttribute = "names"
+  /// The attribute on the species dataset with every species' diameter (length units).
+  static let speciesDiametersAttribute = "diameters"
 
   /// Entries of the particle group that are not extra per-particle fields.
   static let nonFieldEntries: Set<String> = ["position", "box", "species", "image", "id", "mass", "charge"]

@@ -3,8 +3,10 @@ import CHDF5
 /// An open H5MD time-dependent element (a group holding `step`, `time` and `value`) that grows by one
 /// row per appended frame.
 ///
-/// Each element keeps its own step and time datasets, as H5MD requires, so elements may be sampled
-/// at different steps (a frame without an energy simply adds no energy row).
+/// Each element has its own step and time datasets, so elements may be sampled at different steps
+/// (a frame without an energy simply adds no energy row). An element sampled with another (the box
+/// with the positions) hard-links that element's step and time instead, as H5MD asks of the box,
+/// and appends values only.
 final class H5MDTimeSeries {
   let path: String
   /// The shape of one frame's value, e.g. `[N, d]` for positions or `[]` for a scalar observable.
@@ -13,15 +15,26 @@ final class H5MDTimeSeries {
   private var step: hid_t = -1
   private var time: hid_t = -1
   private var value: hid_t = -1
+  /// Whether step and time are hard links to another element's, which appends them.
+  let sharesClock: Bool
 
-  /// Creates the element's group and empty datasets; `unit` (when non-empty) goes on `value`.
-  init(file: hid_t, path: String, frameShape: [Int], unit: String) throws {
+  /// Creates the element's group and empty datasets; `unit` (when non-empty) goes on `value` and
+  /// `timeUnit` on `time`. With `clock`, `step` and `time` are hard links to that element's.
+  init(file: hid_t, path: String, frameShape: [Int], unit: String, timeUnit: String = "",
+       clock: H5MDTimeSeries? = nil) throws {
     self.path = path
     self.frameShape = frameShape
+    self.sharesClock = clock != nil
     do {
       group = try hdf5CreateGroup(file, path)
-      step = try hdf5CreateExtendableDataset(group, "step", type: mdsens_h5t_native_int64(), frameShape: [])
-      time = try hdf5CreateExtendableDataset(group, "time", type: mdsens_h5t_native_double(), frameShape: [])
+      if let clock {
+        try hdf5HardLink(file, clock.path + "/step", as: path + "/step")
+        try hdf5HardLink(file, clock.path + "/time", as: path + "/time")
+      } else {
+        step = try hdf5CreateExtendableDataset(group, "step", type: mdsens_h5t_native_int64(), frameShape: [])
+        time = try hdf5CreateExtendableDataset(group, "time", type: mdsens_h5t_native_double(), frameShape: [])
+        if !timeUnit.isEmpty { try hdf5WriteAttribute(time, "unit", strings: [timeUnit], scalar: true) }
+      }
       value = try hdf5CreateExtendableDataset(group, "value", type: mdsens_h5t_native_double(), frameShape: frameShape)
       if !unit.isEmpty { try hdf5WriteAttribute(value, "unit", strings: [unit], scalar: true) }
     } catch {
@@ -30,13 +43,16 @@ final class H5MDTimeSeries {
     }
   }
 
-  /// Appends one frame: its step, time and `frameShape` values in row-major order.
+  /// Appends one frame: its step, time and `frameShape` values in row-major order. An element that
+  /// shares another's clock stores the values only; the caller appends to the clock's owner first.
   func append(step stepNumber: Int, time timeValue: Double, values: [Double]) throws {
     precondition(values.count == max(1, frameShape.reduce(1, *)), "validated by the writer")
-    var stepValue = Int64(stepNumber)
-    var timeCopy = timeValue
-    try hdf5AppendRow(step, type: mdsens_h5t_native_int64(), frameShape: [], values: &stepValue)
-    try hdf5AppendRow(time, type: mdsens_h5t_native_double(), frameShape: [], values: &timeCopy)
+    if !sharesClock {
+      var stepValue = Int64(stepNumber)
+      var timeCopy = timeValue
+      try hdf5AppendRow(step, type: mdsens_h5t_native_int64(), frameShape: [], values: &stepValue)
+      try hdf5AppendRow(time, type: mdsens_h5t_native_double(), frameShape: [], values: &timeCopy)
+    }
     try values.withUnsafeBufferPointer { buffer in
       try hdf5AppendRow(value, type: mdsens_h5t_native_double(), frameShape: frameShape, values: buffer.baseAddress!)
     }

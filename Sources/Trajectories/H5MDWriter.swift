@@ -3,12 +3,18 @@ import Foundation
 
 /// Writes a trajectory as an H5MD 1.1 file (HDF5), frame by frame.
 ///
-/// Layout: `/h5md` (`version` = [1, 1], `author`/`name`, `creator`/`name`, `version`);
+/// Layout: `/h5md` (`version` = [1, 1], `author`/`name` (never empty: ``TrajectoryHeader/anonymousAuthor``
+/// stands in), `creator`/`name`, `version`, and the units module `/h5md/modules/units` with
+/// `version` = [1, 0] and `system` = ``TrajectoryHeader/unitSystem``);
 /// `/particles/all/position/{step,time,value}` with value shape [frames, N, d];
-/// `/particles/all/box` (`dimension`, `boundary`) with the time-dependent `edges` of shape [frames, d];
+/// `/particles/all/box` (`dimension`, `boundary`) with the time-dependent `edges` of shape [frames, d],
+/// whose `step` and `time` are hard links to the position's, as H5MD asks;
 /// `/particles/all/species` (int, N) whose `names` attribute lists the species names;
-/// `/observables/potential_energy` and `/observables/max_force` (time-dependent scalars);
-/// every extra field as `/particles/all/<name>/{step,time,value}`. Value datasets carry `unit`.
+/// `/observables/potential_energy` and `/observables/max_force` (time-dependent scalars), created
+/// only when a frame carries them (MDAnalysis refuses empty observables);
+/// every extra field as `/particles/all/<name>/{step,time,value}`. Value datasets carry `unit` and
+/// the position's `time` carries the time unit, when the header has them: H5MD's convention that a
+/// dataset without `unit` is dimensionless, or in the reduced units the units module names.
 /// Two-dimensional systems are stored with d = 2 and `dimension` = 2.
 ///
 /// The file appears at `path` only after ``finish()`` succeeds. Any error removes the temporary
@@ -188,11 +194,17 @@ public final class H5MDWriter {
     try hdf5WriteAttribute(metadata, "version", integers: H5MDLayout.version)
     let author = try hdf5CreateGroup(file, H5MDLayout.authorGroup)
     defer { H5Gclose(author) }
-    try hdf5WriteAttribute(author, "name", strings: [header.authorName], scalar: true)
+    let authorName = header.authorName.isEmpty ? TrajectoryHeader.anonymousAuthor : header.authorName
+    try hdf5WriteAttribute(author, "name", strings: [authorName], scalar: true)
     let creator = try hdf5CreateGroup(file, H5MDLayout.creatorGroup)
     defer { H5Gclose(creator) }
     try hdf5WriteAttribute(creator, "name", strings: [header.creatorName], scalar: true)
     try hdf5WriteAttribute(creator, "version", strings: [header.creatorVersion], scalar: true)
+    H5Gclose(try hdf5CreateGroup(file, H5MDLayout.modulesGroup))
+    let units = try hdf5CreateGroup(file, H5MDLayout.unitsModule)
+    defer { H5Gclose(units) }
+    try hdf5WriteAttribute(units, "version", integers: H5MDLayout.unitsModuleVersion)
+    try hdf5WriteAttribute(units, "system", strings: [header.unitSystem], scalar: true)
 
     H5Gclose(try hdf5CreateGroup(file, H5MDLayout.particlesGroup))
     H5Gclose(try hdf5CreateGroup(file, H5MDLayout.particleGroup))
@@ -203,20 +215,24 @@ public final class H5MDWriter {
     let species = try hdf5CreateDataset(file, H5MDLayout.species, integers: header.species.map { Int32($0) })
     defer { H5Dclose(species) }
     try hdf5WriteAttribute(species, H5MDLayout.speciesNamesAttribute, strings: header.speciesNames)
+    if let diameters = header.speciesDiameters {
+      try hdf5WriteAttribute(species, H5MDLayout.speciesDiametersAttribute, doubles: diameters)
+    }
 
     let n = header.particleCount, d = header.dimension
-    try openSeries(H5MDLayout.position, frameShape: [n, d], unit: header.lengthUnit)
-    try openSeries(H5MDLayout.edges, frameShape: [d], unit: header.lengthUnit)
-    // Created up front, even if no frame carries them, so that the energy unit is always recorded.
-    H5Gclose(try hdf5CreateGroup(file, H5MDLayout.observablesGroup))
-    try openSeries(H5MDLayout.potentialEnergy, frameShape: [], unit: header.energyUnit)
-    try openSeries(H5MDLayout.maxForce, frameShape: [], unit: header.forceUnit)
+    let position = try openSeries(H5MDLayout.position, frameShape: [n, d], unit: header.lengthUnit)
+    try openSeries(H5MDLayout.edges, frameShape: [d], unit: header.lengthUnit, clock: position)
   }
 
   @discardableResult
-  private func openSeries(_ seriesPath: String, frameShape: [Int], unit: String) throws -> H5MDTimeSeries {
+  private func openSeries(_ seriesPath: String, frameShape: [Int], unit: String,
+                          clock: H5MDTimeSeries? = nil) throws -> H5MDTimeSeries {
     if let existing = series[seriesPath] { return existing }
-    let created = try H5MDTimeSeries(file: file, path: seriesPath, frameShape: frameShape, unit: unit)
+    if seriesPath.hasPrefix(H5MDLayout.observablesGroup + "/"), hdf5Kind(file, H5MDLayout.observablesGroup) == nil {
+      H5Gclose(try hdf5CreateGroup(file, H5MDLayout.observablesGroup))
+    }
+    let created = try H5MDTimeSeries(file: file, path: seriesPath, frameShape: frameShape, unit: unit,
+                                     timeUnit: header.timeUnit, clock: clock)
     series[seriesPath] = created
     return created
   }
@@ -226,10 +242,12 @@ public final class H5MDWriter {
     try series[H5MDLayout.position]!.append(step: frame.step, time: frame.time, values: frame.positions)
     try series[H5MDLayout.edges]!.append(step: frame.step, time: frame.time, values: frame.box.edges)
     if let energy = frame.potentialEnergy {
-      try series[H5MDLayout.potentialEnergy]!.append(step: frame.step, time: frame.time, values: [energy])
+      try openSeries(H5MDLayout.potentialEnergy, frameShape: [], unit: header.energyUnit)
+        .append(step: frame.step, time: frame.time, values: [energy])
     }
     if let force = frame.maxForceComponent {
-      try series[H5MDLayout.maxForce]!.append(step: frame.step, time: frame.time, values: [force])
+      try openSeries(H5MDLayout.maxForce, frameShape: [], unit: header.forceUnit)
+        .append(step: frame.step, time: frame.time, values: [force])
     }
     // Sorted so that files written from the same frames are identical.
     for name in frame.fields.keys.sorted() {

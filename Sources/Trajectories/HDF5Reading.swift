@@ -197,6 +197,21 @@ func hdf5ReadIntegerAttribute(_ object: hid_t, _ name: String, what: String) thr
   }
 }
 
+/// Reads a floating-point attribute (scalar or 1-D) as doubles.
+func hdf5ReadDoubleAttribute(_ object: hid_t, _ name: String, what: String) throws -> [Double] {
+  try withAttribute(object, name, what: what) { attribute, type, count in
+    guard H5Tget_class(type) == H5T_FLOAT else {
+      throw HDF5Failure("attribute \(name) of \(what) is not a floating-point number", kind: .invalidData)
+    }
+    var values = [Double](repeating: 0, count: count)
+    try values.withUnsafeMutableBufferPointer { buffer in
+      try hdf5Check(H5Aread(attribute, mdsens_h5t_native_double(), buffer.baseAddress),
+                    "read attribute \(name) of \(what)", kind: .cannotOpen)
+    }
+    return values
+  }
+}
+
 /// Reads a string attribute (scalar or 1-D; variable- or fixed-length, as other H5MD writers use both).
 func hdf5ReadStringAttribute(_ object: hid_t, _ name: String, what: String) throws -> [String] {
   try withAttribute(object, name, what: what) { attribute, type, count in

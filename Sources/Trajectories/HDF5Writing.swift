@@ -10,6 +10,12 @@ func hdf5CreateGroup(_ parent: hid_t, _ name: String) throws -> hid_t {
   return try hdf5Identifier(H5Gcreate2(parent, name, p, p, p), "create group \(name)")
 }
 
+/// Makes `link` (an absolute path) a second name of the object at `target`: an HDF5 hard link.
+func hdf5HardLink(_ file: hid_t, _ target: String, as link: String) throws {
+  let p = HDF5Library.defaultProperties
+  try hdf5Check(H5Lcreate_hard(file, target, file, link, p, p), "link \(link) to \(target)")
+}
+
 /// The variable-length UTF-8 string type, which h5py reads as `str` (fixed-length reads as bytes).
 func hdf5VariableStringType() throws -> hid_t {
   let type = try hdf5Identifier(H5Tcopy(mdsens_h5t_c_s1()), "copy the string type")
@@ -38,6 +44,19 @@ func hdf5WriteAttribute(_ object: hid_t, _ name: String, integers: [Int32], scal
   let attribute = try hdf5Identifier(H5Acreate2(object, name, type, space, p, p), "create attribute \(name)")
   defer { H5Aclose(attribute) }
   try integers.withUnsafeBufferPointer { buffer in
+    try hdf5Check(H5Awrite(attribute, type, buffer.baseAddress), "write attribute \(name)")
+  }
+}
+
+/// Writes a 1-D double attribute.
+func hdf5WriteAttribute(_ object: hid_t, _ name: String, doubles: [Double]) throws {
+  let space = try hdf5Dataspace(count: doubles.count)
+  defer { H5Sclose(space) }
+  let type = mdsens_h5t_native_double()
+  let p = HDF5Library.defaultProperties
+  let attribute = try hdf5Identifier(H5Acreate2(object, name, type, space, p, p), "create attribute \(name)")
+  defer { H5Aclose(attribute) }
+  try doubles.withUnsafeBufferPointer { buffer in
     try hdf5Check(H5Awrite(attribute, type, buffer.baseAddress), "write attribute \(name)")
   }
 }

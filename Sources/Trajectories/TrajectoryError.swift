@@ -34,7 +34,7 @@ public struct TrajectoryError: Error, Equatable, Sendable, CustomStringConvertib
 
   /// An error of `kind` about the file at `path`, optionally at a 1-based `line`.
   ///
-  /// The reason is kept to one line of at most ``maximumReasonLength`` characters: control
+  /// The reason is kept to one line of at most `maximumReasonLength` characters: control
   /// characters (line breaks among them) are escaped, so a message never reproduces a file.
   public init(_ kind: Kind, path: String, line: Int? = nil, reason: String) {
     self.kind = kind

@@ -26,16 +26,29 @@ public struct TrajectoryHeader: Sendable, Equatable {
   public var lengthUnit: String
   /// The unit of energies, e.g. `"kJ mol-1"`; empty for reduced units.
   public var energyUnit: String
+  /// The unit of the frames' times, e.g. `"ps"`; empty for reduced units.
+  public var timeUnit: String
+  /// The unit system the units belong to (H5MD units module, `/h5md/modules/units` `system`):
+  /// `"reduced"` when lengths, energies and times are in units of the model's σ, ε and
+  /// τ = σ √(m/ε) and the unit strings are empty, else the name of the system of the symbols.
+  public var unitSystem: String
+  /// Every species' diameter (length units), when the writer knows them: H5MD stores them as the
+  /// `diameters` attribute of the species dataset, extended XYZ as a `radius` column (OVITO draws
+  /// particles with it) and the `species_diameters` key. Plotting tools draw particles to scale.
+  public var speciesDiameters: [Double]?
   /// The units of named per-particle fields (keys are field names), e.g.
   /// `["sensitivity_diameter": ""]` for a dimensionless derivative of positions by a diameter.
   public var fieldUnits: [String: String]
 
   /// A header; provenance and units default to empty (reduced units) and the creator to mdsens.
+  /// An empty author is written as ``anonymousAuthor`` (H5MD requires a name).
   public init(
     dimension: Int, speciesNames: [String], species: [Int], periodic: [Bool], box: SimulationBox,
     authorName: String = "", creatorName: String = "mdsens", creatorVersion: String = "",
-    lengthUnit: String = "", energyUnit: String = "", fieldUnits: [String: String] = [:]
+    lengthUnit: String = "", energyUnit: String = "", timeUnit: String = "", unitSystem: String = "reduced",
+    fieldUnits: [String: String] = [:], speciesDiameters: [Double]? = nil
   ) {
+    self.speciesDiameters = speciesDiameters
     self.dimension = dimension
     self.speciesNames = speciesNames
     self.species = species
@@ -46,8 +59,13 @@ public struct TrajectoryHeader: Sendable, Equatable {
     self.creatorVersion = creatorVersion
     self.lengthUnit = lengthUnit
     self.energyUnit = energyUnit
+    self.timeUnit = timeUnit
+    self.unitSystem = unitSystem
     self.fieldUnits = fieldUnits
   }
+
+  /// The author name files carry when ``authorName`` is empty.
+  public static let anonymousAuthor = "unknown"
 
   /// The number of particles N.
   public var particleCount: Int { species.count }

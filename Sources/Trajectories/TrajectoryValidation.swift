@@ -2,7 +2,7 @@
 // abandoned because of a mistake that was visible up front.
 
 /// Per-particle field names that would collide with the layouts' own entries.
-let reservedFieldNames: Set<String> = ["position", "pos", "box", "species", "image", "id", "Z"]
+let reservedFieldNames: Set<String> = ["position", "pos", "box", "species", "species_name", "image", "id", "Z"]
 
 extension TrajectoryHeader {
   /// A sentence describing the first problem, or nil when the header can be written.
@@ -21,6 +21,14 @@ extension TrajectoryHeader {
       return "periodic flags have \(periodic.count) entries for dimension \(dimension)"
     }
     if let problem = boxProblem(box) { return problem }
+    if let speciesDiameters {
+      guard speciesDiameters.count == speciesNames.count else {
+        return "\(speciesDiameters.count) species diameters for \(speciesNames.count) species"
+      }
+      if let bad = speciesDiameters.firstIndex(where: { !($0 > 0 && $0.isFinite) }) {
+        return "species diameter \(bad) is \(speciesDiameters[bad]); diameters must be positive and finite"
+      }
+    }
     for name in fieldUnits.keys where !isValidFieldName(name) {
       return "field name \"\(name)\" must use letters, digits and '_' and not be reserved"
     }

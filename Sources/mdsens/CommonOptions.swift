@@ -31,18 +31,81 @@ extension Arguments {
     } catch let error as TrajectoryError {
       throw UsageError("--out \(output) \(error.reason)")
     }
+    // A format guessed from an unknown extension would surprise: name the choice instead.
+    if values["format"] == nil, values["out"] != nil, TrajectoryFormat(recognising: output) == nil {
+      throw UsageError("--out \(output): unknown extension; use .h5 (H5MD), .xyz (extended XYZ) or .data (LAMMPS), or give --format")
+    }
     return output
   }
 
-  /// `--format h5md|xyz`, else the extension of `--out`, else H5MD.
+  /// `--format h5md|xyz`, else the extension of `--out` (.h5/.h5md/.hdf5 or .xyz/.extxyz; another
+  /// extension is refused by ``outputPath(defaultName:format:system:extraInputs:)``), else H5MD.
   func outputFormat() throws -> TrajectoryFormat {
     if let text = values["format"] {
       guard let chosen = TrajectoryFormat(rawValue: text) else {
-        throw UsageError("--format must be h5md or xyz, got '\(text)'")
+        throw UsageError("--format must be h5md, xyz or lammps-data, got '\(text)'")
       }
       return chosen
     }
-    return values["out"].map(TrajectoryFormat.init(path:)) ?? .h5md
+    return values["out"].flatMap(TrajectoryFormat.init(recognising:)) ?? .h5md
+  }
+
+  /// The options of every command that writes a trajectory file: who wrote it, how its units are
+  /// stated, and how a 2D system is laid out for readers that want 3D.
+  static let fileValued: Set<String> = ["author", "units", "lammps-style", "type-map"]
+  static let fileFlags: Set<String> = ["embed-3d", "xyz-planar"]
+  static let fileHelp = """
+      --author NAME        the H5MD author (default: the login name, else 'unknown')
+      --units reduced|molecular
+                           how units are stated (the numbers never change): reduced (default; no
+                           unit strings, units module system 'reduced') or molecular (σ = 1 nm,
+                           ε = 1 kJ/mol, one step = 1 ps; what MDAnalysis converts by default)
+      --embed-3d           write a 2D system as the z = 0 layer of a 3D box with a periodic z edge
+                           of 1 (for 3D-only readers such as MDAnalysis)
+      --xyz-planar         extended XYZ of a 2D system with 2 columns per vector (OVITO shows a 2D
+                           cell; ASE refuses it); default: 3 columns with z = 0 (ASE)
+      --lammps-style atomic|sphere
+                           atom style of a LAMMPS data output (--format lammps-data or .data;
+                           the last frame; default sphere: diameters per atom, mass 1)
+      --type-map T=NAME,...
+                           species of the atom types of a LAMMPS --positions file (.data/.lmp or
+                           .dump/.lammpstrj); default: the names mdsens writes, else by diameter
+    """
+
+  /// `--type-map 1=small,2=large`, or nil.
+  func typeMap() throws -> LAMMPSTypeMap? {
+    try values["type-map"].map { text in
+      do { return try LAMMPSTypeMap(parsing: text) } catch { throw UsageError("\(error)") }
+    }
+  }
+
+  /// The positions file `path` matched to `system`, LAMMPS types by `--type-map`.
+  func positionsFile(_ path: String, system: ParticleSystem) throws -> PositionsFile {
+    try PositionsFile(path: path, system: system, typeMap: typeMap())
+  }
+
+  /// The settings the file options give.
+  func fileSettings() throws -> FileSettings {
+    var settings = FileSettings()
+    settings.author = values["author"]
+    if let text = values["units"] {
+      guard let units = UnitConvention(rawValue: text) else {
+        throw UsageError("--units must be reduced or molecular, got '\(text)'")
+      }
+      settings.units = units
+    }
+    if has("embed-3d") { settings.embedding = PlanarEmbedding() }
+    if let text = values["lammps-style"] {
+      guard let style = LAMMPSDataFile.AtomStyle(rawValue: text) else {
+        throw UsageError("--lammps-style must be atomic or sphere, got '\(text)'")
+      }
+      settings.lammpsStyle = style
+    }
+    if has("xyz-planar") {
+      guard !has("embed-3d") else { throw UsageError("give either --embed-3d or --xyz-planar, not both") }
+      settings.xyzLayout = .planar
+    }
+    return settings
   }
 
   /// `--solver`, `--tol` and `--jacobi` of the linear solve H J = B (or the adjoint H w = g).

@@ -29,16 +29,21 @@ enum ElasticityCommand {
                            (per-particle fields nonaffine_xx, nonaffine_yy, nonaffine_xy, …; length
                            per unit strain) next to the positions
       --out PATH           with --fields: the output file (default: Trajectories/<system>-elasticity.h5)
-      --format h5md|xyz, --json, -h/--help
+      --format h5md|xyz|lammps-data, --json, -h/--help
+      --progress           progress of the minimisation on stderr even when it is not a terminal
+    \(Arguments.fileHelp)
 
     Exit status 0 on success; 1 on bad input, a configuration that is not a minimum, a solve that
     does not converge, or a write failure.
     """
 
+  /// The options that take a value and the flags (shell completions list them too).
+  static let valuedOptions: Set<String> = Set(["positions", "seed", "ftol", "max-steps", "solver", "tol", "out", "format",
+                                               "param", "species"]).union(Arguments.fileValued)
+  static let flagOptions: Set<String> = Set(["json", "help", "jacobi", "fields", "progress"]).union(Arguments.fileFlags)
+
   static func run(_ arguments: [String]) throws -> Int32 {
-    let options = try Arguments(
-      arguments, valued: ["positions", "seed", "ftol", "max-steps", "solver", "tol", "out", "format", "param", "species"],
-      flags: ["json", "help", "jacobi", "fields"], command: "elasticity")
+    let options = try Arguments(arguments, valued: valuedOptions, flags: flagOptions, command: "elasticity")
     if options.has("help") {
       Output.result(help)
       return 0
@@ -51,6 +56,7 @@ enum ElasticityCommand {
       throw UsageError("--out and --format go with --fields")
     }
     let format = try options.outputFormat()
+    let settings = try options.fileSettings()
     let output = options.has("fields")
       ? try options.outputPath(defaultName: "\(name)-elasticity", format: format, system: system) : nil
     let solver = try options.solverChoice()
@@ -65,8 +71,10 @@ enum ElasticityCommand {
       var choice = system.minimizer
       if let tolerance = try options.number("ftol", minimum: 0) { choice.forceTolerance = tolerance }
       if let steps = try options.integer("max-steps") { choice.maximumSteps = steps }
-      if !options.has("json") { Output.progress("minimising \(name) (\(system.particleCount) particles)...") }
-      let found = try system.minimum(seed: try options.seed(), using: choice, purpose: "no elastic constants computed")
+      if ProgressReport.isWanted(options) { Output.progress("minimising \(name) (\(system.particleCount) particles)...") }
+      let found = try system.minimum(
+        seed: try options.seed(), using: choice, purpose: "no elastic constants computed",
+        progress: ProgressReport.callback(options, maximumSteps: choice.maximumSteps, forceTolerance: choice.forceTolerance))
       (system, minimum) = (found.system, found.outcome.positions)
     }
 
@@ -95,11 +103,11 @@ enum ElasticityCommand {
       var units = [String: String]()
       for (strain, field) in zip(strains, response.nonAffineFields) {
         fields["nonaffine_\(strain.rawValue)"] = field.physical
-        units["nonaffine_\(strain.rawValue)"] = "sigma"
+        units["nonaffine_\(strain.rawValue)"] = settings.units.unit(lengthPower: 1, energyPower: 0)
       }
       let frame = system.frame(step: 0, positions: minimum, energy: nil,
                                maximumForce: response.nonAffineFields.first?.validity?.maximumForce, fields: fields)
-      try writeTrajectory([frame], header: system.trajectoryHeader(fieldUnits: units), to: output, format: format)
+      try settings.write([frame], system: system, fieldUnits: units, to: output, format: format)
     }
 
     let constants = response.constants

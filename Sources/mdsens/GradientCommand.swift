@@ -27,13 +27,18 @@ enum GradientCommand {
       --out PATH           output file (default: Trajectories/<system>-gradient.h5); the gradient is
                            stored as the per-particle field gradient_diameter (first component; the
                            others zero), next to the positions
-      --format h5md|xyz, --json, -h/--help
+      --format h5md|xyz|lammps-data, --json, -h/--help
+      --progress           progress of the minimisation on stderr even when it is not a terminal
+    \(Arguments.fileHelp)
     """
 
+  /// The options that take a value and the flags (shell completions list them too).
+  static let valuedOptions: Set<String> = Set(["observable", "positions", "seed", "ftol", "max-steps", "solver", "tol", "out", "format"])
+        .union(Arguments.fileValued)
+  static let flagOptions: Set<String> = Set(["json", "help", "jacobi", "progress"]).union(Arguments.fileFlags)
+
   static func run(_ arguments: [String]) throws -> Int32 {
-    let options = try Arguments(
-      arguments, valued: ["observable", "positions", "seed", "ftol", "max-steps", "solver", "tol", "out", "format"],
-      flags: ["json", "help", "jacobi"], command: "gradient")
+    let options = try Arguments(arguments, valued: valuedOptions, flags: flagOptions, command: "gradient")
     if options.has("help") {
       Output.result(help)
       return 0
@@ -45,6 +50,7 @@ enum GradientCommand {
       throw UsageError("--observable is required (energy, position:I:K or msd:FILE)")
     }
     let format = try options.outputFormat()
+    let settings = try options.fileSettings()
     let reference = observableText.hasPrefix("msd:") ? [String(observableText.dropFirst(4))] : []
     let output = try options.outputPath(defaultName: "\(name)-gradient", format: format, system: system,
                                         extraInputs: reference)
@@ -52,13 +58,16 @@ enum GradientCommand {
     let minimum: [Double]
     if let file = options.values["positions"] {
       guard options.values["seed"] == nil else { throw UsageError("give either --positions or --seed, not both") }
-      let loaded = try PositionsFile(path: file, system: system)
+      let loaded = try options.positionsFile(file, system: system)
       (system, minimum) = (loaded.system, loaded.positions)
     } else {
       var choice = system.minimizer
       if let tolerance = try options.number("ftol", minimum: 0) { choice.forceTolerance = tolerance }
       if let steps = try options.integer("max-steps") { choice.maximumSteps = steps }
-      let found = try system.minimum(seed: try options.seed(), using: choice, purpose: "no gradient computed")
+      let found = try system.minimum(
+        seed: try options.seed(), using: choice, purpose: "no gradient computed",
+        progress: ProgressReport.callback(options, maximumSteps: choice.maximumSteps,
+                                          forceTolerance: choice.forceTolerance))
       (system, minimum) = (found.system, found.outcome.positions)
     }
     let observable = try parseObservable(observableText, system: system)
@@ -72,7 +81,14 @@ enum GradientCommand {
     for particle in result.gradient.indices { field[particle * system.dimension] = result.gradient[particle] }
     let frame = system.frame(step: 0, positions: minimum, energy: nil, maximumForce: result.maximumForce,
                              fields: ["gradient_diameter": field])
-    try writeTrajectory([frame], header: system.trajectoryHeader(), to: output, format: format)
+    // d obs/d dₖ: the observable's unit over a length (energy / length, length² / length, or none).
+    let (lengthPower, energyPower) = switch observable {
+    case .energy: (-1, 1)
+    case .meanSquareDisplacement: (1, 0)
+    default: (0, 0)
+    }
+    let unit = settings.units.unit(lengthPower: lengthPower, energyPower: energyPower)
+    try settings.write([frame], system: system, fieldUnits: ["gradient_diameter": unit], to: output, format: format)
 
     if options.has("json") {
       Output.json([

@@ -14,14 +14,19 @@ enum MinimizeCommand {
     paper's system (Systems/paper-2d-128.json: 128 harmonic soft discs, phi = 0.98).
 
     OPTIONS:
-      --positions FILE     start from the last frame of an XYZ or H5MD file (species by name; the
-                           box from the file's lattice when it has one) instead of a random start
+      --positions FILE     start from the last frame of an XYZ, H5MD or LAMMPS data/dump file
+                           (species by name, LAMMPS types by --type-map; the box from the file's
+                           lattice when it has one) instead of a random start
       --out PATH           output file (default: Trajectories/<system name>-minimized.h5)
-      --format h5md|xyz    output format (default: from the extension of --out, else h5md)
+      --format h5md|xyz|lammps-data
+                           output format (default: from the extension of --out, else h5md)
       --ftol X             stop when max |F| component <= X (default: the system file's, else 1e-12)
       --max-steps N        step limit (default: the system file's, else 100000)
       --seed S             seed of the uniform random start (default: the system file's, else 0)
       --every K            also record every K-th step in the output
+    \(Arguments.fileHelp)
+      --progress           progress lines on stderr (rate, steps left, force gap) even when stderr
+                           is not a terminal (default: only on a terminal)
       --json               print one JSON object with the result instead of the summary
       -h, --help           show this help
 
@@ -29,10 +34,12 @@ enum MinimizeCommand {
     stopped without reaching it (the output is still written); 1 on bad input or a write failure.
     """
 
+  /// The options that take a value and the flags (shell completions list them too).
+  static let valuedOptions: Set<String> = Set(["positions", "out", "format", "ftol", "max-steps", "seed", "every"]).union(Arguments.fileValued)
+  static let flagOptions: Set<String> = Set(["json", "help", "progress"]).union(Arguments.fileFlags)
+
   static func run(_ arguments: [String]) throws -> Int32 {
-    let options = try Arguments(
-      arguments, valued: ["positions", "out", "format", "ftol", "max-steps", "seed", "every"],
-      flags: ["json", "help"], command: "minimize")
+    let options = try Arguments(arguments, valued: valuedOptions, flags: flagOptions, command: "minimize")
     if options.has("help") {
       Output.result(help)
       return 0
@@ -43,6 +50,7 @@ enum MinimizeCommand {
     var system = try options.positional.first.map { try ParticleSystem.load(path: $0) } ?? BuiltInSystems.paper()
     let name = system.description.name ?? "system"
     let format = try options.outputFormat()
+    let settings = try options.fileSettings()
     let output = try options.outputPath(defaultName: "\(name)-minimized", format: format, system: system)
     var choice = system.minimizer
     if let tolerance = try options.number("ftol", minimum: 0) { choice.forceTolerance = tolerance }
@@ -52,23 +60,23 @@ enum MinimizeCommand {
     let start: [Double]
     if let file = options.values["positions"] {
       guard seed == nil else { throw UsageError("give either --positions or --seed, not both") }
-      let loaded = try PositionsFile(path: file, system: system)
+      let loaded = try options.positionsFile(file, system: system)
       (system, start) = (loaded.system, loaded.positions)
     } else {
       (system, start) = try system.startingPositions(seed: seed)
     }
 
     let json = options.has("json")
-    let outcome = try system.minimize(from: start, using: choice, recordEvery: interval) { step, energy, force in
-      Output.progress("step \(step): energy \(Output.short(energy)), max |F| \(Output.short(force))")
-    }
+    let progress = ProgressReport.callback(options, maximumSteps: choice.maximumSteps,
+                                           forceTolerance: choice.forceTolerance)
+    let outcome = try system.minimize(from: start, using: choice, recordEvery: interval, progress: progress)
     // σ and p = −tr σ/d of the final configuration (periodic cells only: free space has no walls).
     let stress = system.periodic ? system.model.stress(at: outcome.positions) : nil
     let pressure = stress.map(ParticleModel.pressure(of:))
     let frames = outcome.frames.map {
       system.frame(step: $0.step, positions: $0.positions, energy: $0.energy, maximumForce: $0.maximumForce)
     }
-    try writeTrajectory(frames, header: system.trajectoryHeader(), to: output, format: format)
+    try settings.write(frames, system: system, to: output, format: format)
 
     if json {
       Output.json([

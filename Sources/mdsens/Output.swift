@@ -10,6 +10,11 @@ enum Output {
     FileHandle.standardError.write(Data((text + "\n").utf8))
   }
 
+  /// A warning, on stderr so that stdout holds only the result.
+  static func warning(_ text: String) {
+    FileHandle.standardError.write(Data(("mdsens: warning: " + text + "\n").utf8))
+  }
+
   /// One JSON object on one line, keys sorted, for machines.
   static func json(_ object: [String: Any]) {
     let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)

@@ -39,7 +39,8 @@ enum SensitivityCommand {
       --jacobi             Jacobi-precondition the linear solver
       --tol X              relative residual tolerance of the linear solve (default 1e-10)
       --h X                finite-difference step of --method fd (default 1e-6)
-      --positions FILE     differentiate this minimum (XYZ or H5MD, last frame) instead of minimising
+      --positions FILE     differentiate this minimum (XYZ, H5MD or LAMMPS data/dump, last frame)
+                           instead of minimising
       --seed S             seed of the random start (default: the system file's)
       --ftol X             FIRE's force tolerance (default: the system file's)
       --max-steps N        FIRE's step limit (for --method unrolled: the number of unrolled steps)
@@ -51,7 +52,10 @@ enum SensitivityCommand {
       --out PATH           output file (default: Trajectories/<system>-sensitivity-<param>.h5); the
                            sensitivity is stored as /particles/all/sensitivity_<param>/value
                            (physical units) next to the positions, or as an extra XYZ column
-      --format h5md|xyz    output format (default: from the extension of --out, else h5md)
+      --format h5md|xyz|lammps-data
+                           output format (default: from the extension of --out, else h5md)
+    \(Arguments.fileHelp)
+      --progress           progress on stderr even when it is not a terminal
       --json               print one JSON object instead of the summary
       -h, --help           show this help
 
@@ -59,12 +63,13 @@ enum SensitivityCommand {
     that does not converge, or a write failure (nothing is written then).
     """
 
+  /// The options that take a value and the flags (shell completions list them too).
+  static let valuedOptions: Set<String> = Set(["param", "species", "hold", "method", "solver", "tol", "h", "positions", "seed", "ftol",
+               "max-steps", "out", "format", "trace"]).union(Arguments.fileValued)
+  static let flagOptions: Set<String> = Set(["json", "help", "jacobi", "progress"]).union(Arguments.fileFlags)
+
   static func run(_ arguments: [String]) throws -> Int32 {
-    let options = try Arguments(
-      arguments,
-      valued: ["param", "species", "hold", "method", "solver", "tol", "h", "positions", "seed", "ftol",
-               "max-steps", "out", "format", "trace"],
-      flags: ["json", "help", "jacobi"], command: "sensitivity")
+    let options = try Arguments(arguments, valued: valuedOptions, flags: flagOptions, command: "sensitivity")
     if options.has("help") {
       Output.result(help)
       return 0
@@ -106,6 +111,7 @@ enum SensitivityCommand {
     guard step > 0 else { throw UsageError("--h must be positive") }
 
     let format = try options.outputFormat()
+    let settings = try options.fileSettings()
     let output = try options.outputPath(defaultName: "\(name)-sensitivity-\(parameterName.replacingOccurrences(of: ":", with: "-"))", format: format,
                                         system: system)
     if method == "fd" {
@@ -126,12 +132,15 @@ enum SensitivityCommand {
     var minimizationSteps = 0
     if let file = options.values["positions"] {
       guard seed == nil else { throw UsageError("give either --positions or --seed, not both") }
-      let loaded = try PositionsFile(path: file, system: system)
+      let loaded = try options.positionsFile(file, system: system)
       (system, start) = (loaded.system, loaded.positions)
       minimum = start
     } else {
-      if !options.has("json") { Output.progress("minimising \(name) (\(system.particleCount) particles)...") }
-      let found = try system.minimum(seed: seed, using: choice, purpose: "no sensitivity computed")
+      if ProgressReport.isWanted(options) { Output.progress("minimising \(name) (\(system.particleCount) particles)...") }
+      let found = try system.minimum(
+        seed: seed, using: choice, purpose: "no sensitivity computed",
+        progress: ProgressReport.callback(options, maximumSteps: choice.maximumSteps,
+                                          forceTolerance: choice.forceTolerance))
       (system, start) = (found.system, found.start)
       minimum = found.outcome.positions
       minimizationSteps = found.outcome.steps
@@ -190,8 +199,14 @@ enum SensitivityCommand {
     let maximumForce = result.validity?.maximumForce ?? result.finiteDifference.map { max($0.maximumForcePlus, $0.maximumForceMinus) }
     let frame = system.frame(step: minimizationSteps, positions: minimum, energy: nil, maximumForce: maximumForce,
                              fields: [fieldName: result.physical])
-    let unit = parameterName == "diameter" || parameterName == "box" ? "" : "sigma"
-    try writeTrajectory([frame], header: system.trajectoryHeader(fieldUnits: [fieldName: unit]), to: output, format: format)
+    // dR/dθ has the unit of length over θ's: θ a length (diameter, box), ε an energy, α and φ pure numbers.
+    let (lengthPower, energyPower) = switch parameterName {
+    case "diameter", "box": (1, 0)
+    case "epsilon": (0, 1)
+    default: (0, 0)
+    }
+    let unit = settings.units.sensitivityUnit(parameterLengthPower: lengthPower, parameterEnergyPower: energyPower)
+    try settings.write([frame], system: system, fieldUnits: [fieldName: unit], to: output, format: format)
 
     let maxAbs = result.physical.map(abs).max() ?? 0
     let validity = result.validity
@@ -241,7 +256,7 @@ enum SensitivityCommand {
         if let estimate = validity.root.errorEstimate {
           lines.append("a-posteriori error estimate: relative \(Output.short(estimate.relativeSensitivityError)) (solve \(Output.short(estimate.relativeSolveError)))")
         }
-        for warning in validity.warnings { lines.append("warning: \(warning)") }
+        validity.warnings.forEach(Output.warning)
       }
       if let fd = result.finiteDifference { lines.append("contact network unchanged at θ ± h: \(fd.networkUnchanged)") }
       if let traceInterval, let comparison {

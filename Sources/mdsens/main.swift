@@ -10,7 +10,8 @@ let usage = """
     sensitivity   how the minimum moves when a parameter changes: dx*/dθ (implicit, unrolled, fd)
     gradient      d obs/d dₖ of an observable of the minimum for every particle diameter (adjoint)
     elasticity    the stiffness tensor, bulk and shear moduli and non-affine fields of a minimum
-    help          show this help
+    completions   print a bash or zsh completion script
+    help          show this help (also --help; --version prints the version)
 
   Run 'mdsens <command> --help' for the options of a command.
   Without a system file, commands use the built-in paper system (Systems/paper-2d-128.json).
@@ -18,9 +19,10 @@ let usage = """
 
 func main() -> Int32 {
   var arguments = Array(CommandLine.arguments.dropFirst())
+  // Bare `mdsens` asks what the tool does: the help, as argument parsers answer.
   guard let command = arguments.first else {
-    FileHandle.standardError.write(Data((usage + "\n").utf8))
-    return 1
+    print(usage)
+    return 0
   }
   arguments.removeFirst()
   do {
@@ -33,6 +35,11 @@ func main() -> Int32 {
       return try GradientCommand.run(arguments)
     case "elasticity":
       return try ElasticityCommand.run(arguments)
+    case "completions":
+      return try CompletionsCommand.run(arguments)
+    case "--version":
+      print("mdsens \(MDSensVersion.string)")
+      return 0
     case "help", "--help", "-h":
       print(usage)
       return 0

@@ -67,6 +67,18 @@ struct MinimizationTests {
     #expect(throws: SystemError.self) { try PositionsFile(path: "/nonexistent.xyz", system: system) }
   }
 
+  @Test("a 2D system embedded in 3D for 3D-only readers reads back as the same 2D positions")
+  func embeddedReadsBack() throws {
+    let (system, start) = try BuiltInSystems.paper().startingPositions(seed: 5)
+    for format in [TrajectoryFormat.h5md, .xyz] {
+      let path = temporaryPath("embedded.\(format.fileExtension)")
+      try writeTrajectory([system.frame(step: 0, positions: start, energy: nil, maximumForce: nil)],
+                          header: system.trajectoryHeader(), to: path, format: format, embedding: PlanarEmbedding())
+      let loaded = try PositionsFile(path: path, system: system)
+      #expect(loaded.positions == start && loaded.system.boxEdges == system.boxEdges)
+    }
+  }
+
   @Test("the box of a positions file's lattice replaces the system's box")
   func boxFromLattice() throws {
     let system = try BuiltInSystems.paper()
@@ -104,5 +116,36 @@ struct MinimizationTests {
     let outcome = try system.minimize(from: start)
     #expect(outcome.converged, "\(outcome.stopReason.rawValue) at max force \(outcome.maximumForce) after \(outcome.steps)")
     #expect(outcome.energy.isFinite)
+  }
+}
+
+@Suite("LAMMPS files as starting positions")
+struct LAMMPSPositionsTests {
+  @Test("types by the names mdsens writes, by --type-map, by diameter; a file naming none is refused")
+  func typeMapping() throws {
+    let (system, start) = try BuiltInSystems.paper().startingPositions(seed: 4)
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mdsens-lammps-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let frame = system.frame(step: 0, positions: start, energy: nil, maximumForce: nil)
+    for style in LAMMPSDataFile.AtomStyle.allCases {
+      let path = directory.appendingPathComponent("\(style).data").path
+      try writeTrajectory([frame], header: system.trajectoryHeader(), to: path, format: .lammpsData,
+                          lammpsStyle: style, speciesDiameters: system.speciesDiameters)
+      let loaded = try PositionsFile(path: path, system: system)
+      #expect(loaded.positions == start && loaded.system.speciesOfParticle == system.speciesOfParticle)
+    }
+    // A LAMMPS-style file without names: atomic needs --type-map, sphere goes by diameter.
+    let text = try String(contentsOfFile: directory.appendingPathComponent("atomic.data").path, encoding: .utf8)
+    let anonymous = text.replacingOccurrences(of: "; types: 1=small 2=large", with: "")
+      .replacingOccurrences(of: " # small", with: "").replacingOccurrences(of: " # large", with: "")
+    let path = directory.appendingPathComponent("anonymous.data").path
+    try anonymous.write(toFile: path, atomically: true, encoding: .utf8)
+    #expect { try PositionsFile(path: path, system: system) } throws: { "\($0)".contains("give --type-map") }
+    let swapped = try PositionsFile(path: path, system: system, typeMap: LAMMPSTypeMap(parsing: "1=large,2=small"))
+    #expect(swapped.system.speciesOfParticle == system.speciesOfParticle.map { 1 - $0 })
+    #expect { try LAMMPSTypeMap(parsing: "1=small,1=large") } throws: { "\($0)".contains("twice") }
+    #expect { try PositionsFile(path: path, system: system, typeMap: LAMMPSTypeMap(parsing: "1=small,2=huge")) }
+      throws: { "\($0)".contains("'huge'") }
   }
 }

@@ -2,7 +2,7 @@ import ImplicitDifferentiation
 
 extension RidgeRegression {
   /// ∂x*/∂θ·dθ at the ridge solution x̂ (the Cholesky solution x*(θ) when not given) with the
-  /// engine's ``RootValidityReport``: ‖∇₁f(x̂, θ)‖, the solve, the spectrum of AᵀA + diag θ (the
+  /// engine's `RootValidityReport`: ‖∇₁f(x̂, θ)‖, the solve, the spectrum of AᵀA + diag θ (the
   /// engine reports −A = ∇²f for the negative definite A = −∇²f) and the Theorem-1 estimate.
   ///
   /// Here A does not depend on x and B·dθ = diag(x)·dθ (or x·dθ for one weight), so the estimated

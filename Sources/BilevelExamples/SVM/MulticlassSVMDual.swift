@@ -13,7 +13,7 @@ import Foundation
 ///
 /// with the primal weights W(β, θ) = e^{−θ} Xᵀ(Y − β). The products with X and Xᵀ are BLAS
 /// calls on the m × p data: generic-scalar evaluation at p = 5,000 would be far too slow, so the
-/// fixed points of this problem use caller-supplied products (``RowwiseFixedPointLinearization``).
+/// fixed points of this problem use caller-supplied products (`RowwiseFixedPointLinearization`).
 public struct MulticlassSVMDual: Sendable {
   /// X, m × p.
   public let features: Matrix

@@ -9,7 +9,7 @@ public protocol RowwiseStep: Sendable {
 }
 
 /// Projected gradient: φ(β, c) = P_Δ(β − c), the Euclidean projection onto the simplex
-/// (the engine's ``SimplexProjection``).
+/// (the engine's `SimplexProjection`).
 public struct ProjectedGradientStep: RowwiseStep {
   public init() {}
   @inlinable
@@ -22,7 +22,7 @@ public struct ProjectedGradientStep: RowwiseStep {
 
 /// Entropic mirror descent: φ(β, c) = β ∘ exp(−c) / Σⱼ βⱼ exp(−cⱼ), i.e.
 /// softmax(log β − c), the KL projection of the mirror step (the engine's
-/// ``MirrorDescentFixedPoint``). Written with β as a factor rather than log β so that it, and its
+/// `MirrorDescentFixedPoint`). Written with β as a factor rather than log β so that it, and its
 /// derivative, stay finite at rows with exact zeros (the solutions of other solvers).
 public struct EntropicMirrorStep: RowwiseStep {
   public init() {}

@@ -32,8 +32,8 @@ public enum SVMOptimalityCondition: String, CaseIterable, Sendable, Codable {
 ///     A = I − ∂₁T,   Aᵀw = w − J_βᵀw − η ∇²₁₁f (J_cᵀ w),   Bᵀw = η ⟨∂θ∇₁f, J_cᵀ w⟩,
 ///
 /// with J_β, J_c the per-row k × k Jacobians of φ (dual numbers on the generic φ) and the
-/// Hessian products by BLAS (``MulticlassSVMDual``). Returned as a ``SuppliedLinearization``
-/// for the engine's ``rootVectorJacobianProduct(_:cotangent:linearSolver:nullSpace:)``.
+/// Hessian products by BLAS (``MulticlassSVMDual``). Returned as a `SuppliedLinearization`
+/// for the engine's `rootVectorJacobianProduct(_:cotangent:linearSolver:nullSpace:)`.
 public func svmFixedPointLinearization(
   _ problem: MulticlassSVMDual, condition: SVMOptimalityCondition, at β: Matrix, _ θ: Double
 ) -> SuppliedLinearization {

@@ -10,7 +10,7 @@ import Foundation
 /// (``MulticlassSVMDual/projectedGradientResidual(_:gradient:_:)``), or at an iteration cap, and
 /// reports which.
 public enum SVMInnerSolver: String, CaseIterable, Sendable, Codable {
-  /// Accelerated entropic mirror descent (``acceleratedMirrorDescent(_:_:_:_:_:_:)``): the mirror
+  /// Accelerated entropic mirror descent (`acceleratedMirrorDescent(_:_:_:_:_:_:)`): the mirror
   /// step βᵢ⁺ ∝ yᵢ ∘ exp(−ηᵢ∇ᵢf(y)) with one step size per simplex, each the largest power-of-two
   /// multiple of 2/L that keeps the relative-smoothness inequality, from a point y extrapolated in
   /// the mirror (log) coordinates, with restarts. Plain mirror descent (`md-plain`) cannot reach a

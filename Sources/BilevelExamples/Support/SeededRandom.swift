@@ -1,6 +1,6 @@
 import RandomNumbers
 
-/// ``SplitMix64`` with uniform and Gaussian draws, so that every synthetic data set and every
+/// `SplitMix64` with uniform and Gaussian draws, so that every synthetic data set and every
 /// random split is reproducible from its seed (Swift's system generator cannot be seeded).
 public struct SeededRandom: RandomNumberGenerator, Sendable {
   private var generator: SplitMix64
@@ -12,7 +12,7 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
   /// Uniform on [0, 1).
   public mutating func uniform() -> Double { nextUnit() }
 
-  /// Standard normal, by Box–Muller (``standardNormal(radial:angular:)``) on (U₁, U₂) with U₁
+  /// Standard normal, by Box–Muller (`standardNormal(radial:angular:)`) on (U₁, U₂) with U₁
   /// kept away from 0 by a floor, not by 1 − U₁ as `nextStandardNormal()`: these examples' data
   /// sets (and the numbers their tests and the paper's tables quote) were drawn this way.
   public mutating func gaussian() -> Double {
