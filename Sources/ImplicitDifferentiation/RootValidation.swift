@@ -1,6 +1,6 @@
 import LinearAlgebra
 
-/// How ``validateRoot(_:residual:parameterTangent:product:nullSpace:options:state:linearizationAt:)``
+/// How ``validateRoot(_:residual:parameterTangent:product:nullSpace:options:state:spectrum:linearizationAt:)``
 /// checks a derivative.
 public struct ValidationOptions: Sendable, Equatable {
   /// The Krylov dimension Lanczos may use for the extreme eigenvalues of P A P (products with A).
@@ -97,6 +97,8 @@ public struct RootValidityReport: Sendable, Codable {
 ///   - nullSpace: the null space the product was computed with.
 ///   - options: Lanczos settings, the singularity threshold, the difference step.
 ///   - state: x̂, used only for the default difference step 1e-6·max(1, ‖x̂‖∞).
+///   - known: the spectrum of s P A P when it was already computed (``rootSpectrum(_:nullSpace:options:)``:
+///     several tangents at one root share it); nil: computed here.
 ///   - linearizationAt: A and B at x̂ + δ for a displacement δ of length d; nil: no error estimate.
 public func validateRoot(
   _ linearization: some OptimalityLinearization,

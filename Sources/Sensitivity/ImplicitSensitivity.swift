@@ -29,7 +29,7 @@ public enum ImplicitSensitivity {
   /// The sensitivities to several parameters at once: one prepared minimum, one block of right-hand
   /// sides B = [b₁ … b_n] and one block solve H [u₁ … u_n] = B, in which the Hessian is applied to
   /// all unconverged columns in one pass over the pairs (the engine's
-  /// ``rootJacobianVectorProducts(_:parameterTangents:linearSolver:nullSpace:)``). Each result, with
+  /// `rootJacobianVectorProducts(_:parameterTangents:linearSolver:nullSpace:)`). Each result, with
   /// its own validity report, is the one ``compute(model:positions:parameter:holding:options:)``
   /// gives for its parameter alone (to the solver's tolerance).
   public static func compute(

@@ -7,11 +7,11 @@ import Models
 ///
 /// with the minor and major symmetries C_ijkl = C_jikl = C_ijlk = C_klij (6 independent components
 /// in 2D, 21 in 3D), as `jax_md.elasticity` defines it. It is built from the responses
-/// M_ab = C_ijkl eᵃ_ij eᵇ_kl to the basis strains eᵃ of ``StrainComponent`` (a stretch has one
+/// M_ab = C_ijkl eᵃ_ij eᵇ_kl to the basis strains eᵃ of `StrainComponent` (a stretch has one
 /// entry 1, a shear two), so C_(ij)(kl) = M_ab / (wₐ w_b) with w = 1 for a stretch and 2 for a shear.
 public struct ElasticConstants: Sendable, Codable, Equatable {
   public let dimension: Int
-  /// M_ab over ``StrainComponent/components(dimension:)`` (energy / length^d).
+  /// M_ab over `StrainComponent.components(dimension:)` (energy / length^d).
   public let responses: [[Double]]
 
   public init(responses: [[Double]], dimension: Int) {
@@ -20,7 +20,7 @@ public struct ElasticConstants: Sendable, Codable, Equatable {
     self.responses = responses
   }
 
-  /// C in Voigt form: C_(ij)(kl) with the index pairs in ``StrainComponent`` order (no factors).
+  /// C in Voigt form: C_(ij)(kl) with the index pairs in `StrainComponent` order (no factors).
   public var voigt: [[Double]] {
     let components = StrainComponent.components(dimension: dimension)
     func weight(_ c: StrainComponent) -> Double { c.axes.0 == c.axes.1 ? 1 : 2 }

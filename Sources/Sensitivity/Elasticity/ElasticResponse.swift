@@ -10,7 +10,7 @@ import Models
 ///     M_ab = [∂²U/∂γₐ∂γ_b − Ξₐᵀ u_b] / V,
 ///
 /// d²U/dγₐdγ_b along the minimum x*(γ) (the first term is the affine Born part, the second the
-/// relaxation). H is solved on the backbone, its rigid-body modes removed (``ParticleMinimum``): the
+/// relaxation). H is solved on the backbone, its rigid-body modes removed (`ParticleMinimum`): the
 /// null space is not regularised away, as a tether k·I would, but excluded exactly. Each uₐ is the
 /// implicit sensitivity to ``SensitivityParameter/strain(_:)``, with its validity report.
 public struct ElasticResponse: Sendable {
@@ -23,7 +23,7 @@ public struct ElasticResponse: Sendable {
   public var pressure: Double
   /// V (length^d).
   public var volume: Double
-  /// The non-affine fields duₐ/dγ, one per strain component (``StrainComponent`` order).
+  /// The non-affine fields duₐ/dγ, one per strain component (`StrainComponent` order).
   public var nonAffineFields: [PositionSensitivity]
   /// Z = 2·contacts/N over the particles that are not rattlers, and the isostatic Z_iso = 2d of
   /// frictionless spheres with its finite-size correction 2d(1 − 1/N') (N' those particles).
