@@ -104,6 +104,7 @@ public struct ParticleSystem: Sendable {
       pairDiameters = diameters.map { a in diameters.map { b in (a + b) / 2 } }
     }
     let potential = try PotentialChoice(description.potential)
+    let deformation = try Self.checkDeformation(description.deformation, dimension: dimension, periodic: periodic)
     let boxEdges: [Double]
 
     switch (description.box, description.packingFraction) {
@@ -117,8 +118,10 @@ public struct ParticleSystem: Sendable {
       guard fraction.isFinite, fraction > 0, fraction < 1 else {
         throw SystemError("packing_fraction must lie strictly between 0 and 1, got \(fraction)")
       }
+      // The deformed cell holds the packing fraction: its volume is det(F) times the reference cell's.
       let volume = ParticleModel.particleVolume(
         of: .species(species: speciesOfParticle, table: pairDiameters), dimension: dimension) / fraction
+        / (deformation.map(ParticleModel.determinant) ?? 1)
       let side = Foundation.pow(volume, 1 / Double(dimension))
       try Self.checkLength(side, field: "the box side that packing_fraction \(fraction) gives")
       boxEdges = Array(repeating: side, count: dimension)
@@ -127,21 +130,37 @@ public struct ParticleSystem: Sendable {
     case (_?, _?):
       throw SystemError("give either box or packing_fraction, not both")
     }
+    model = ParticleModel(dimension: dimension, periodic: periodic, boxEdges: boxEdges, potential: potential,
+                          diameters: .species(species: speciesOfParticle, table: pairDiameters),
+                          deformation: deformation)
     if periodic {
-      let largest = pairDiameters.lazy.flatMap { $0 }.max() ?? 0
-      let reach = potential.cutoffRatio * largest
-      let shortest = boxEdges.min() ?? 0
-      guard reach < shortest / 2 else {
+      let reach = potential.cutoffRatio * model.largestDiameter
+      guard reach < model.narrowestWidth / 2 else {
         throw SystemError(
-          "box edges \(boxEdges) are shorter than twice the interaction range \(reach): the minimum image is ambiguous")
+          "box edges \(boxEdges)\(deformation == nil ? "" : " (deformed)") are shorter than twice the interaction range \(reach) across the cell's narrowest width \(model.narrowestWidth): the minimum image is ambiguous")
       }
     }
-    model = ParticleModel(dimension: dimension, periodic: periodic, boxEdges: boxEdges, potential: potential,
-                          diameters: .species(species: speciesOfParticle, table: pairDiameters))
     minimizer = try MinimizerChoice(description.minimizer, largestDiameter: model.largestDiameter, potential: potential)
     if let seed = description.initial?.seed, description.initial?.positions != nil {
       throw SystemError("initial: give either seed (\(seed)) or positions, not both")
     }
+  }
+
+  /// A deformation F of the cell, checked: d×d, finite, det F > 0, and only for a periodic cell.
+  static func checkDeformation(_ matrix: [[Double]]?, dimension: Int, periodic: Bool) throws -> [[Double]]? {
+    guard let matrix else { return nil }
+    guard periodic else { throw SystemError("deformation needs a periodic boundary") }
+    guard matrix.count == dimension, matrix.allSatisfy({ $0.count == dimension }) else {
+      throw SystemError("deformation must be a \(dimension)×\(dimension) matrix (one row per axis)")
+    }
+    guard matrix.joined().allSatisfy({ $0.isFinite && abs($0) <= 1e3 }) else {
+      throw SystemError("deformation entries must be finite numbers of magnitude at most 1000")
+    }
+    let determinant = ParticleModel.determinant(matrix)
+    guard determinant > 1e-6 else {
+      throw SystemError("deformation must keep the cell right-handed and of non-zero volume (det F = \(determinant))")
+    }
+    return matrix
   }
 
   /// Reads and checks a system file.
@@ -179,10 +198,11 @@ public struct ParticleSystem: Sendable {
 
   /// The same system in a box with other edge lengths (from a positions file's lattice), with the
   /// same checks; a packing fraction in the file is replaced by the explicit box.
-  public func replacingBox(edges: [Double]) throws -> ParticleSystem {
+  public func replacingBox(edges: [Double], deformation: [[Double]]? = nil) throws -> ParticleSystem {
     var changed = description
     changed.packingFraction = nil
     changed.box = edges
+    changed.deformation = deformation
     return try ParticleSystem(changed, baseDirectory: baseDirectory)
   }
 

@@ -60,12 +60,22 @@ public struct PositionsFile: Sendable {
       throw SystemError("positions file \(path) has a non-finite coordinate")
     }
     var matched = try system.reorderingSpecies(assignment)
+    var positions = frame.positions
     let edges = frame.box.edges
-    if system.periodic, edges.count == system.dimension, edges.allSatisfy({ $0 > 0 }), edges != system.boxEdges {
+    if system.periodic, !frame.box.isOrthorhombic {
+      // A sheared cell: the reference cell's edges are the diagonal of the edge vectors, F their
+      // columns over it, and positions go back to reference coordinates X = F⁻¹R.
+      let rows = frame.box.edgeVectorRows
+      let d = system.dimension
+      let deformation = (0..<d).map { a in (0..<d).map { k in rows[k][a] / edges[k] } }
+      matched = try matched.replacingBox(edges: edges, deformation: deformation).reorderingSpecies(assignment)
+      positions = matched.model.referencePositions(positions)
+    } else if system.periodic, edges.count == system.dimension, edges.allSatisfy({ $0 > 0 }),
+              edges != system.boxEdges || system.model.deformation != nil {
       matched = try matched.replacingBox(edges: edges).reorderingSpecies(assignment)
     }
-    try matched.checkConfiguration(frame.positions, origin: "positions file \(path)")
-    self.positions = frame.positions
+    try matched.checkConfiguration(positions, origin: "positions file \(path)")
+    self.positions = positions
     self.system = matched
   }
 

@@ -100,6 +100,9 @@ public struct SystemDescription: Sendable, Equatable {
   /// Box side lengths: one number (square/cubic) or one per axis.
   public var box: [Double]?
   public var packingFraction: Double?
+  /// The homogeneous deformation F (d×d) of the periodic cell: the box (from `box` or
+  /// `packing_fraction`) is the reference cell, its edge vectors F·Lₖeₖ (a sheared cell); nil: F = I.
+  public var deformation: [[Double]]?
   public var initial: Initial?
   public var minimizer: MinimizerSettings?
 

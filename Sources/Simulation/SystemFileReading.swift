@@ -67,6 +67,20 @@ extension SystemDescription {
       throw SystemError("field 'box' must be a number or a list of numbers, got \(other.kindName) \(other.excerpt)")
     }
     packingFraction = try fields.number("packing_fraction")
+    deformation = try fields.list("deformation").map { (rows: [JSONValue]) throws(SystemError) in
+      var matrix: [[Double]] = []
+      for (a, row) in rows.enumerated() {
+        guard case .array(let entries) = row else {
+          throw SystemError("field 'deformation[\(a)]' must be a list of numbers, got \(row.kindName)")
+        }
+        var numbers: [Double] = []
+        for (b, entry) in entries.enumerated() {
+          numbers.append(try JSONFields.number(entry, name: "deformation[\(a)][\(b)]"))
+        }
+        matrix.append(numbers)
+      }
+      return matrix
+    }
 
     if var initialFields = try fields.object("initial") {
       initial = Initial(seed: try initialFields.unsigned("seed"), positions: try initialFields.string("positions"))

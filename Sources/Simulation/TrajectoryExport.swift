@@ -43,18 +43,25 @@ extension ParticleSystem {
                                units: UnitConvention = .reduced) -> TrajectoryHeader {
     TrajectoryHeader(
       dimension: dimension, speciesNames: speciesNames, species: speciesOfParticle,
-      periodic: Array(repeating: periodic, count: dimension), box: SimulationBox(edges: boxEdges),
+      periodic: Array(repeating: periodic, count: dimension), box: simulationBox,
       authorName: TrajectoryAuthor.resolved(author), creatorName: "mdsens",
       creatorVersion: MDSensVersion.string, lengthUnit: units.length, energyUnit: units.energy,
       timeUnit: units.time, unitSystem: units.systemName, fieldUnits: fieldUnits.filter { !$0.value.isEmpty },
       speciesDiameters: speciesDiameters)
   }
 
-  /// A frame at `step` with this system's box.
+  /// The cell as files store it: its edge lengths, or the edge vectors F·Lₖeₖ of a deformed one.
+  public var simulationBox: SimulationBox {
+    model.deformation == nil ? SimulationBox(edges: boxEdges) : SimulationBox(edgeVectors: model.edgeVectors)
+  }
+
+  /// A frame at `step` with this system's box. Positions and per-particle vector fields are given in
+  /// the model's reference coordinates and written in the cell, R = F·X (unchanged when F = I).
   public func frame(step: Int, positions: [Double], energy: Double?, maximumForce: Double?,
                     fields: [String: [Double]] = [:]) -> TrajectoryFrame {
-    TrajectoryFrame(step: step, time: Double(step), positions: positions, box: SimulationBox(edges: boxEdges),
-                    potentialEnergy: energy, maxForceComponent: maximumForce, fields: fields)
+    TrajectoryFrame(step: step, time: Double(step), positions: model.physicalPositions(positions), box: simulationBox,
+                    potentialEnergy: energy, maxForceComponent: maximumForce,
+                    fields: fields.mapValues { model.physicalPositions($0) })
   }
 }
 

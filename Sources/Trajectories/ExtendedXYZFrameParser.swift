@@ -242,8 +242,20 @@ struct ExtendedXYZFrameParser {
     }
     guard numbers.allSatisfy(\.isFinite) else { throw error(line, "Lattice has a non-finite number", .invalidData) }
     let offDiagonal = [1, 2, 3, 5, 6, 7].map { numbers[$0] }
-    guard offDiagonal.allSatisfy({ $0 == 0 }) else {
-      throw error(line, "Lattice is not orthorhombic; only orthorhombic boxes are supported", .invalidData)
+    if offDiagonal.contains(where: { $0 != 0 }) {
+      // A triclinic cell: the first d edge vectors (in 2D the z components must be 0).
+      guard periodic.allSatisfy({ $0 }) else {
+        throw error(line, "a triclinic Lattice must be periodic along every axis", .invalidData)
+      }
+      if dimension == 2, numbers[2] != 0 || numbers[5] != 0 {
+        throw error(line, "the Lattice of a 2D system has an edge vector out of the x–y plane", .invalidData)
+      }
+      let rows = (0..<dimension).map { row in (0..<dimension).map { numbers[row * 3 + $0] } }
+      let box = SimulationBox(edgeVectors: rows)
+      guard box.volume > 0, (0..<dimension).allSatisfy({ rows[$0][$0] > 0 }) else {
+        throw error(line, "the Lattice's edge vectors must be right-handed with positive diagonal entries", .invalidData)
+      }
+      return (box, periodic)
     }
     let edges = Array([numbers[0], numbers[4], numbers[8]].prefix(dimension))
     for axis in 0..<dimension where periodic[axis] ? edges[axis] <= 0 : edges[axis] < 0 {

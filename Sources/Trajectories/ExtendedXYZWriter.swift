@@ -168,10 +168,17 @@ public final class ExtendedXYZWriter {
     return (0..<columnsPerVector).map { $0 < d ? numberText(values[particle * d + $0]) : "0" }
   }
 
+  /// The three edge vectors, row by row (a 2D cell padded with the unit z vector).
   private func latticeText(_ box: SimulationBox) -> String {
-    let edges = box.edges + (header.dimension == 2 ? [1] : [])
-    return (0..<3).flatMap { row in (0..<3).map { row == $0 ? numberText(edges[row]) : "0" } }
-      .joined(separator: " ")
+    let rows = box.edgeVectorRows
+    return (0..<3).flatMap { row in
+      (0..<3).map { column -> String in
+        if row < box.dimension && column < box.dimension {
+          return row == column || rows[row][column] != 0 ? numberText(rows[row][column]) : "0"
+        }
+        return row == column ? numberText(1) : "0"
+      }
+    }.joined(separator: " ")
   }
 }
 

@@ -52,6 +52,8 @@ public final class H5MDWriter {
     if let problem = header.validationProblem() {
       throw TrajectoryError(.invalidData, path: path, reason: problem)
     }
+    // The `edges` series holds one length per axis: a sheared cell needs the (d, d) form.
+    guard header.box.isOrthorhombic else { throw Self.triclinicRefusal(path) }
     self.path = path
     self.header = header
     self.atomicFile = try AtomicFile(destination: path)
@@ -92,6 +94,10 @@ public final class H5MDWriter {
       if let problem = header.frameProblem(frame) {
         abandon()
         throw TrajectoryError(.inconsistentShape, path: path, reason: problem)
+      }
+      guard frame.box.isOrthorhombic else {
+        abandon()
+        throw Self.triclinicRefusal(path)
       }
       do {
         try appendValidated(frame)
@@ -162,6 +168,11 @@ public final class H5MDWriter {
       let reason = String(cString: strerror(errno))
       throw TrajectoryError(.cannotWrite, path: path, reason: "closing failed: \(reason)")
     }
+  }
+
+  static func triclinicRefusal(_ path: String) -> TrajectoryError {
+    TrajectoryError(.invalidData, path: path,
+                    reason: "H5MD output of a sheared (triclinic) cell is not supported yet; write extended XYZ (--format xyz)")
   }
 
   /// Writes a whole trajectory to `path` in one call.

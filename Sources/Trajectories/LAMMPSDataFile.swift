@@ -132,6 +132,10 @@ public enum LAMMPSDataFile {
     if let problem = header.validationProblem() ?? header.frameProblem(frame) {
       throw TrajectoryError(.invalidData, path: path, reason: problem)
     }
+    guard frame.box.isOrthorhombic else {
+      throw TrajectoryError(.invalidData, path: path,
+                            reason: "a LAMMPS data file of a sheared (triclinic) cell is not supported yet; write extended XYZ")
+    }
     if style == .sphere {
       guard let speciesDiameters, speciesDiameters.count == header.speciesNames.count,
             speciesDiameters.allSatisfy({ $0 > 0 && $0.isFinite }) else {

@@ -2,8 +2,8 @@
 ///
 /// The cell is stored as its matrix of edge vectors (row `i` is edge vector `i`, in length units),
 /// so that a general triclinic cell can be added later as a new initialiser without changing the
-/// stored representation or the file layouts. Today only orthorhombic cells can be made, and the
-/// writers rely on ``isOrthorhombic``.
+/// stored representation or the file layouts. A triclinic (sheared) cell is made from its edge
+/// vectors; the extended XYZ reader and writer carry it in `Lattice=`, the H5MD writer refuses it.
 public struct SimulationBox: Sendable, Hashable {
   /// The spatial dimension, 2 or 3.
   public let dimension: Int
@@ -21,6 +21,18 @@ public struct SimulationBox: Sendable, Hashable {
     self.edgeVectors = matrix
   }
 
+  /// A general (triclinic) cell from its edge vectors, row `i` being edge vector `i` (length units).
+  public init(edgeVectors rows: [[Double]]) {
+    precondition(rows.allSatisfy { $0.count == rows.count }, "the edge vectors are a d×d matrix")
+    dimension = rows.count
+    edgeVectors = rows.flatMap { $0 }
+  }
+
+  /// Edge vector `i` as row `i`.
+  public var edgeVectorRows: [[Double]] {
+    (0..<dimension).map { Array(edgeVectors[($0 * dimension)..<(($0 + 1) * dimension)]) }
+  }
+
   /// The edge lengths along the coordinate axes (the diagonal of ``edgeVectors``), in length units.
   public var edges: [Double] {
     (0..<dimension).map { edgeVectors[$0 * dimension + $0] }
@@ -34,5 +46,14 @@ public struct SimulationBox: Sendable, Hashable {
       }
     }
     return true
+  }
+
+  /// det(edge vectors): the volume (area in 2D) of the cell, positive for a right-handed one.
+  public var volume: Double {
+    let h = edgeVectorRows
+    return dimension == 2
+      ? h[0][0] * h[1][1] - h[0][1] * h[1][0]
+      : h[0][0] * (h[1][1] * h[2][2] - h[1][2] * h[2][1]) - h[0][1] * (h[1][0] * h[2][2] - h[1][2] * h[2][0])
+        + h[0][2] * (h[1][0] * h[2][1] - h[1][1] * h[2][0])
   }
 }

@@ -40,7 +40,11 @@ extension TrajectoryHeader {
     guard box.dimension == dimension else {
       return "box has dimension \(box.dimension), header \(dimension)"
     }
-    guard box.isOrthorhombic else { return "only orthorhombic boxes are supported" }
+    if !box.isOrthorhombic {
+      guard periodic.allSatisfy({ $0 }) else { return "a triclinic box must be periodic along every axis" }
+      guard box.edgeVectors.allSatisfy(\.isFinite) else { return "the box's edge vectors are not finite" }
+      guard box.volume > 0 else { return "the box's edge vectors span no volume (or a left-handed one)" }
+    }
     for (axis, edge) in box.edges.enumerated() {
       guard edge.isFinite else { return "box edge \(axis) is not finite" }
       if periodic[axis] ? edge <= 0 : edge < 0 {
