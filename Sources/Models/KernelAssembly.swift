@@ -45,15 +45,17 @@ extension ModelKernels {
       let result: MinimizationResult<Double>
       switch choice.kind {
       case .fire: result = choice.fire.minimize(&landscape, from: start, every: every, observer: observer)
+      case .fire2: result = choice.fire2.minimize(&landscape, from: start, every: every, observer: observer)
       case .gradientDescent:
         result = choice.gradientDescent.minimize(&landscape, from: start, every: every, observer: observer)
       }
-      return (result, landscape.neighbours.buildCount)
+      return (result, landscape.neighbours.buildCount, landscape.forceEvaluations)
     }
     minimizeSeeded = { start, choice, every, observer in
       var landscape = ParticleLandscape(seeded, skin: choice.neighbourSkin)
       switch choice.kind {
       case .fire: return choice.fire.minimize(&landscape, from: start, every: every, observer: observer)
+      case .fire2: return choice.fire2.minimize(&landscape, from: start, every: every, observer: observer)
       case .gradientDescent:
         return choice.gradientDescent.minimize(&landscape, from: start, every: every, observer: observer)
       }

@@ -22,6 +22,8 @@ public struct MinimizationOutcome: Sendable {
   public var frames: [Frame]
   public var seconds: Double
   public var neighbourListBuilds: Int
+  /// Force evaluations of the minimiser (the one at the start included).
+  public var forceEvaluations: Int
 }
 
 extension ParticleModel {
@@ -86,7 +88,7 @@ extension ParticleModel {
         progress(step, energy, force)
       }
     }
-    let (result, builds) = kernels.minimize(positions, choice, observeEvery, observer)
+    let (result, builds, evaluations) = kernels.minimize(positions, choice, observeEvery, observer)
     if frames.isEmpty {
       var forces = [Double]()
       let energy = kernels.forces(positions, kernels.neighbourList(positions, 0), &forces)
@@ -102,7 +104,7 @@ extension ParticleModel {
       positions: result.positions, energy: result.energy, maximumForce: result.maximumForce,
       steps: result.steps, stopReason: result.stopReason, frames: frames,
       seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18,
-      neighbourListBuilds: builds)
+      neighbourListBuilds: builds, forceEvaluations: evaluations)
   }
 
   /// Minimises in `Dual<Double>` from `start` with θ seeded by `tangent`: the same minimiser code on

@@ -1,5 +1,6 @@
 import Foundation
 import Minimization
+import Models
 import Simulation
 
 /// `mdsens minimize`: energy-minimise a system and write the trajectory.
@@ -19,6 +20,8 @@ enum MinimizeCommand {
       --format h5md|xyz    output format (default: from the extension of --out, else h5md)
       --ftol X             stop when max |F| component <= X (default: the system file's, else 1e-12)
       --max-steps N        step limit (default: the system file's, else 100000)
+      --minimizer NAME     fire (Bitzek et al. 2006, as JAX-MD), fire2 (FIRE 2.0, as LAMMPS's
+                           min_style fire) or gradient-descent (default: the system file's, else fire)
       --seed S             seed of the uniform random start (default: the system file's, else 0)
       --every K            also record every K-th step in the output
       --json               print one JSON object with the result instead of the summary
@@ -30,7 +33,7 @@ enum MinimizeCommand {
 
   static func run(_ arguments: [String]) throws -> Int32 {
     let options = try Arguments(
-      arguments, valued: ["positions", "out", "format", "ftol", "max-steps", "seed", "every"],
+      arguments, valued: ["positions", "out", "format", "ftol", "max-steps", "seed", "every", "minimizer"],
       flags: ["json", "help"], command: "minimize")
     if options.has("help") {
       Output.result(help)
@@ -46,6 +49,12 @@ enum MinimizeCommand {
     var choice = system.minimizer
     if let tolerance = try options.number("ftol", minimum: 0) { choice.forceTolerance = tolerance }
     if let steps = try options.integer("max-steps") { choice.maximumSteps = steps }
+    if let name = options.values["minimizer"] {
+      guard let kind = MinimizerChoice.Kind(rawValue: name) else {
+        throw UsageError("--minimizer '\(name)' is unknown; use fire, fire2 or gradient-descent")
+      }
+      choice.kind = kind
+    }
     let interval = try options.integer("every") ?? 0
     let seed = try options.seed()
     let start: [Double]
@@ -74,6 +83,7 @@ enum MinimizeCommand {
         "max_force": outcome.maximumForce, "force_tolerance": choice.forceTolerance,
         "minimizer": choice.kind.rawValue, "seconds": outcome.seconds, "output": output,
         "format": format.rawValue, "frames": frames.count, "neighbour_list_builds": outcome.neighbourListBuilds,
+        "force_evaluations": outcome.forceEvaluations,
       ])
     } else {
       let box = system.boxEdges.map(Output.short).joined(separator: " × ")
