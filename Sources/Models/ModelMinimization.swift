@@ -10,6 +10,13 @@ public struct MinimizationOutcome: Sendable {
     public var positions: [Double]
     public var energy: Double
     public var maximumForce: Double
+
+    public init(step: Int, positions: [Double], energy: Double, maximumForce: Double) {
+      self.step = step
+      self.positions = positions
+      self.energy = energy
+      self.maximumForce = maximumForce
+    }
   }
 
   public var positions: [Double]

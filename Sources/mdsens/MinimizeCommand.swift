@@ -1,6 +1,7 @@
 import Foundation
 import Minimization
 import Models
+import Relaxation
 import Simulation
 
 /// `mdsens minimize`: energy-minimise a system and write the trajectory.
@@ -22,6 +23,8 @@ enum MinimizeCommand {
       --max-steps N        step limit (default: the system file's, else 100000)
       --minimizer NAME     fire (Bitzek et al. 2006, as JAX-MD), fire2 (FIRE 2.0, as LAMMPS's
                            min_style fire) or gradient-descent (default: the system file's, else fire)
+      --finish none|newton newton: the minimiser to max |F| <= 1e-5, then Newton-Krylov steps on the
+                           Hessian to --ftol (the minimiser again if Newton fails) (default: none)
       --seed S             seed of the uniform random start (default: the system file's, else 0)
       --every K            also record every K-th step in the output
       --json               print one JSON object with the result instead of the summary
@@ -33,7 +36,7 @@ enum MinimizeCommand {
 
   static func run(_ arguments: [String]) throws -> Int32 {
     let options = try Arguments(
-      arguments, valued: ["positions", "out", "format", "ftol", "max-steps", "seed", "every", "minimizer"],
+      arguments, valued: ["positions", "out", "format", "ftol", "max-steps", "seed", "every", "minimizer", "finish"],
       flags: ["json", "help"], command: "minimize")
     if options.has("help") {
       Output.result(help)
@@ -55,6 +58,10 @@ enum MinimizeCommand {
       }
       choice.kind = kind
     }
+    let finishName = options.values["finish"] ?? MinimizationFinish.none.rawValue
+    guard let finish = MinimizationFinish(rawValue: finishName) else {
+      throw UsageError("--finish '\(finishName)' is unknown; use none or newton")
+    }
     let interval = try options.integer("every") ?? 0
     let seed = try options.seed()
     let start: [Double]
@@ -67,9 +74,16 @@ enum MinimizeCommand {
     }
 
     let json = options.has("json")
-    let outcome = try system.minimize(from: start, using: choice, recordEvery: interval) { step, energy, force in
-      Output.progress("step \(step): energy \(Output.short(energy)), max |F| \(Output.short(force))")
+    let finished: FinishedMinimization
+    do {
+      finished = try system.model.minimize(from: start, using: choice, finish: finish, recordEvery: interval) {
+        step, energy, force in
+        Output.progress("step \(step): energy \(Output.short(energy)), max |F| \(Output.short(force))")
+      }
+    } catch {
+      throw SystemError(error.message)
     }
+    let outcome = finished.outcome
     let frames = outcome.frames.map {
       system.frame(step: $0.step, positions: $0.positions, energy: $0.energy, maximumForce: $0.maximumForce)
     }
@@ -83,7 +97,10 @@ enum MinimizeCommand {
         "max_force": outcome.maximumForce, "force_tolerance": choice.forceTolerance,
         "minimizer": choice.kind.rawValue, "seconds": outcome.seconds, "output": output,
         "format": format.rawValue, "frames": frames.count, "neighbour_list_builds": outcome.neighbourListBuilds,
-        "force_evaluations": outcome.forceEvaluations,
+        "force_evaluations": outcome.forceEvaluations, "finish": finish.rawValue,
+        "steps_before_newton": finished.stepsBeforeNewton, "newton_steps": finished.newton?.newtonSteps ?? 0,
+        "hessian_products": finished.newton?.hessianProducts ?? 0,
+        "newton_converged": finished.newton?.converged ?? false,
       ])
     } else {
       let box = system.boxEdges.map(Output.short).joined(separator: " × ")
