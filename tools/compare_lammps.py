@@ -282,9 +282,11 @@ def compare(args):
             summaries["lammps"] = parse_lammps_log(log)
             runs["lammps"].append(wall)
             for minimizer in args.mdsens_minimizer:
-                command = [mdsens, "minimize", system, "--positions", xyz, "--minimizer", minimizer,
+                name, _, finish = minimizer.partition("+")
+                command = [mdsens, "minimize", system, "--positions", xyz, "--minimizer", name,
+                           "--finish", finish or "none",
                            "--ftol", repr(args.ftol), "--max-steps", str(args.max_iterations), "--json",
-                           "--out", os.path.join(directory, f"out-{minimizer}.xyz")]
+                           "--out", os.path.join(directory, f"out-{name}.xyz")]
                 env = dict(os.environ, MDSENS_THREADS=str(args.threads))
                 wall, out, _ = run_timed(command, env=env, cwd=directory)
                 summaries[minimizer] = json.loads(out)
@@ -308,7 +310,9 @@ def compare(args):
     for minimizer in args.mdsens_minimizer:
         s = summaries[minimizer]
         wall = statistics.median(runs[minimizer])
-        print(f"| mdsens {minimizer} | {s['steps']} | {s.get('force_evaluations')} | {wall:.3f} | {wall / base:.3f} | "
+        steps = s["steps"] if not s.get("newton_steps") else \
+            f"{s['steps']} + {s['newton_steps']} Newton ({s['hessian_products']} H·v)"
+        print(f"| mdsens {minimizer} | {steps} | {s.get('force_evaluations')} | {wall:.3f} | {wall / base:.3f} | "
               f"{s['energy'] / n:.15g} | {s['max_force']:.3g} | {memory[minimizer]:.0f} |")
 
 
@@ -326,7 +330,8 @@ def main():
     parser.add_argument("--threads", type=int, default=1, help="MDSENS_THREADS for mdsens (LAMMPS runs 1 rank)")
     parser.add_argument("--mdsens", help="the mdsens executable (default .build/release/mdsens)")
     parser.add_argument("--mdsens-minimizer", action="append", default=None,
-                        help="mdsens minimisers to run (repeatable; default fire2)")
+                        help="mdsens minimisers to run, NAME or NAME+newton for the Newton finish "
+                             "(repeatable; default fire2)")
     parser.add_argument("--check-only", action="store_true", help="only check the harmonic/cut mapping")
     parser.add_argument("--trace", type=int, help="write LAMMPS's energies of the first N iterations")
     parser.add_argument("--trace-out", default=os.path.join(ROOT, "Tests", "Fixtures", "lammps-fire2-trace.json"))

@@ -25,6 +25,7 @@ enum MinimizeCommand {
                            min_style fire) or gradient-descent (default: the system file's, else fire)
       --finish none|newton newton: the minimiser to max |F| <= 1e-5, then Newton-Krylov steps on the
                            Hessian to --ftol (the minimiser again if Newton fails) (default: none)
+      --newton-from X      with --finish newton: hand over to Newton at max |F| <= X (default 1e-5)
       --seed S             seed of the uniform random start (default: the system file's, else 0)
       --every K            also record every K-th step in the output
       --json               print one JSON object with the result instead of the summary
@@ -36,7 +37,7 @@ enum MinimizeCommand {
 
   static func run(_ arguments: [String]) throws -> Int32 {
     let options = try Arguments(
-      arguments, valued: ["positions", "out", "format", "ftol", "max-steps", "seed", "every", "minimizer", "finish"],
+      arguments, valued: ["positions", "out", "format", "ftol", "max-steps", "seed", "every", "minimizer", "finish", "newton-from"],
       flags: ["json", "help"], command: "minimize")
     if options.has("help") {
       Output.result(help)
@@ -75,8 +76,10 @@ enum MinimizeCommand {
 
     let json = options.has("json")
     let finished: FinishedMinimization
+    let switchForce = try options.number("newton-from", minimum: 0) ?? ParticleModel.newtonSwitchForce
     do {
-      finished = try system.model.minimize(from: start, using: choice, finish: finish, recordEvery: interval) {
+      finished = try system.model.minimize(from: start, using: choice, finish: finish, switchingAt: switchForce,
+                                           recordEvery: interval) {
         step, energy, force in
         Output.progress("step \(step): energy \(Output.short(energy)), max |F| \(Output.short(force))")
       }
@@ -101,6 +104,9 @@ enum MinimizeCommand {
         "steps_before_newton": finished.stepsBeforeNewton, "newton_steps": finished.newton?.newtonSteps ?? 0,
         "hessian_products": finished.newton?.hessianProducts ?? 0,
         "newton_converged": finished.newton?.converged ?? false,
+        "newton_truncated_solves": finished.newton?.truncatedSolves ?? 0,
+        "newton_contact_network_changes": finished.newton?.contactNetworkChanges ?? 0,
+        "newton_max_forces": finished.newton?.maximumForces ?? [],
       ])
     } else {
       let box = system.boxEdges.map(Output.short).joined(separator: " × ")
