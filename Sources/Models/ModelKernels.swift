@@ -35,6 +35,11 @@ public struct ModelKernels: @unchecked Sendable {
   public let minimize: (
     _ start: [Double], _ choice: MinimizerChoice, _ every: Int, _ observer: MinimizationObserver<Double>?
   ) -> (result: MinimizationResult<Double>, neighbourListBuilds: Int, forceEvaluations: Int)
+  /// Runs the chosen minimiser in ``DoubleDouble`` (about 32 digits): forces far below what
+  /// `Double` positions resolve.
+  public let minimizeExtended: (
+    _ start: [DoubleDouble], _ choice: MinimizerChoice, _ every: Int, _ observer: MinimizationObserver<DoubleDouble>?
+  ) -> (result: MinimizationResult<DoubleDouble>, neighbourListBuilds: Int, forceEvaluations: Int)
   /// Runs the chosen minimiser in `Dual<Double>` with θ seeded: unrolled differentiation.
   public let minimizeSeeded: (
     _ start: [Dual<Double>], _ choice: MinimizerChoice, _ every: Int, _ observer: MinimizationObserver<Dual<Double>>?

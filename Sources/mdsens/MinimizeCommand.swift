@@ -1,3 +1,4 @@
+import DualNumbers
 import Foundation
 import Minimization
 import Models
@@ -26,6 +27,10 @@ enum MinimizeCommand {
       --finish none|newton newton: the minimiser to max |F| <= 1e-5, then Newton-Krylov steps on the
                            Hessian to --ftol (the minimiser again if Newton fails) (default: none)
       --newton-from X      with --finish newton: hand over to Newton at max |F| <= X (default 1e-5)
+      --precision double|double-double
+                           double-double: minimise in double precision to max |F| <= max(--ftol,
+                           1e-12), then run the minimiser in double-double arithmetic (~32 digits) to
+                           --ftol (e.g. 1e-20); the output keeps the leading double of each position
       --seed S             seed of the uniform random start (default: the system file's, else 0)
       --every K            also record every K-th step in the output
       --json               print one JSON object with the result instead of the summary
@@ -37,7 +42,7 @@ enum MinimizeCommand {
 
   static func run(_ arguments: [String]) throws -> Int32 {
     let options = try Arguments(
-      arguments, valued: ["positions", "out", "format", "ftol", "max-steps", "seed", "every", "minimizer", "finish", "newton-from"],
+      arguments, valued: ["positions", "out", "format", "ftol", "max-steps", "seed", "every", "minimizer", "finish", "newton-from", "precision"],
       flags: ["json", "help"], command: "minimize")
     if options.has("help") {
       Output.result(help)
@@ -75,6 +80,13 @@ enum MinimizeCommand {
     }
 
     let json = options.has("json")
+    let precision = options.values["precision"] ?? "double"
+    guard precision == "double" || precision == "double-double" else {
+      throw UsageError("--precision '\(precision)' is unknown; use double or double-double")
+    }
+    let extended = precision == "double-double"
+    let requestedTolerance = choice.forceTolerance
+    if extended { choice.forceTolerance = max(requestedTolerance, Self.doublePrecisionFloor) }
     let finished: FinishedMinimization
     let switchForce = try options.number("newton-from", minimum: 0) ?? ParticleModel.newtonSwitchForce
     do {
@@ -86,7 +98,30 @@ enum MinimizeCommand {
     } catch {
       throw SystemError(error.message)
     }
-    let outcome = finished.outcome
+    var outcome = finished.outcome
+    var extendedEnergy: DoubleDouble? = nil
+    if extended && outcome.converged {
+      var fine = choice
+      fine.forceTolerance = requestedTolerance
+      fine.maximumSteps = max(0, choice.maximumSteps - outcome.steps)
+      let run: ExtendedMinimization
+      do {
+        run = try system.model.minimizeInExtendedPrecision(from: outcome.positions.map { DoubleDouble($0) }, using: fine)
+      } catch {
+        throw SystemError(error.message)
+      }
+      outcome.positions = run.positions.map(\.high)
+      outcome.energy = run.energy.high
+      outcome.maximumForce = run.maximumForce
+      outcome.steps += run.steps
+      outcome.forceEvaluations += run.forceEvaluations
+      outcome.stopReason = run.stopReason
+      outcome.seconds += run.seconds
+      outcome.frames.append(MinimizationOutcome.Frame(step: outcome.steps, positions: outcome.positions,
+                                                      energy: outcome.energy, maximumForce: outcome.maximumForce))
+      extendedEnergy = run.energy
+    }
+    choice.forceTolerance = requestedTolerance
     let frames = outcome.frames.map {
       system.frame(step: $0.step, positions: $0.positions, energy: $0.energy, maximumForce: $0.maximumForce)
     }
@@ -107,6 +142,7 @@ enum MinimizeCommand {
         "newton_truncated_solves": finished.newton?.truncatedSolves ?? 0,
         "newton_contact_network_changes": finished.newton?.contactNetworkChanges ?? 0,
         "newton_max_forces": finished.newton?.maximumForces ?? [],
+        "precision": precision, "energy_low_part": extendedEnergy?.low ?? 0,
       ])
     } else {
       let box = system.boxEdges.map(Output.short).joined(separator: " × ")
@@ -123,6 +159,9 @@ enum MinimizeCommand {
     }
     return outcome.converged ? 0 : 3
   }
+
+  /// The tightest max |F| a double-precision stage aims at before double-double takes over.
+  static let doublePrecisionFloor = 1e-12
 
   /// Trajectories/<name>.<ext>, creating Trajectories/ in the working directory if needed.
   static func defaultOutput(name: String, format: TrajectoryFormat) throws -> String {
