@@ -39,6 +39,9 @@ public struct DoubleDouble: RealScalar, CustomStringConvertible {
   @inlinable @inline(__always) public var primalValue: Double { high }
   @inlinable @inline(__always) public var isExactlyZero: Bool { high == 0 && low == 0 }
   @inlinable @inline(__always) public var isFinite: Bool { high.isFinite && low.isFinite }
+  /// No derivative components: potentials may take their integer-power paths (harmonic contacts
+  /// as a square, not through exp and log).
+  @inlinable @inline(__always) public var isConstant: Bool { true }
   public var description: String { "\(high) + \(low)" }
 
   @inlinable @inline(__always) public static var zero: DoubleDouble { DoubleDouble(high: 0, low: 0) }
