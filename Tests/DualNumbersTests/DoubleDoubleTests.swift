@@ -7,9 +7,11 @@ private func scaledInteger(_ x: DoubleDouble) -> Int128 {
   func exact(_ part: Double) -> Int128 {
     let scaled = part * 0x1p110
     #expect(scaled == scaled.rounded(), "\(part) is not a multiple of 2⁻¹¹⁰")
-    // Through two halves: Int128(Double) would trap beyond Int64 in some toolchains.
-    let upper = (scaled / 0x1p64).rounded(.towardZero)
-    return Int128(Int64(upper)) << 64 + Int128(Int64(scaled - upper * 0x1p64))
+    // Through two 64-bit halves of the magnitude (both exact: |scaled| < 2¹²⁷).
+    let magnitude = Swift.abs(scaled)
+    let upper = (magnitude / 0x1p64).rounded(.towardZero)
+    let value = Int128(UInt64(upper)) << 64 + Int128(UInt64(magnitude - upper * 0x1p64))
+    return part < 0 ? -value : value
   }
   return exact(x.high) + exact(x.low)
 }
