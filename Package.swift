@@ -13,7 +13,7 @@ let package = Package(
     // Particle systems, minimisers, trajectories and their sensitivities.
     .library(name: "MDSens",
              targets: ["RandomNumbers", "Particles", "Minimization", "Models", "Trajectories", "Simulation",
-                       "Sensitivity"]),
+                       "Sensitivity", "Relaxation"]),
     .executable(name: "mdsens", targets: ["mdsens"]),
     .executable(name: "mdsens-benchmark", targets: ["mdsens-benchmark"]),
     .executable(name: "mdsens-sensitivity-benchmark", targets: ["mdsens-sensitivity-benchmark"]),
@@ -55,13 +55,18 @@ let package = Package(
                            "Models"],
             linkerSettings: linuxMath),
 
+    // Minimisation to tight forces: the Newton–Krylov finish on the model's Hessian.
+    .target(name: "Relaxation",
+            dependencies: ["LinearAlgebra", "Particles", "Minimization", "Models", "Sensitivity"],
+            linkerSettings: linuxMath),
+
     // Machine-learning bilevel problems built on the engine (secondary module).
     .target(name: "BilevelExamples",
             dependencies: ["DualNumbers", "RandomNumbers", "LinearAlgebra", "ImplicitDifferentiation", "CBLAS"],
             resources: [.copy("Data")], linkerSettings: linuxMath),
 
     // Programs.
-    .executableTarget(name: "mdsens", dependencies: ["Models", "Simulation", "Sensitivity", "Trajectories"]),
+    .executableTarget(name: "mdsens", dependencies: ["Models", "Simulation", "Sensitivity", "Trajectories", "Relaxation"]),
     .executableTarget(name: "mdsens-benchmark", dependencies: ["Models", "Simulation", "Sensitivity"]),
     .executableTarget(name: "mdsens-examples", dependencies: ["BilevelExamples"]),
     .executableTarget(name: "mdsens-elasticity-benchmark",
@@ -84,6 +89,8 @@ let package = Package(
                 dependencies: ["BilevelExamples", "ImplicitDifferentiation", "LinearAlgebra", "DualNumbers", "RandomNumbers"]),
     // The command line as a user meets it: the built `mdsens` executable run on hostile input.
     .testTarget(name: "CommandLineTests", dependencies: ["mdsens"]),
+    .testTarget(name: "RelaxationTests",
+                dependencies: ["Relaxation", "Models", "Simulation", "Sensitivity", "Minimization"]),
     .testTarget(name: "SensitivityTests",
                 dependencies: ["Sensitivity", "Models", "Simulation", "Particles", "Minimization", "LinearAlgebra",
                                "DualNumbers", "ImplicitDifferentiation"]),

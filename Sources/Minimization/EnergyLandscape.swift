@@ -67,6 +67,8 @@ public enum MinimizationStopReason: String, Sendable, Codable {
   case maximumSteps = "maximum steps reached"
   /// A force or position became NaN or infinite.
   case nonFinite = "non-finite force or position"
+  /// FIRE 2.0 went uphill more often in a row than its `vdfmax` allows (stuck in a basin).
+  case uphillLimit = "too many consecutive uphill iterations"
 }
 
 /// The configuration a minimiser ended in and how it got there.

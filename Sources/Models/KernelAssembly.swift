@@ -3,15 +3,20 @@ import Minimization
 import Particles
 
 extension ModelKernels {
-  /// The kernels of one concrete interaction, in `Double` (`plain`) and in `Dual<Double>` with θ
-  /// seeded (`seeded`): the same pair loop, boundary and potential in both.
+  /// The kernels of one concrete interaction, in `Double` (`plain`), in `Dual<Double>` with θ
+  /// seeded (`seeded`) and in ``DoubleDouble`` (`extended`): the same pair loop, boundary and
+  /// potential in all three.
   init<Space: Boundary, Potential: PairPotential, Diameters: InteractionDiameters,
-       SeededSpace: Boundary, SeededPotential: PairPotential, SeededDiameters: InteractionDiameters>(
+       SeededSpace: Boundary, SeededPotential: PairPotential, SeededDiameters: InteractionDiameters,
+       ExtendedSpace: Boundary, ExtendedPotential: PairPotential, ExtendedDiameters: InteractionDiameters>(
     plain interaction: PairInteraction<Space, Potential, Diameters>,
-    seeded: PairInteraction<SeededSpace, SeededPotential, SeededDiameters>
+    seeded: PairInteraction<SeededSpace, SeededPotential, SeededDiameters>,
+    extended: PairInteraction<ExtendedSpace, ExtendedPotential, ExtendedDiameters>
   ) where Space.Scalar == Double, Potential.Scalar == Double, Diameters.Scalar == Double,
           SeededSpace.Scalar == Dual<Double>, SeededPotential.Scalar == Dual<Double>,
-          SeededDiameters.Scalar == Dual<Double>, Space.Dimension == SeededSpace.Dimension {
+          SeededDiameters.Scalar == Dual<Double>, Space.Dimension == SeededSpace.Dimension,
+          ExtendedSpace.Scalar == DoubleDouble, ExtendedPotential.Scalar == DoubleDouble,
+          ExtendedDiameters.Scalar == DoubleDouble {
     typealias Dimension = Space.Dimension
     neighbourList = { positions, skin in
       var list = NeighbourList(skin: skin, threads: interaction.threads)
@@ -56,15 +61,28 @@ extension ModelKernels {
       let result: MinimizationResult<Double>
       switch choice.kind {
       case .fire: result = choice.fire.minimize(&landscape, from: start, every: every, observer: observer)
+      case .fire2: result = choice.fire2.minimize(&landscape, from: start, every: every, observer: observer)
       case .gradientDescent:
         result = choice.gradientDescent.minimize(&landscape, from: start, every: every, observer: observer)
       }
-      return (result, landscape.neighbours.buildCount)
+      return (result, landscape.neighbours.buildCount, landscape.forceEvaluations)
+    }
+    minimizeExtended = { start, choice, every, observer in
+      var landscape = ParticleLandscape(extended, skin: choice.neighbourSkin)
+      let result: MinimizationResult<DoubleDouble>
+      switch choice.kind {
+      case .fire: result = choice.fire.minimize(&landscape, from: start, every: every, observer: observer)
+      case .fire2: result = choice.fire2.minimize(&landscape, from: start, every: every, observer: observer)
+      case .gradientDescent:
+        result = choice.gradientDescent.minimize(&landscape, from: start, every: every, observer: observer)
+      }
+      return (result, landscape.neighbours.buildCount, landscape.forceEvaluations)
     }
     minimizeSeeded = { start, choice, every, observer in
       var landscape = ParticleLandscape(seeded, skin: choice.neighbourSkin)
       switch choice.kind {
       case .fire: return choice.fire.minimize(&landscape, from: start, every: every, observer: observer)
+      case .fire2: return choice.fire2.minimize(&landscape, from: start, every: every, observer: observer)
       case .gradientDescent:
         return choice.gradientDescent.minimize(&landscape, from: start, every: every, observer: observer)
       }

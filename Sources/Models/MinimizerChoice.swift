@@ -5,6 +5,8 @@ import Minimization
 public struct MinimizerChoice: Sendable, Equatable {
   public enum Kind: String, Sendable {
     case fire
+    /// FIRE 2.0 as LAMMPS's `min_style fire`.
+    case fire2
     case gradientDescent = "gradient-descent"
   }
 
@@ -19,8 +21,13 @@ public struct MinimizerChoice: Sendable, Equatable {
   /// FIRE's initial and largest time step.
   public var timeStep: Double
   public var maximumTimeStep: Double
-  /// FIRE's largest move of a coordinate in one step (length units; nil: no limit).
+  /// FIRE's largest move of a coordinate in one step (length units; nil: no limit, and FIRE 2.0's
+  /// default dmax = 0.1).
   public var maximumDisplacement: Double?
+  /// FIRE 2.0's own parameters (N_delay, f_inc, f_dec, α₀, f_α, t_min, integrator, half step back,
+  /// initial delay, vdfmax, ABC-FIRE); its dt₀, t_max = dt_max/dt₀, dmax, force tolerance and
+  /// step limit are the fields above.
+  public var fire2Parameters = FIRE2()
 
   /// The defaults for `potential` with diameters up to `largestDiameter`.
   ///
@@ -62,6 +69,17 @@ public struct MinimizerChoice: Sendable, Equatable {
     fire.maximumTimeStep = maximumTimeStep
     fire.maximumDisplacement = maximumDisplacement
     return fire
+  }
+
+  /// The FIRE 2.0 these settings describe.
+  public var fire2: FIRE2 {
+    var fire2 = fire2Parameters
+    fire2.forceTolerance = forceTolerance
+    fire2.maximumSteps = maximumSteps
+    fire2.timeStep = timeStep
+    fire2.maximumTimeStepFactor = maximumTimeStep / timeStep
+    fire2.maximumDisplacement = maximumDisplacement ?? FIRE2().maximumDisplacement
+    return fire2
   }
 
   /// The gradient descent these settings describe.

@@ -39,10 +39,15 @@ public struct ModelKernels: @unchecked Sendable {
   /// Puts every particle into the box (periodic) or leaves it (free space).
   public let wrap: (_ positions: inout [Double]) -> Void
   /// Runs the chosen minimiser from a start in `Double`; also returns how often the neighbour list
-  /// was rebuilt.
+  /// was rebuilt and how often the forces were evaluated.
   public let minimize: (
     _ start: [Double], _ choice: MinimizerChoice, _ every: Int, _ observer: MinimizationObserver<Double>?
-  ) -> (result: MinimizationResult<Double>, neighbourListBuilds: Int)
+  ) -> (result: MinimizationResult<Double>, neighbourListBuilds: Int, forceEvaluations: Int)
+  /// Runs the chosen minimiser in ``DoubleDouble`` (about 32 digits): forces far below what
+  /// `Double` positions resolve.
+  public let minimizeExtended: (
+    _ start: [DoubleDouble], _ choice: MinimizerChoice, _ every: Int, _ observer: MinimizationObserver<DoubleDouble>?
+  ) -> (result: MinimizationResult<DoubleDouble>, neighbourListBuilds: Int, forceEvaluations: Int)
   /// Runs the chosen minimiser in `Dual<Double>` with θ seeded: unrolled differentiation.
   public let minimizeSeeded: (
     _ start: [Dual<Double>], _ choice: MinimizerChoice, _ every: Int, _ observer: MinimizationObserver<Dual<Double>>?

@@ -10,6 +10,13 @@ public struct MinimizationOutcome: Sendable {
     public var positions: [Double]
     public var energy: Double
     public var maximumForce: Double
+
+    public init(step: Int, positions: [Double], energy: Double, maximumForce: Double) {
+      self.step = step
+      self.positions = positions
+      self.energy = energy
+      self.maximumForce = maximumForce
+    }
   }
 
   public var positions: [Double]
@@ -22,6 +29,8 @@ public struct MinimizationOutcome: Sendable {
   public var frames: [Frame]
   public var seconds: Double
   public var neighbourListBuilds: Int
+  /// Force evaluations of the minimiser (the one at the start included).
+  public var forceEvaluations: Int
 }
 
 extension ParticleModel {
@@ -88,7 +97,7 @@ extension ParticleModel {
         progress(step, energy, force)
       }
     }
-    let (result, builds) = kernels.minimize(positions, choice, observeEvery, observer)
+    let (result, builds, evaluations) = kernels.minimize(positions, choice, observeEvery, observer)
     if frames.isEmpty {
       var forces = [Double]()
       let energy = kernels.forces(positions, kernels.neighbourList(positions, 0), &forces)
@@ -104,7 +113,7 @@ extension ParticleModel {
       positions: result.positions, energy: result.energy, maximumForce: result.maximumForce,
       steps: result.steps, stopReason: result.stopReason, frames: frames,
       seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18,
-      neighbourListBuilds: builds)
+      neighbourListBuilds: builds, forceEvaluations: evaluations)
   }
 
   /// Minimises in `Dual<Double>` from `start` with θ seeded by `tangent`: the same minimiser code on
@@ -114,5 +123,44 @@ extension ParticleModel {
     every interval: Int = 0, observer: MinimizationObserver<Dual<Double>>? = nil
   ) -> MinimizationResult<Dual<Double>> {
     kernels(seeding: tangent).minimizeSeeded(start, choice, interval, observer)
+  }
+}
+
+/// A minimisation in extended precision (``DoubleDouble``, about 32 digits).
+public struct ExtendedMinimization: @unchecked Sendable {
+  /// Flat positions, wrapped into the box (length units).
+  public var positions: [DoubleDouble]
+  public var energy: DoubleDouble
+  /// max |Fᵢₖ| (leading parts).
+  public var maximumForce: Double
+  public var steps: Int
+  public var stopReason: MinimizationStopReason
+  public var converged: Bool { stopReason == .forceTolerance }
+  public var seconds: Double
+  public var forceEvaluations: Int
+}
+
+extension ParticleModel {
+  /// Minimises from `start` with the chosen minimiser run entirely in ``DoubleDouble``: the pair
+  /// loop, the forces, the positions and the minimiser's vectors (its step control stays in
+  /// `Double`). For force tolerances below what `Double` positions resolve (≈ 10⁻¹⁴ at unit
+  /// stiffness); start it from a configuration minimised in `Double`. Particles keep the caller's
+  /// numbering (no cell reordering).
+  public func minimizeInExtendedPrecision(
+    from start: [DoubleDouble], using choice: MinimizerChoice
+  ) throws(ModelError) -> ExtendedMinimization {
+    guard start.count == degreesOfFreedom else {
+      throw ModelError("expected \(degreesOfFreedom) coordinates, got \(start.count)")
+    }
+    guard start.allSatisfy(\.isFinite) else { throw ModelError("the starting positions contain NaN or infinity") }
+    let clock = ContinuousClock()
+    let began = clock.now
+    let (result, _, evaluations) = kernels().minimizeExtended(start, choice, 0, nil)
+    let elapsed = clock.now - began
+    return ExtendedMinimization(
+      positions: result.positions, energy: result.energy, maximumForce: result.maximumForce, steps: result.steps,
+      stopReason: result.stopReason,
+      seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18,
+      forceEvaluations: evaluations)
   }
 }

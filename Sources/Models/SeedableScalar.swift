@@ -27,3 +27,11 @@ extension Dual: SeedableScalar where Base == Double {
   @inlinable @inline(__always)
   public var derivative: Double { tangent }
 }
+
+extension DoubleDouble: SeedableScalar {
+  /// Extended precision carries no derivative: θ's seed is dropped, as for `Double`.
+  @inlinable @inline(__always)
+  public static func seeded(_ value: Double, derivative: Double) -> DoubleDouble { DoubleDouble(value) }
+  @inlinable @inline(__always)
+  public var derivative: Double { 0 }
+}

@@ -6,7 +6,7 @@ extension MinimizerChoice {
   init(_ settings: SystemDescription.MinimizerSettings?, largestDiameter: Double, potential: PotentialChoice) throws {
     let kindName = settings?.kind ?? Kind.fire.rawValue
     guard let kind = Kind(rawValue: kindName) else {
-      throw SystemError("minimizer.kind '\(kindName)' is unknown; use fire or gradient-descent")
+      throw SystemError("minimizer.kind '\(kindName)' is unknown; use fire, fire2 or gradient-descent")
     }
     self.init(kind, potential: potential, largestDiameter: largestDiameter)
     forceTolerance = settings?.forceTolerance ?? forceTolerance

@@ -59,7 +59,7 @@ public struct SystemDescription: Sendable, Equatable {
   }
 
   public struct MinimizerSettings: Sendable, Equatable {
-    /// "fire" or "gradient-descent".
+    /// "fire", "fire2" or "gradient-descent".
     public var kind: String?
     public var forceTolerance: Double?
     public var maxSteps: Int?

@@ -1,6 +1,9 @@
+import DualNumbers
 import Foundation
 import Models
 import Minimization
+import Models
+import Relaxation
 import Simulation
 
 /// `mdsens minimize`: energy-minimise a system and write the trajectory.
@@ -22,6 +25,15 @@ enum MinimizeCommand {
                            output format (default: from the extension of --out, else h5md)
       --ftol X             stop when max |F| component <= X (default: the system file's, else 1e-12)
       --max-steps N        step limit (default: the system file's, else 100000)
+      --minimizer NAME     fire (Bitzek et al. 2006, as JAX-MD), fire2 (FIRE 2.0, as LAMMPS's
+                           min_style fire) or gradient-descent (default: the system file's, else fire)
+      --finish none|newton newton: the minimiser to max |F| <= 1e-5, then Newton-Krylov steps on the
+                           Hessian to --ftol (the minimiser again if Newton fails) (default: none)
+      --newton-from X      with --finish newton: hand over to Newton at max |F| <= X (default 1e-5)
+      --precision double|double-double
+                           double-double: minimise in double precision to max |F| <= max(--ftol,
+                           1e-12), then run the minimiser in double-double arithmetic (~32 digits) to
+                           --ftol (e.g. 1e-20); the output keeps the leading double of each position
       --seed S             seed of the uniform random start (default: the system file's, else 0)
       --every K            also record every K-th step in the output
     \(Arguments.fileHelp)
@@ -35,7 +47,7 @@ enum MinimizeCommand {
     """
 
   /// The options that take a value and the flags (shell completions list them too).
-  static let valuedOptions: Set<String> = Set(["positions", "out", "format", "ftol", "max-steps", "seed", "every"]).union(Arguments.fileValued)
+  static let valuedOptions: Set<String> = Set(["positions", "out", "format", "ftol", "max-steps", "seed", "every", "minimizer", "finish", "newton-from", "precision"]).union(Arguments.fileValued)
   static let flagOptions: Set<String> = Set(["json", "help", "progress"]).union(Arguments.fileFlags)
 
   static func run(_ arguments: [String]) throws -> Int32 {
@@ -55,6 +67,16 @@ enum MinimizeCommand {
     var choice = system.minimizer
     if let tolerance = try options.number("ftol", minimum: 0) { choice.forceTolerance = tolerance }
     if let steps = try options.integer("max-steps") { choice.maximumSteps = steps }
+    if let name = options.values["minimizer"] {
+      guard let kind = MinimizerChoice.Kind(rawValue: name) else {
+        throw UsageError("--minimizer '\(name)' is unknown; use fire, fire2 or gradient-descent")
+      }
+      choice.kind = kind
+    }
+    let finishName = options.values["finish"] ?? MinimizationFinish.none.rawValue
+    guard let finish = MinimizationFinish(rawValue: finishName) else {
+      throw UsageError("--finish '\(finishName)' is unknown; use none or newton")
+    }
     let interval = try options.integer("every") ?? 0
     let seed = try options.seed()
     let start: [Double]
@@ -67,9 +89,49 @@ enum MinimizeCommand {
     }
 
     let json = options.has("json")
-    let progress = ProgressReport.callback(options, maximumSteps: choice.maximumSteps,
-                                           forceTolerance: choice.forceTolerance)
-    let outcome = try system.minimize(from: start, using: choice, recordEvery: interval, progress: progress)
+    let precision = options.values["precision"] ?? "double"
+    guard precision == "double" || precision == "double-double" else {
+      throw UsageError("--precision '\(precision)' is unknown; use double or double-double")
+    }
+    let extended = precision == "double-double"
+    let requestedTolerance = choice.forceTolerance
+    if extended { choice.forceTolerance = max(requestedTolerance, Self.doublePrecisionFloor) }
+    let finished: FinishedMinimization
+    let switchForce = try options.number("newton-from", minimum: 0) ?? ParticleModel.newtonSwitchForce
+    do {
+      finished = try system.model.minimize(from: start, using: choice, finish: finish, switchingAt: switchForce,
+                                           recordEvery: interval,
+                                           progress: ProgressReport.callback(options, maximumSteps: choice.maximumSteps,
+                                                                             forceTolerance: choice.forceTolerance))
+    } catch {
+      throw SystemError(error.message)
+    }
+    var outcome = finished.outcome
+    var extendedEnergy: DoubleDouble? = nil
+    var extendedRun: (steps: Int, seconds: Double) = (0, 0)
+    if extended && outcome.converged {
+      var fine = choice
+      fine.forceTolerance = requestedTolerance
+      fine.maximumSteps = max(0, choice.maximumSteps - outcome.steps)
+      let run: ExtendedMinimization
+      do {
+        run = try system.model.minimizeInExtendedPrecision(from: outcome.positions.map { DoubleDouble($0) }, using: fine)
+      } catch {
+        throw SystemError(error.message)
+      }
+      outcome.positions = run.positions.map(\.high)
+      outcome.energy = run.energy.high
+      outcome.maximumForce = run.maximumForce
+      outcome.steps += run.steps
+      outcome.forceEvaluations += run.forceEvaluations
+      outcome.stopReason = run.stopReason
+      outcome.seconds += run.seconds
+      outcome.frames.append(MinimizationOutcome.Frame(step: outcome.steps, positions: outcome.positions,
+                                                      energy: outcome.energy, maximumForce: outcome.maximumForce))
+      extendedEnergy = run.energy
+      extendedRun = (run.steps, run.seconds)
+    }
+    choice.forceTolerance = requestedTolerance
     // σ and p = −tr σ/d of the final configuration (periodic cells only: free space has no walls).
     let stress = system.periodic ? system.model.stress(at: outcome.positions) : nil
     let pressure = stress.map(ParticleModel.pressure(of:))
@@ -87,6 +149,15 @@ enum MinimizeCommand {
         "minimizer": choice.kind.rawValue, "seconds": outcome.seconds, "output": output,
         "format": format.rawValue, "frames": frames.count, "neighbour_list_builds": outcome.neighbourListBuilds,
         "stress": stress ?? NSNull(), "pressure": pressure ?? NSNull(),
+        "force_evaluations": outcome.forceEvaluations, "finish": finish.rawValue,
+        "steps_before_newton": finished.stepsBeforeNewton, "newton_steps": finished.newton?.newtonSteps ?? 0,
+        "hessian_products": finished.newton?.hessianProducts ?? 0,
+        "newton_converged": finished.newton?.converged ?? false,
+        "newton_truncated_solves": finished.newton?.truncatedSolves ?? 0,
+        "newton_contact_network_changes": finished.newton?.contactNetworkChanges ?? 0,
+        "newton_max_forces": finished.newton?.maximumForces ?? [],
+        "precision": precision, "energy_low_part": extendedEnergy?.low ?? 0,
+        "double_double_steps": extendedRun.steps, "double_double_seconds": extendedRun.seconds,
       ])
     } else {
       let box = system.boxEdges.map(Output.short).joined(separator: " × ")
@@ -103,6 +174,9 @@ enum MinimizeCommand {
     }
     return outcome.converged ? 0 : 3
   }
+
+  /// The tightest max |F| a double-precision stage aims at before double-double takes over.
+  static let doublePrecisionFloor = 1e-12
 
   /// Trajectories/<name>.<ext>, creating Trajectories/ in the working directory if needed.
   static func defaultOutput(name: String, format: TrajectoryFormat) throws -> String {
