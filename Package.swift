@@ -13,10 +13,11 @@ let package = Package(
     // Particle systems, minimisers, trajectories and their sensitivities.
     .library(name: "MDSens",
              targets: ["RandomNumbers", "Particles", "Minimization", "Models", "Trajectories", "Simulation",
-                       "Sensitivity"]),
+                       "Sensitivity", "Analysis"]),
     .executable(name: "mdsens", targets: ["mdsens"]),
     .executable(name: "mdsens-benchmark", targets: ["mdsens-benchmark"]),
     .executable(name: "mdsens-sensitivity-benchmark", targets: ["mdsens-sensitivity-benchmark"]),
+    .executable(name: "mdsens-analysis-benchmark", targets: ["mdsens-analysis-benchmark"]),
     // Bilevel machine-learning examples on the implicit engine (the paper's Sec. 3-4).
     .library(name: "BilevelExamples", targets: ["BilevelExamples"]),
     .executable(name: "mdsens-examples", targets: ["mdsens-examples"]),
@@ -54,17 +55,26 @@ let package = Package(
                            "Models"],
             linkerSettings: linuxMath),
 
+    // Observables of minima: contacts, pressure, vibrational spectrum and modes, structure factor (FFTW).
+    .target(name: "Analysis",
+            dependencies: ["Models", "Particles", "LinearAlgebra", "RandomNumbers", "Sensitivity", "CFFTW"],
+            linkerSettings: linuxMath),
+
     // Machine-learning bilevel problems built on the engine (secondary module).
     .target(name: "BilevelExamples",
             dependencies: ["DualNumbers", "RandomNumbers", "LinearAlgebra", "ImplicitDifferentiation", "CBLAS"],
             resources: [.copy("Data")], linkerSettings: linuxMath),
 
     // Programs.
-    .executableTarget(name: "mdsens", dependencies: ["Models", "Simulation", "Sensitivity", "Trajectories"]),
+    .executableTarget(name: "mdsens",
+                      dependencies: ["Models", "Simulation", "Sensitivity", "Trajectories", "Analysis"]),
     .executableTarget(name: "mdsens-benchmark", dependencies: ["Models", "Simulation", "Sensitivity"]),
     .executableTarget(name: "mdsens-examples", dependencies: ["BilevelExamples"]),
     .executableTarget(name: "mdsens-sensitivity-benchmark",
                       dependencies: ["Models", "Simulation", "Sensitivity", "Particles"]),
+
+    .executableTarget(name: "mdsens-analysis-benchmark",
+                      dependencies: ["Analysis", "Models", "Simulation", "Sensitivity", "LinearAlgebra"]),
 
     // Tests, one target per module.
     .testTarget(name: "RandomNumbersTests", dependencies: ["RandomNumbers"]),
@@ -81,6 +91,9 @@ let package = Package(
                 dependencies: ["BilevelExamples", "ImplicitDifferentiation", "LinearAlgebra", "DualNumbers", "RandomNumbers"]),
     // The command line as a user meets it: the built `mdsens` executable run on hostile input.
     .testTarget(name: "CommandLineTests", dependencies: ["mdsens"]),
+    .testTarget(name: "AnalysisTests",
+                dependencies: ["Analysis", "Models", "Minimization", "Simulation", "Sensitivity", "Particles", "LinearAlgebra",
+                               "RandomNumbers"]),
     .testTarget(name: "SensitivityTests",
                 dependencies: ["Sensitivity", "Models", "Simulation", "Particles", "Minimization", "LinearAlgebra",
                                "DualNumbers", "ImplicitDifferentiation"]),
