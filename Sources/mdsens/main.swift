@@ -30,6 +30,7 @@ func main() -> Int32 {
       return try SensitivityCommand.run(arguments)
     case "gradient":
       return try GradientCommand.run(arguments)
+    case "analyze", "analyse": return try AnalyzeCommand.run(arguments)
     case "help", "--help", "-h":
       print(usage)
       return 0
