@@ -74,7 +74,8 @@ let package = Package(
                       dependencies: ["Models", "Simulation", "Sensitivity", "Particles"]),
 
     .executableTarget(name: "mdsens-analysis-benchmark",
-                      dependencies: ["Analysis", "Models", "Simulation", "Sensitivity", "LinearAlgebra"]),
+                      dependencies: ["Analysis", "Models", "Minimization", "Particles", "Simulation", "Sensitivity",
+                                     "LinearAlgebra"]),
 
     // Tests, one target per module.
     .testTarget(name: "RandomNumbersTests", dependencies: ["RandomNumbers"]),

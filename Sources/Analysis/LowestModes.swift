@@ -7,7 +7,7 @@ import RandomNumbers
 /// The lowest eigenvalues of H are the largest of H⁺ on the range of P (rigid-body modes removed),
 /// and there they are well separated, so Lanczos on H⁺ finds them in few steps where Lanczos on H
 /// would need thousands. Each step applies H⁺ by a conjugate-gradient solve H w = q (consistent:
-/// q ⟂ the rigid modes) — the engine's ``ConjugateGradient``. The Krylov basis is fully
+/// q ⟂ the rigid modes) — the engine's ``ConjugateGradient``, Jacobi-preconditioned. The Krylov basis is fully
 /// re-orthogonalised (twice), the Ritz pairs of the tridiagonal T come from LAPACK (dsyevd), and
 /// a Ritz pair (θ, y) of H⁺ has residual bound β|sₗₐₛₜ|; the process stops when the k largest θ
 /// meet `tolerance`·θ. Every mode's residual ‖H u − λu‖ is then measured with one more product.
@@ -30,7 +30,11 @@ public struct LowestModes: Sendable {
       throw AnalysisError("cannot compute \(count) modes of a backbone with \(available) vibrational modes")
     }
     let limit = min(available, maximumSteps ?? max(2 * count + 40, 4 * count))
-    let solver = ConjugateGradient(tolerance: solverTolerance, maximumIterations: 200_000)
+    // Jacobi-preconditioned: diag(H) varies with every particle's contacts and stiffness. The
+    // preconditioned directions leave the range of P, but P H P annihilates what leaves it.
+    let diagonal = hessian.space.restrict(hessian.product.diagonal).map { $0 > 0 ? $0 : 1 }
+    let solver = ConjugateGradient(tolerance: solverTolerance, maximumIterations: 200_000,
+                                   preconditioner: try JacobiPreconditioner(diagonal: diagonal))
     var generator = SplitMix64(seed: seed)
     var start = hessian.project((0..<n).map { _ in generator.next() & 1 == 0 ? 1.0 : -1.0 })
     VectorOperations.scale(1 / VectorOperations.norm(start), &start)
