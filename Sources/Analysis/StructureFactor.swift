@@ -6,7 +6,7 @@ import Foundation
 ///
 /// with ρ(k) = Σⱼ exp(−i k·rⱼ) from ``FourierDensity`` (FFTW), ρ_a over the particles of species a,
 /// and ⟨·⟩ the mean over the allowed wave vectors k = 2π(n₁/L₁, …) ≠ 0 whose |k| falls in one shell
-/// of width Δk = 2π / min Lₐ (|nₐ| ≤ K). Bragg peaks of a crystal give S = N; a hyperuniform packing
+/// of width Δk = 2π / min Lₐ, up to the largest |k| all of whose directions are resolved (|nₐ| ≤ K). Bragg peaks of a crystal give S = N; a hyperuniform packing
 /// has S(k → 0) → 0.
 public struct StructureFactor: Sendable {
   /// The mean |k| of the modes of each shell (1/length).
@@ -50,7 +50,10 @@ public struct StructureFactor: Sendable {
     let pairs = densities.count > 1
       ? densities.indices.flatMap { a in (a..<densities.count).map { (a, $0) } } : []
     var partialSums = [[Double]](repeating: [Double](repeating: 0, count: shellCount), count: pairs.count)
-    for (mode, k) in wavenumbers.enumerated() where k > 0 {
+    // Shells beyond the sphere inscribed in the box of modes |nₐ| ≤ K would be averaged over part of
+    // their wave vectors only (the corners of the cube): they are left out.
+    let reach = edges.map { 2 * Double.pi * Double(first.maximumIndex) / $0 }.min() ?? 0
+    for (mode, k) in wavenumbers.enumerated() where k > 0 && k <= reach {
       // The stored half space holds n and −n only when the last index is 0; otherwise −n is implied.
       let multiplicity = indices[mode].last == 0 ? 1 : 2
       let shell = Int(k / shellWidth)
