@@ -56,14 +56,15 @@ def plot_mode(result, directory):
         positions = particles["position/value"][-1]
         field = particles[result["modes"][0]["field"] + "/value"][-1]
     box = result["box"]
-    diameters = None
     figure, axes = plt.subplots(figsize=(5, 5))
     rattlers = set(result["contacts"]["rattlers"])
     colours = ["0.6" if index in rattlers else "C0" for index in range(len(positions))]
     axes.scatter(positions[:, 0], positions[:, 1], s=8, c=colours)
-    scale = 0.25 * min(box) / max(np.abs(field).max(), 1e-300) / np.sqrt(len(positions))
-    axes.quiver(positions[:, 0], positions[:, 1], field[:, 0], field[:, 1], angles="xy", scale_units="xy",
-                scale=1 / (scale * 10), color="C3", width=0.003)
+    # The longest arrow is one small-particle diameter (in box units).
+    length = np.linalg.norm(field, axis=1).max()
+    arrows = field / max(length, 1e-300)
+    axes.quiver(positions[:, 0], positions[:, 1], arrows[:, 0], arrows[:, 1], angles="xy", scale_units="xy",
+                scale=1, color="C3", width=0.003)
     mode = result["modes"][0]
     axes.set_title(f"lowest mode: omega = {mode['frequency']:.4g}, participation {mode['participation_ratio']:.3g}")
     axes.set_xlim(0, box[0])

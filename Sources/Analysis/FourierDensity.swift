@@ -46,36 +46,76 @@ public struct FourierDensity: Sendable {
     let reach = halfWidth + 1
     let span = 2 * reach
 
-    // Deposition: tensor products of per-axis Gaussian weights at the 2(w + 1) nearest points.
+    // Deposition: tensor products of per-axis Gaussian weights at the 2(w + 1) nearest points. With
+    // δ = x − m₀h the offset from the first point m₀, the weight of point m₀ + j is
+    // exp(−(δ − jh)²/4τ) = exp(−δ²/4τ) · [exp(δh/2τ)]ʲ · exp(−(jh)²/4τ) (fast Gaussian gridding:
+    // two exponentials per axis and particle, the last factor tabulated).
     var grid = [Double](repeating: 0, count: total)
-    var weights = [[Double]](repeating: [Double](repeating: 0, count: span), count: dimension)
-    var indices = [[Int]](repeating: [Int](repeating: 0, count: span), count: dimension)
-    for particle in particles {
+    let tables = (0..<dimension).map { axis -> [Double] in
+      (0..<span).map { j -> Double in
+        let distance = Double(j) * spacings[axis]
+        return exp(-distance * distance / (4 * widths[axis]))
+      }
+    }
+    var weights = [Double](repeating: 0, count: dimension * span)
+    var indices = [Int](repeating: 0, count: dimension * span)
+    // Deposited in tiles of 4^d grid points (a counting sort): consecutive particles then add to the
+    // same cache lines, where random order would miss the cache on every row of every particle.
+    let tiles = (points + 3) / 4
+    var keys = [Int](repeating: 0, count: particles.count)
+    var starts = [Int](repeating: 0, count: (0..<dimension).reduce(1) { product, _ in product * tiles } + 1)
+    for (slot, particle) in particles.enumerated() {
+      var key = 0
       for axis in 0..<dimension {
         var x = positions[particle * dimension + axis].truncatingRemainder(dividingBy: edges[axis])
         if x < 0 { x += edges[axis] }
-        let lower = Int((x / spacings[axis]).rounded(.down))
-        for offset in 0..<span {
-          let m = lower - reach + 1 + offset
-          let distance = x - Double(m) * spacings[axis]
-          weights[axis][offset] = exp(-distance * distance / (4 * widths[axis]))
-          indices[axis][offset] = ((m % points) + points) % points
-        }
+        key = key * tiles + min(tiles - 1, Int(x / spacings[axis]) / 4)
       }
-      grid.withUnsafeMutableBufferPointer { grid in
-        if dimension == 2 {
-          for a in 0..<span {
-            let row = indices[0][a] * points
-            let wa = weights[0][a]
-            for b in 0..<span { grid[row + indices[1][b]] += wa * weights[1][b] }
-          }
-        } else {
-          for a in 0..<span {
-            let wa = weights[0][a]
-            for b in 0..<span {
-              let row = (indices[0][a] * points + indices[1][b]) * points
-              let wab = wa * weights[1][b]
-              for c in 0..<span { grid[row + indices[2][c]] += wab * weights[2][c] }
+      keys[slot] = key
+      starts[key + 1] += 1
+    }
+    for key in 1..<starts.count { starts[key] += starts[key - 1] }
+    var ordered = [Int](repeating: 0, count: particles.count)
+    for (slot, particle) in particles.enumerated() {
+      ordered[starts[keys[slot]]] = particle
+      starts[keys[slot]] += 1
+    }
+    grid.withUnsafeMutableBufferPointer { grid in
+      weights.withUnsafeMutableBufferPointer { weights in
+        indices.withUnsafeMutableBufferPointer { indices in
+          for particle in ordered {
+            for axis in 0..<dimension {
+              var x = positions[particle * dimension + axis].truncatingRemainder(dividingBy: edges[axis])
+              if x < 0 { x += edges[axis] }
+              let first = Int((x / spacings[axis]).rounded(.down)) - reach + 1
+              let δ = x - Double(first) * spacings[axis]
+              var weight = exp(-δ * δ / (4 * widths[axis]))
+              let ratio = exp(δ * spacings[axis] / (2 * widths[axis]))
+              var index = ((first % points) + points) % points
+              for j in 0..<span {
+                weights[axis * span + j] = weight * tables[axis][j]
+                indices[axis * span + j] = index
+                weight *= ratio
+                index += 1
+                if index == points { index = 0 }
+              }
+            }
+            if dimension == 2 {
+              for a in 0..<span {
+                let row = indices[a] * points
+                let wa = weights[a]
+                for b in 0..<span { grid[row + indices[span + b]] += wa * weights[span + b] }
+              }
+            } else {
+              for a in 0..<span {
+                let wa = weights[a]
+                let plane = indices[a] * points
+                for b in 0..<span {
+                  let row = (plane + indices[span + b]) * points
+                  let wab = wa * weights[span + b]
+                  for c in 0..<span { grid[row + indices[2 * span + c]] += wab * weights[2 * span + c] }
+                }
+              }
             }
           }
         }
@@ -96,28 +136,34 @@ public struct FourierDensity: Sendable {
       }
     }
 
-    // Deconvolution, per axis: hₐ / (√(4πτₐ) exp(−kₐ²τₐ)).
+    // Deconvolution, per axis: hₐ / (√(4πτₐ) exp(−kₐ²τₐ)), tabulated for n = −K … K.
     let side = 2 * maximumIndex + 1
-    let count = (dimension == 2 ? side : side * side) * (maximumIndex + 1)
+    let lastSide = maximumIndex + 1
+    let count = (dimension == 2 ? side : side * side) * lastSide
+    let corrections = (0..<dimension).map { axis in
+      (-maximumIndex...maximumIndex).map { n -> Double in
+        let k = 2 * Double.pi * Double(n) / edges[axis]
+        return spacings[axis] / ((4 * Double.pi * widths[axis]).squareRoot() * exp(-k * k * widths[axis]))
+      }
+    }
     var real = [Double](repeating: 0, count: count)
     var imaginary = [Double](repeating: 0, count: count)
-    func correction(_ n: Int, axis: Int) -> Double {
-      let k = 2 * Double.pi * Double(n) / edges[axis]
-      return spacings[axis] / ((4 * Double.pi * widths[axis]).squareRoot() * exp(-k * k * widths[axis]))
-    }
-    var slot = 0
-    let outer = dimension == 2 ? [0] : Array(-maximumIndex...maximumIndex)
-    for n1 in -maximumIndex...maximumIndex {
-      for n2 in outer {
-        for last in 0...maximumIndex {
-          let g1 = (n1 + points) % points
-          let g2 = (n2 + points) % points
-          let position = dimension == 2 ? g1 * lastCount + last : (g1 * points + g2) * lastCount + last
-          var factor = correction(n1, axis: 0) * correction(last, axis: dimension - 1)
-          if dimension == 3 { factor *= correction(n2, axis: 1) }
-          real[slot] = spectrum[position].0 * factor
-          imaginary[slot] = spectrum[position].1 * factor
-          slot += 1
+    let outerSide = dimension == 2 ? 1 : side
+    spectrum.withUnsafeBufferPointer { spectrum in
+      var slot = 0
+      for a in 0..<side {
+        let g1 = (a - maximumIndex + points) % points
+        for b in 0..<outerSide {
+          let g2 = (b - maximumIndex + points) % points
+          let row = dimension == 2 ? g1 * lastCount : (g1 * points + g2) * lastCount
+          let factor = corrections[0][a] * (dimension == 3 ? corrections[1][b] : 1)
+          for last in 0..<lastSide {
+            let value = spectrum[row + last]
+            let scale = factor * corrections[dimension - 1][last + maximumIndex]
+            real[slot] = value.0 * scale
+            imaginary[slot] = value.1 * scale
+            slot += 1
+          }
         }
       }
     }
@@ -161,13 +207,28 @@ public struct FourierDensity: Sendable {
     return range.flatMap { n1 in range.flatMap { n2 in (0...maximumIndex).map { [n1, n2, $0] } } }
   }
 
+  /// The integer vector n of the mode stored at `slot`.
+  public func modeIndex(at slot: Int) -> [Int] {
+    let (side, lastSide) = (2 * maximumIndex + 1, maximumIndex + 1)
+    let last = slot % lastSide
+    if dimension == 2 { return [slot / lastSide - maximumIndex, last] }
+    return [slot / (lastSide * side) - maximumIndex, (slot / lastSide) % side - maximumIndex, last]
+  }
+
   /// The wave vectors' magnitudes |k| in storage order (1/length).
   public var wavenumbers: [Double] {
-    Self.modeIndices(dimension: dimension, maximumIndex: maximumIndex).map { n in
-      (0..<dimension).reduce(0.0) { sum, axis in
-        let k = 2 * Double.pi * Double(n[axis]) / edges[axis]
-        return sum + k * k
-      }.squareRoot()
+    let (side, lastSide) = (2 * maximumIndex + 1, maximumIndex + 1)
+    // kₐ² for n = −K … K along every axis.
+    let squares = edges.map { edge in
+      (-maximumIndex...maximumIndex).map { n -> Double in
+        let k = 2 * Double.pi * Double(n) / edge
+        return k * k
+      }
+    }
+    return real.indices.map { slot in
+      let last = squares[dimension - 1][slot % lastSide + maximumIndex]
+      if dimension == 2 { return (squares[0][slot / lastSide] + last).squareRoot() }
+      return (squares[0][slot / (lastSide * side)] + squares[1][(slot / lastSide) % side] + last).squareRoot()
     }
   }
 }

@@ -41,7 +41,6 @@ public struct StructureFactor: Sendable {
     let first = densities[0]
     let wavenumbers = first.wavenumbers
     let shellWidth = 2 * Double.pi / (edges.min() ?? 1)
-    let indices = FourierDensity.modeIndices(dimension: first.dimension, maximumIndex: first.maximumIndex)
     let shellCount = Int((wavenumbers.max() ?? 0) / shellWidth) + 1
     var sums = [Double](repeating: 0, count: shellCount)
     var kSums = [Double](repeating: 0, count: shellCount)
@@ -55,7 +54,7 @@ public struct StructureFactor: Sendable {
     let reach = edges.map { 2 * Double.pi * Double(first.maximumIndex) / $0 }.min() ?? 0
     for (mode, k) in wavenumbers.enumerated() where k > 0 && k <= reach {
       // The stored half space holds n and −n only when the last index is 0; otherwise −n is implied.
-      let multiplicity = indices[mode].last == 0 ? 1 : 2
+      let multiplicity = mode % (first.maximumIndex + 1) == 0 ? 1 : 2
       let shell = Int(k / shellWidth)
       var (re, im) = (0.0, 0.0)
       for density in densities {

@@ -13,12 +13,13 @@ import Simulation
 let help = """
   USAGE: swift run -c release mdsens-analysis-benchmark [--sizes 100000] [--dimensions 2,3]
          [--modes 10] [--structure-sizes 1000000] [--dense-sizes 500,1000,2000] [--repeats 3]
-         [--positions-out DIR]
+         [--structure-reach 2] [--positions-out DIR]
 
   For each dimension and N: a bidisperse harmonic packing (diameters 1.0 and 1.4, φ = 0.9 in 2D,
   0.7 in 3D) minimised by FIRE to max |F| ≤ 1e-10 from a seeded start in cell order, timed; then
   D(ω) (256 moments, 16 vectors) and the lowest K modes, timed, with the ratio to the minimisation.
-  S(k) of N uniformly random points (2D and 3D, one thread, |k| up to 2·2π/σ, accuracy 1e-6),
+  S(k) of N uniformly random points at unit density (2D and 3D, one thread, |k| up to
+  structure-reach·2π, accuracy 1e-6),
   median of the repeats, with its direct-sum cost extrapolated from 100 modes. Dense: dsyevd of
   the assembled backbone Hessian against D(ω) + 10 modes on the same packing.
   """
@@ -29,6 +30,7 @@ var modeCount = 10
 var structureSizes = [1_000_000]
 var denseSizes = [500, 1000, 2000]
 var repeats = 3
+var structureReach = 2.0
 var positionsDirectory: String?
 var arguments = Array(CommandLine.arguments.dropFirst())
 func fail(_ message: String) -> Never {
@@ -48,6 +50,7 @@ while !arguments.isEmpty {
   case "--structure-sizes": structureSizes = integers(value)
   case "--dense-sizes": denseSizes = integers(value)
   case "--repeats": repeats = max(1, Int(value) ?? 1)
+  case "--structure-reach": structureReach = Double(value) ?? 2
   case "--positions-out": positionsDirectory = value
   default: fail("unknown option \(name) (see --help)")
   }
@@ -92,19 +95,20 @@ for d in dimensions {
     let (_, dosTime) = timed { try! VibrationalDensityOfStates(hessian: hessian) }
     var modeText = "–", stepsText = "–", iterationText = "–", ratioText = "–"
     if modeCount > 0 {
-      let (modes, modeTime) = timed { try? LowestModes(hessian: hessian, count: modeCount) }
-      if let modes {
+      let (modes, modeTime) = timed { Result { try LowestModes(hessian: hessian, count: modeCount) } }
+      switch modes {
+      case .success(let modes):
         (modeText, stepsText, iterationText) = (short(modeTime), "\(modes.steps)", "\(modes.solverIterations)")
         ratioText = short(modeTime / system.seconds)
-      } else {
-        modeText = "failed"
+      case .failure(let error):
+        modeText = "failed after \(short(modeTime)) s: \(error)"
       }
     }
     print("| \(d) | \(n) | \(system.steps) | \(short(system.seconds)) | \(short(dosTime)) | \(short(dosTime / system.seconds)) | \(modeText) | \(stepsText) | \(iterationText) | \(ratioText) | \(statistics.rattlers.count) | \(short(statistics.excessContactNumber)) |")
   }
 }
 
-print("\n## S(k) by Gaussian gridding + FFTW (one thread, accuracy 1e-6), uniform random points\n")
+print("\n## S(k) by Gaussian gridding + FFTW (one thread, accuracy 1e-6), uniform random points at unit density, |k| ≤ \(structureReach)·2π\n")
 print("| d | N | modes per axis (2K+1) | grid points | S(k) s (median of \(repeats)) | direct sum s (extrapolated) | direct / FFT |")
 print("|---:|---:|---:|---:|---:|---:|---:|")
 for d in dimensions {
@@ -118,7 +122,7 @@ for d in dimensions {
       }.joined(separator: "\n")
       try? (text + "\n").write(toFile: "\(directory)/uniform-\(d)d-\(n).txt", atomically: true, encoding: .utf8)
     }
-    let index = StructureFactor.maximumIndex(reaching: 2 * 2 * Double.pi, edges: edges, dimension: d)
+    let index = StructureFactor.maximumIndex(reaching: structureReach * 2 * Double.pi, edges: edges, dimension: d)
     var times = [Double]()
     for _ in 0..<repeats {
       times.append(timed { try! StructureFactor(positions: positions, dimension: d, edges: edges, maximumIndex: index, accuracy: 1e-6) }.1)
