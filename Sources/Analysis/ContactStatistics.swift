@@ -66,6 +66,13 @@ public struct ContactStatistics: Sendable, Equatable {
 
   /// ΔZ = Z′ − Z_iso(N′).
   public var excessContactNumber: Double { backboneMeanContactNumber - finiteSizeIsostaticContactNumber }
+
+  /// Z − Z_iso(N): the same count with the rattlers and their contacts kept, as a code that does not
+  /// remove rattlers reports it (below ΔZ whenever there are rattlers with fewer than 2d contacts).
+  public var excessContactNumberIncludingRattlers: Double {
+    guard particleCount > 0 else { return 0 }
+    return meanContactNumber - (isostaticContactNumber - Double(2 * dimension - 2) / Double(particleCount))
+  }
 }
 
 extension ParticleModel {

@@ -103,7 +103,8 @@ enum AnalyzeCommand {
           "n_contacts": contacts.contactCount, "n_backbone_contacts": contacts.backboneContactCount,
           "z": contacts.meanContactNumber, "z_backbone": contacts.backboneMeanContactNumber,
           "z_iso": contacts.isostaticContactNumber, "z_iso_finite_size": contacts.finiteSizeIsostaticContactNumber,
-          "delta_z": contacts.excessContactNumber, "rattlers": contacts.rattlers,
+          "delta_z": contacts.excessContactNumber,
+          "delta_z_including_rattlers": contacts.excessContactNumberIncludingRattlers, "rattlers": contacts.rattlers,
           "contact_numbers": contacts.contactNumbers,
         ] as [String: Any],
       ]
@@ -132,7 +133,7 @@ enum AnalyzeCommand {
         "mdsens analyze: \(name), \(system.particleCount) particles in \(d)D",
         "E = \(Output.short(analysis.energy)), max |F| = \(Output.short(analysis.maximumForce)), pressure p = \(Output.short(analysis.pressure))",
         "contacts: \(contacts.contactCount); Z = \(Output.short(contacts.meanContactNumber)) (all particles), Z′ = \(Output.short(contacts.backboneMeanContactNumber)) without \(contacts.rattlers.count) rattlers",
-        "Z_iso = \(2 * d), finite size 2d − (2d − 2)/N′ = \(Output.short(contacts.finiteSizeIsostaticContactNumber)); ΔZ = Z′ − Z_iso(N′) = \(Output.short(contacts.excessContactNumber))",
+        "Z_iso = \(2 * d), finite size 2d − (2d − 2)/N′ = \(Output.short(contacts.finiteSizeIsostaticContactNumber)); ΔZ = Z′ − Z_iso(N′) = \(Output.short(contacts.excessContactNumber)) (with rattlers Z − Z_iso(N) = \(Output.short(contacts.excessContactNumberIncludingRattlers)))",
       ]
       if let dos = analysis.densityOfStates {
         let peak = dos.density.indices.max { dos.density[$0] < dos.density[$1] } ?? 0

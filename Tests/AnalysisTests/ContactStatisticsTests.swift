@@ -39,6 +39,9 @@ struct ContactStatisticsTests {
     let n = Double(statistics.backboneParticleCount)
     #expect(abs(statistics.finiteSizeIsostaticContactNumber - 2 * (2 * (n - 1) + 1) / n) < 1e-12)
     #expect(statistics.isostaticContactNumber == 4)
+    let all = Double(statistics.particleCount)
+    #expect(abs(statistics.excessContactNumberIncludingRattlers
+                - (2 * Double(statistics.contactCount) / all - 2 * (2 * (all - 1) + 1) / all)) < 1e-12)
   }
 
   @Test("a triangular lattice has six contacts per particle, no rattlers and ΔZ = 2 + 2/N")
