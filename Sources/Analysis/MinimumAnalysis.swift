@@ -106,3 +106,39 @@ public struct MinimumAnalysis: Sendable {
     self.seconds = seconds
   }
 }
+
+extension MinimumAnalysis {
+  /// The results as named arrays for `/observables` of an H5MD file: scalars as one-element arrays,
+  /// curves as their samples (names in snake case, S_ab as structure_factor_<a>_<b> by species index).
+  public var observables: [String: [Double]] {
+    var observables: [String: [Double]] = [
+      "pressure": [pressure],
+      "contact_numbers": contacts.contactNumbers.map(Double.init),
+      "mean_contact_number": [contacts.meanContactNumber],
+      "backbone_mean_contact_number": [contacts.backboneMeanContactNumber],
+      "excess_contact_number": [contacts.excessContactNumber],
+    ]
+    if let dos = densityOfStates {
+      observables["dos_omega"] = dos.frequencies
+      observables["dos_density"] = dos.density
+      observables["dos_error"] = dos.standardError
+    }
+    if let lowest = lowestModes {
+      observables["mode_eigenvalues"] = lowest.modes.map(\.eigenvalue)
+      observables["mode_frequencies"] = lowest.modes.map(\.frequency)
+      observables["mode_participation_ratios"] = lowest.modes.map { $0.participationRatio(dimension: contacts.dimension) }
+    }
+    if let factor = structureFactor, !factor.values.isEmpty {
+      observables["structure_factor_k"] = factor.wavenumbers
+      observables["structure_factor"] = factor.values
+      for (key, values) in factor.partial {
+        observables["structure_factor_" + key.replacingOccurrences(of: "-", with: "_")] = values
+      }
+    }
+    if let g = pairCorrelation {
+      observables["pair_correlation_r"] = g.distances
+      observables["pair_correlation_g"] = g.values
+    }
+    return observables
+  }
+}

@@ -7,7 +7,8 @@ import Foundation
 /// `/particles/all/position/{step,time,value}` with value shape [frames, N, d];
 /// `/particles/all/box` (`dimension`, `boundary`) with the time-dependent `edges` of shape [frames, d];
 /// `/particles/all/species` (int, N) whose `names` attribute lists the species names;
-/// `/observables/potential_energy` and `/observables/max_force` (time-dependent scalars);
+/// `/observables/potential_energy` and `/observables/max_force` (time-dependent scalars), named array
+/// observables (`/observables/<name>`, one row per frame);
 /// every extra field as `/particles/all/<name>/{step,time,value}`. Value datasets carry `unit`.
 /// Two-dimensional systems are stored with d = 2 and `dimension` = 2.
 ///
@@ -235,6 +236,15 @@ public final class H5MDWriter {
     for name in frame.fields.keys.sorted() {
       let element = try openSeries(H5MDLayout.field(name), frameShape: [n, d], unit: header.fieldUnits[name] ?? "")
       try element.append(step: frame.step, time: frame.time, values: frame.fields[name]!)
+    }
+    for name in frame.observables.keys.sorted() {
+      let values = frame.observables[name]!
+      let element = try openSeries(H5MDLayout.observable(name), frameShape: [values.count], unit: "")
+      guard element.frameShape == [values.count] else {
+        throw TrajectoryError(.inconsistentShape, path: path,
+                              reason: "observable \(name) has \(values.count) values at step \(frame.step), \(element.frameShape[0]) before")
+      }
+      try element.append(step: frame.step, time: frame.time, values: values)
     }
   }
 }

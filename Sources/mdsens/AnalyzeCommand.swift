@@ -23,7 +23,10 @@ enum AnalyzeCommand {
       --k-max X            the largest wavenumber of S(k) (default 4π / smallest diameter)
       --gr R               g(r) up to distance R
       --out PATH           output file (default: Trajectories/<system>-analysis.h5): the positions
-                           with the modes as /particles/all/mode_<k>/value (unit vectors)
+                           with the modes as /particles/all/mode_<k>/value (unit vectors) and, in
+                           H5MD, the curves and counts under /observables (pressure, contact_numbers,
+                           dos_omega, dos_density, dos_error, mode_frequencies, structure_factor_k,
+                           structure_factor, structure_factor_<a>_<b>, pair_correlation_r/_g)
       --format h5md|xyz    output format (default: from the extension of --out, else h5md)
       --json               print one JSON object (every curve included) instead of the summary
       -h, --help           show this help
@@ -88,8 +91,9 @@ enum AnalyzeCommand {
       fields["mode_\(index + 1)"] = mode.displacement
       units["mode_\(index + 1)"] = ""
     }
-    let frame = system.frame(step: 0, positions: loaded.positions, energy: analysis.energy,
+    var frame = system.frame(step: 0, positions: loaded.positions, energy: analysis.energy,
                              maximumForce: analysis.maximumForce, fields: fields)
+    if format == .h5md { frame.observables = analysis.observables }
     try writeTrajectory([frame], header: system.trajectoryHeader(fieldUnits: units), to: output, format: format)
 
     let contacts = analysis.contacts
