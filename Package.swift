@@ -13,11 +13,12 @@ let package = Package(
     // Particle systems, minimisers, trajectories and their sensitivities.
     .library(name: "MDSens",
              targets: ["RandomNumbers", "Particles", "Minimization", "Models", "Trajectories", "Simulation",
-                       "Sensitivity", "Relaxation"]),
+                       "Sensitivity", "Relaxation", "Analysis"]),
     .executable(name: "mdsens", targets: ["mdsens"]),
     .executable(name: "mdsens-benchmark", targets: ["mdsens-benchmark"]),
     .executable(name: "mdsens-sensitivity-benchmark", targets: ["mdsens-sensitivity-benchmark"]),
     .executable(name: "mdsens-elasticity-benchmark", targets: ["mdsens-elasticity-benchmark"]),
+    .executable(name: "mdsens-analysis-benchmark", targets: ["mdsens-analysis-benchmark"]),
     // Bilevel machine-learning examples on the implicit engine (the paper's Sec. 3-4).
     .library(name: "BilevelExamples", targets: ["BilevelExamples"]),
     .executable(name: "mdsens-examples", targets: ["mdsens-examples"]),
@@ -60,19 +61,29 @@ let package = Package(
             dependencies: ["LinearAlgebra", "Particles", "Minimization", "Models", "Sensitivity"],
             linkerSettings: linuxMath),
 
+    // Observables of minima: contacts, pressure, vibrational spectrum and modes, structure factor (FFTW).
+    .target(name: "Analysis",
+            dependencies: ["Models", "Particles", "LinearAlgebra", "RandomNumbers", "Sensitivity", "CFFTW"],
+            linkerSettings: linuxMath),
+
     // Machine-learning bilevel problems built on the engine (secondary module).
     .target(name: "BilevelExamples",
             dependencies: ["DualNumbers", "RandomNumbers", "LinearAlgebra", "ImplicitDifferentiation", "CBLAS"],
             resources: [.copy("Data")], linkerSettings: linuxMath),
 
     // Programs.
-    .executableTarget(name: "mdsens", dependencies: ["Models", "Simulation", "Sensitivity", "Trajectories", "Relaxation"]),
+    .executableTarget(name: "mdsens",
+                      dependencies: ["Models", "Simulation", "Sensitivity", "Trajectories", "Relaxation", "Analysis"]),
     .executableTarget(name: "mdsens-benchmark", dependencies: ["Models", "Simulation", "Sensitivity"]),
     .executableTarget(name: "mdsens-examples", dependencies: ["BilevelExamples"]),
     .executableTarget(name: "mdsens-elasticity-benchmark",
                       dependencies: ["Models", "Simulation", "Sensitivity", "Particles", "ImplicitDifferentiation"]),
     .executableTarget(name: "mdsens-sensitivity-benchmark",
                       dependencies: ["Models", "Simulation", "Sensitivity", "Particles"]),
+
+    .executableTarget(name: "mdsens-analysis-benchmark",
+                      dependencies: ["Analysis", "Models", "Minimization", "Particles", "Simulation", "Sensitivity",
+                                     "LinearAlgebra"]),
 
     // Tests, one target per module.
     .testTarget(name: "RandomNumbersTests", dependencies: ["RandomNumbers"]),
@@ -91,6 +102,9 @@ let package = Package(
     .testTarget(name: "CommandLineTests", dependencies: ["mdsens"]),
     .testTarget(name: "RelaxationTests",
                 dependencies: ["Relaxation", "Models", "Simulation", "Sensitivity", "Minimization"]),
+    .testTarget(name: "AnalysisTests",
+                dependencies: ["Analysis", "Models", "Minimization", "Simulation", "Sensitivity", "Particles", "LinearAlgebra",
+                               "RandomNumbers"]),
     .testTarget(name: "SensitivityTests",
                 dependencies: ["Sensitivity", "Models", "Simulation", "Particles", "Minimization", "LinearAlgebra",
                                "DualNumbers", "ImplicitDifferentiation"]),

@@ -125,7 +125,11 @@ def check(path):
         if "observables" in f:
             for name, item in group(f, "observables").items():
                 require(isinstance(item, h5py.Group), f"/observables/{name} is not a time-dependent group")
-                observed.append(f"{name} ({time_series(item, ())} frames)")
+                # Energy and max force are scalars; named array observables (mdsens analyze's
+                # curves) keep whatever length their first frame had.
+                shape = () if name in ("potential_energy", "max_force") else dataset(item, "value").shape[1:]
+                require(len(shape) <= 1, f"/observables/{name}/value has more than one axis per frame")
+                observed.append(f"{name} ({time_series(item, shape)} frames)")
         summary.append("observables: " + (", ".join(observed) or "none"))
     return summary
 

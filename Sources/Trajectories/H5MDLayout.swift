@@ -27,6 +27,7 @@ enum H5MDLayout {
   static let nonFieldEntries: Set<String> = ["position", "box", "species", "image", "id", "mass", "charge"]
 
   static func field(_ name: String) -> String { "\(particleGroup)/\(name)" }
+  static func observable(_ name: String) -> String { "\(observablesGroup)/\(name)" }
 
   static func boundaryName(periodic: Bool) -> String { periodic ? "periodic" : "none" }
 }

@@ -11,7 +11,8 @@ import Foundation
 /// whose `step` and `time` are hard links to the position's, as H5MD asks;
 /// `/particles/all/species` (int, N) whose `names` attribute lists the species names;
 /// `/observables/potential_energy` and `/observables/max_force` (time-dependent scalars), created
-/// only when a frame carries them (MDAnalysis refuses empty observables);
+/// only when a frame carries them (MDAnalysis refuses empty observables), and named array
+/// observables (`/observables/<name>`, one row per frame);
 /// every extra field as `/particles/all/<name>/{step,time,value}`. Value datasets carry `unit` and
 /// the position's `time` carries the time unit, when the header has them: H5MD's convention that a
 /// dataset without `unit` is dimensionless, or in the reduced units the units module names.
@@ -264,6 +265,15 @@ public final class H5MDWriter {
     for name in frame.fields.keys.sorted() {
       let element = try openSeries(H5MDLayout.field(name), frameShape: [n, d], unit: header.fieldUnits[name] ?? "")
       try element.append(step: frame.step, time: frame.time, values: frame.fields[name]!)
+    }
+    for name in frame.observables.keys.sorted() {
+      let values = frame.observables[name]!
+      let element = try openSeries(H5MDLayout.observable(name), frameShape: [values.count], unit: "")
+      guard element.frameShape == [values.count] else {
+        throw TrajectoryError(.inconsistentShape, path: path,
+                              reason: "observable \(name) has \(values.count) values at step \(frame.step), \(element.frameShape[0]) before")
+      }
+      try element.append(step: frame.step, time: frame.time, values: values)
     }
   }
 }

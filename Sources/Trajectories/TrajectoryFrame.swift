@@ -16,11 +16,15 @@ public struct TrajectoryFrame: Sendable, Equatable {
   /// ``TrajectoryHeader/fieldUnits`` names them), e.g. `"sensitivity_diameter"`: the derivative of
   /// the positions by a particle diameter. Names use letters, digits and `_`.
   public var fields: [String: [Double]]
+  /// Named arrays of any length stored as `/observables/<name>/value` (H5MD only; the XYZ writer
+  /// leaves them out), e.g. a density of states or a structure factor sampled at this frame.
+  public var observables: [String: [Double]]
 
   /// A frame; observables and fields are optional.
   public init(
     step: Int, time: Double, positions: [Double], box: SimulationBox,
-    potentialEnergy: Double? = nil, maxForceComponent: Double? = nil, fields: [String: [Double]] = [:]
+    potentialEnergy: Double? = nil, maxForceComponent: Double? = nil, fields: [String: [Double]] = [:],
+    observables: [String: [Double]] = [:]
   ) {
     self.step = step
     self.time = time
@@ -29,6 +33,7 @@ public struct TrajectoryFrame: Sendable, Equatable {
     self.potentialEnergy = potentialEnergy
     self.maxForceComponent = maxForceComponent
     self.fields = fields
+    self.observables = observables
   }
 }
 

@@ -82,6 +82,15 @@ extension TrajectoryHeader {
         return "field \(name) at step \(frame.step): value \(bad) is not finite"
       }
     }
+    for (name, values) in frame.observables {
+      guard isValidFieldName(name), name != "potential_energy", name != "max_force" else {
+        return "observable name \"\(name)\" must use letters, digits and '_' and not be reserved"
+      }
+      guard !values.isEmpty else { return "observable \(name) at step \(frame.step) has no values" }
+      if let bad = values.firstIndex(where: { !$0.isFinite }) {
+        return "observable \(name) at step \(frame.step): value \(bad) is not finite"
+      }
+    }
     return nil
   }
 }

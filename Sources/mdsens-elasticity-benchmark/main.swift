@@ -82,7 +82,7 @@ for dimension in dimensions {
       let response = try ElasticResponse.compute(model: system.model, positions: minimum.positions, options: options)
       let tensor = seconds(clock.now - began)
       let iterations = response.nonAffineFields.compactMap { $0.validity?.root.solverIterations }.max() ?? 0
-      print("| \(dimension) | \(n) | \(minimum.steps) | \(String(format: "%.3f", minimisation)) | \(String(format: "%.3f", tensor)) | \(String(format: "%.3f", tensor / minimisation)) | \(iterations) | \(String(format: "%.5g", response.constants.shearModulus)) | \(String(format: "%.5g", response.constants.bulkModulus)) | \(String(format: "%.5g", response.pressure)) | \(String(format: "%.4f", response.contactNumber - response.isostaticContactNumber)) |")
+      print("| \(dimension) | \(n) | \(minimum.steps) | \(String(format: "%.3f", minimisation)) | \(String(format: "%.3f", tensor)) | \(String(format: "%.3f", tensor / minimisation)) | \(iterations) | \(String(format: "%.5g", response.constants.shearModulus)) | \(String(format: "%.5g", response.constants.bulkModulus)) | \(String(format: "%.5g", response.pressure)) | \(String(format: "%.4f", response.contacts.excessContactNumber)) |")
     } catch {
       print("| \(dimension) | \(n) | \(minimum.steps) | \(String(format: "%.3f", minimisation)) | failed: \(error) | | | | | | |")
     }

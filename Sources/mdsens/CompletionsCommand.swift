@@ -18,6 +18,7 @@ enum CompletionsCommand {
      ("sensitivity", SensitivityCommand.valuedOptions.union(SensitivityCommand.flagOptions)),
      ("gradient", GradientCommand.valuedOptions.union(GradientCommand.flagOptions)),
      ("elasticity", ElasticityCommand.valuedOptions.union(ElasticityCommand.flagOptions)),
+     ("analyze", AnalyzeCommand.valuedOptions.union(AnalyzeCommand.flagOptions)),
      ("completions", ["help"]), ("help", [])]
       .map { ($0.0, $0.1.sorted().map { "--" + $0 }) }
   }

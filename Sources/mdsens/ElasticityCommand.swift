@@ -121,8 +121,9 @@ enum ElasticityCommand {
         "poisson_ratio": constants.poissonRatio,
         "born_bulk_modulus": response.born.bulkModulus, "born_shear_modulus": response.born.shearModulus,
         "stress": response.stress, "pressure": response.pressure, "volume": response.volume,
-        "contact_number": response.contactNumber, "isostatic_contact_number": response.isostaticContactNumber,
-        "excess_contact_number": response.contactNumber - response.isostaticContactNumber,
+        "contact_number": response.contacts.backboneMeanContactNumber,
+        "isostatic_contact_number": response.contacts.finiteSizeIsostaticContactNumber,
+        "excess_contact_number": response.contacts.excessContactNumber,
         "rattlers": response.rattlers, "relaxation_asymmetry": response.relaxationAsymmetry, "seconds": seconds,
       ]
       object["solves"] = zip(strains, response.nonAffineFields).map { strain, field -> [String: Any] in
@@ -153,7 +154,7 @@ enum ElasticityCommand {
       lines += [
         "bulk modulus B = \(Output.short(constants.bulkModulus)) (Born \(Output.short(response.born.bulkModulus))); shear modulus G = \(Output.short(constants.shearModulus)) (Born \(Output.short(response.born.shearModulus)))",
         "M = \(Output.short(constants.longitudinalModulus)), E = \(Output.short(constants.youngModulus)), ν = \(Output.short(constants.poissonRatio))",
-        "pressure p = \(Output.short(response.pressure)); contact number Z = \(Output.short(response.contactNumber)) (isostatic \(Output.short(response.isostaticContactNumber)), Z − Z_iso = \(Output.short(response.contactNumber - response.isostaticContactNumber))); rattlers: \(response.rattlers.count)",
+        "pressure p = \(Output.short(response.pressure)); contact number Z′ = \(Output.short(response.contacts.backboneMeanContactNumber)) (isostatic \(Output.short(response.contacts.finiteSizeIsostaticContactNumber)), ΔZ = \(Output.short(response.contacts.excessContactNumber))); rattlers: \(response.rattlers.count)",
       ]
       for (strain, field) in zip(strains, response.nonAffineFields) {
         if let root = field.validity?.root {

@@ -10,6 +10,7 @@ let usage = """
     sensitivity   how the minimum moves when a parameter changes: dx*/dθ (implicit, unrolled, fd)
     gradient      d obs/d dₖ of an observable of the minimum for every particle diameter (adjoint)
     elasticity    the stiffness tensor, bulk and shear moduli and non-affine fields of a minimum
+    analyze       contacts, pressure, vibrational spectrum, lowest modes and S(k) of a minimum
     completions   print a bash or zsh completion script
     help          show this help (also --help; --version prints the version)
 
@@ -40,6 +41,7 @@ func main() -> Int32 {
     case "--version":
       print("mdsens \(MDSensVersion.string)")
       return 0
+    case "analyze", "analyse": return try AnalyzeCommand.run(arguments)
     case "help", "--help", "-h":
       print(usage)
       return 0

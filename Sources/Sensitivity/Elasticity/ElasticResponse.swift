@@ -25,10 +25,8 @@ public struct ElasticResponse: Sendable {
   public var volume: Double
   /// The non-affine fields duₐ/dγ, one per strain component (`StrainComponent` order).
   public var nonAffineFields: [PositionSensitivity]
-  /// Z = 2·contacts/N over the particles that are not rattlers, and the isostatic Z_iso = 2d of
-  /// frictionless spheres with its finite-size correction 2d(1 − 1/N') (N' those particles).
-  public var contactNumber: Double
-  public var isostaticContactNumber: Double
+  /// The contact network's counts: Z, Z′ without rattlers, Z_iso and its finite-size value, ΔZ.
+  public var contacts: ContactStatistics
   public var rattlers: [Int]
   /// max |Ξₐᵀ u_b − Ξ_bᵀ uₐ| / max |Ξᵀu|: how far the solves leave the relaxation part from
   /// symmetric (C is reported symmetrised).
@@ -71,18 +69,15 @@ public struct ElasticResponse: Sendable {
     let responses = (0..<m).map { a in
       (0..<m).map { b in (born[a][b] - (relaxation[a][b] + relaxation[b][a]) / 2) / volume }
     }
-    let network = model.contactNetwork(at: positions, neighbours: minimum.neighbours)
-    let rattlers = Set(minimum.rattlers)
-    let backbone = model.particleCount - rattlers.count
-    let contacts = network.pairs.filter { !rattlers.contains($0.first) && !rattlers.contains($0.second) }.count
+    let contacts = ContactStatistics(network: model.contactNetwork(at: positions, neighbours: minimum.neighbours),
+                                     dimension: model.dimension, minimumContacts: model.rattlerContactThreshold)
     let stress = model.stress(at: positions)
     return ElasticResponse(
       constants: ElasticConstants(responses: responses, dimension: model.dimension),
       born: ElasticConstants(responses: born.map { $0.map { $0 / volume } }, dimension: model.dimension),
       stress: stress, pressure: ParticleModel.pressure(of: stress),
       volume: volume, nonAffineFields: fields,
-      contactNumber: backbone > 0 ? 2 * Double(contacts) / Double(backbone) : 0,
-      isostaticContactNumber: 2 * Double(model.dimension) * (1 - 1 / Double(max(backbone, 1))),
+      contacts: contacts,
       rattlers: minimum.rattlers, relaxationAsymmetry: largest > 0 ? asymmetry / largest : 0)
   }
 }
