@@ -13,9 +13,11 @@ extension ParticleModel {
     kernels.forEachInteractingPair(positions, neighbourList(at: positions)) { pair in
       let slope = kernels.pairDerivatives(pair.distance, pair.diameter).slope
       for a in 0..<dimension {
-        for b in 0..<dimension { stress[a][b] += slope * pair.separation[a] * pair.separation[b] / pair.distance }
+        for b in a..<dimension { stress[a][b] += slope * pair.separation[a] * pair.separation[b] / pair.distance }
       }
     }
+    // Symmetric by construction: the lower triangle is the upper one.
+    for a in 0..<dimension { for b in 0..<a { stress[a][b] = stress[b][a] } }
     let volume = boxVolume
     return stress.map { $0.map { $0 / volume } }
   }

@@ -1,10 +1,10 @@
 import DualNumbers
 import Foundation
-import Models
 import Minimization
 import Models
 import Relaxation
 import Simulation
+import Trajectories
 
 /// `mdsens minimize`: energy-minimise a system and write the trajectory.
 enum MinimizeCommand {
@@ -135,8 +135,16 @@ enum MinimizeCommand {
     // σ and p = −tr σ/d of the final configuration (periodic cells only: free space has no walls).
     let stress = system.periodic ? system.model.stress(at: outcome.positions) : nil
     let pressure = stress.map(ParticleModel.pressure(of:))
-    let frames = outcome.frames.map {
-      system.frame(step: $0.step, positions: $0.positions, energy: $0.energy, maximumForce: $0.maximumForce)
+    let frames = outcome.frames.map { recorded -> TrajectoryFrame in
+      var frame = system.frame(step: recorded.step, positions: recorded.positions, energy: recorded.energy,
+                               maximumForce: recorded.maximumForce)
+      // The stress of every stored frame (row-major d×d, energy / length^d) and its pressure, as
+      // H5MD observables (a periodic cell only).
+      if system.periodic {
+        let stress = recorded.step == outcome.steps ? stress! : system.model.stress(at: recorded.positions)
+        frame.observables = ["stress": stress.flatMap { $0 }, "pressure": [ParticleModel.pressure(of: stress)]]
+      }
+      return frame
     }
     try settings.write(frames, system: system, to: output, format: format)
 

@@ -22,6 +22,13 @@ struct ElasticityCommandTests {
     #expect(shear > 0 && shear < bornShear)
     #expect((json["pressure"] as? Double ?? 0) > 0)
     #expect((json["excess_contact_number"] as? Double ?? -1) > 0)
+    // minimize reports the same stress and pressure of the same minimum (built-in system, seed 0).
+    let minimised = try runner.run(["minimize", "--json", "--out", runner.path("minimum.h5")])
+    let minimum = try #require(try JSONSerialization.jsonObject(with: Data(minimised.standardOutput.utf8)) as? [String: Any])
+    let pressure = try #require(minimum["pressure"] as? Double)
+    #expect(abs(pressure - (json["pressure"] as? Double ?? 0)) <= 1e-12 * pressure)
+    let stress = try #require(minimum["stress"] as? [[Double]])
+    #expect(stress[0][1] == stress[1][0] && abs(-(stress[0][0] + stress[1][1]) / 2 - pressure) <= 1e-15)
     let written = try String(contentsOfFile: output, encoding: .utf8)
     #expect(written.contains("nonaffine_xx:R:3") && written.contains("nonaffine_xy:R:3"))
   }
