@@ -8,6 +8,8 @@ struct H5MDReadState {
   var positionSteps: [Int] = []
   var elementSteps: [String: [Int]] = [:]
   var fieldNames: [String] = []
+  /// The shape of one box: [d] (edge lengths) or [d, d] (the edge vectors of a triclinic cell).
+  var boxShape: [Int] = []
 
   mutating func readHeader() throws {
     let metadata = try hdf5OpenGroup(file, H5MDLayout.metadataGroup)
@@ -39,9 +41,10 @@ struct H5MDReadState {
     positionSteps = try readSteps(H5MDLayout.position, frameShape: [n, dimension])
 
     let edgesRows: Int
+    boxShape = try readBoxShape(dimension: dimension)
     switch hdf5Kind(file, H5MDLayout.edges) {
     case .group?:
-      elementSteps[H5MDLayout.edges] = try readSteps(H5MDLayout.edges, frameShape: [dimension])
+      elementSteps[H5MDLayout.edges] = try readSteps(H5MDLayout.edges, frameShape: boxShape)
       edgesRows = elementSteps[H5MDLayout.edges]!.count
     case .dataset?:
       edgesRows = 0
@@ -187,20 +190,31 @@ struct H5MDReadState {
       let what = H5MDLayout.edges + "/value"
       let dataset = try hdf5OpenDataset(file, what)
       defer { H5Dclose(dataset) }
-      let edges = try hdf5ReadDoubles(dataset, start: [0, 0], count: [1, dimension], what: what)
-      try checkBoxEdges(edges, periodic: periodic, what: "\(what) row 0")
-      return SimulationBox(edges: edges)
+      let values = try hdf5ReadDoubles(dataset, start: [0] + boxShape.map { _ in 0 }, count: [1] + boxShape,
+                                       what: what)
+      return try simulationBox(values, shape: boxShape, periodic: periodic, what: "\(what) row 0")
     }
     let what = H5MDLayout.edges
     let dataset = try hdf5OpenDataset(file, what)
     defer { H5Dclose(dataset) }
-    let shape = try hdf5Shape(dataset, what: what)
-    guard shape == [dimension] else {
-      throw HDF5Failure("\(what) has shape \(shape), expected [\(dimension)]", kind: .inconsistentShape)
+    let values = try hdf5ReadDoubles(dataset, start: boxShape.map { _ in 0 }, count: boxShape, what: what)
+    return try simulationBox(values, shape: boxShape, periodic: periodic, what: what)
+  }
+
+  /// The shape of one box in the file: H5MD stores a box as d edge lengths or as the d×d matrix of
+  /// its edge vectors (a triclinic cell); anything else is refused.
+  private func readBoxShape(dimension: Int) throws -> [Int] {
+    let timeDependent = hdf5Kind(file, H5MDLayout.edges) == .group
+    let what = timeDependent ? H5MDLayout.edges + "/value" : H5MDLayout.edges
+    guard hdf5Kind(file, what) == .dataset else { return [dimension] }
+    let dataset = try hdf5OpenDataset(file, what)
+    defer { H5Dclose(dataset) }
+    let shape = Array(try hdf5Shape(dataset, what: what).dropFirst(timeDependent ? 1 : 0))
+    guard shape == [dimension] || shape == [dimension, dimension] else {
+      throw HDF5Failure("\(what) has a box of shape \(shape), expected [\(dimension)] or [\(dimension), \(dimension)]",
+                        kind: .inconsistentShape)
     }
-    let edges = try hdf5ReadDoubles(dataset, start: [0], count: [dimension], what: what)
-    try checkBoxEdges(edges, periodic: periodic, what: what)
-    return SimulationBox(edges: edges)
+    return shape
   }
 }
 
@@ -215,6 +229,28 @@ func checkBoxEdges(_ edges: [Double], periodic: [Bool], what: String) throws {
         kind: .invalidData)
     }
   }
+}
+
+/// The box of `values` stored with `shape` ([d] or [d, d]), checked: edge lengths as
+/// ``checkBoxEdges(_:periodic:what:)``; edge vectors finite, of a periodic cell, right-handed with a
+/// positive volume and positive diagonal entries.
+func simulationBox(_ values: [Double], shape: [Int], periodic: [Bool], what: String) throws -> SimulationBox {
+  guard shape.count == 2 else {
+    try checkBoxEdges(values, periodic: periodic, what: what)
+    return SimulationBox(edges: values)
+  }
+  let d = shape[0]
+  try checkFinite(values, what: what)
+  let box = SimulationBox(edgeVectors: (0..<d).map { Array(values[($0 * d)..<(($0 + 1) * d)]) })
+  if box.isOrthorhombic {
+    try checkBoxEdges(box.edges, periodic: periodic, what: what)
+    return box
+  }
+  guard periodic.allSatisfy({ $0 }), box.volume > 0, (0..<d).allSatisfy({ values[$0 * d + $0] > 0 }) else {
+    throw HDF5Failure("\(what): a triclinic box must be periodic, right-handed, with positive diagonal entries",
+                      kind: .invalidData)
+  }
+  return box
 }
 
 /// Throws unless every value is finite, naming `what` (the dataset and frame).

@@ -19,6 +19,7 @@ public final class H5MDReader {
   /// Steps of each other time-dependent element, keyed by element path.
   private let elementSteps: [String: [Int]]
   private let fieldNames: [String]
+  private let boxShape: [Int]
 
   /// Opens the file and reads and checks its header.
   ///
@@ -49,6 +50,7 @@ public final class H5MDReader {
     positionSteps = state.positionSteps
     elementSteps = state.elementSteps
     fieldNames = state.fieldNames
+    boxShape = state.boxShape
   }
 
   deinit { HDF5Library.synchronized { if file >= 0 { H5Fclose(file) } } }
@@ -123,9 +125,9 @@ public final class H5MDReader {
     let steps = elementSteps[H5MDLayout.edges]!
     let row = matchingRow(H5MDLayout.edges, step: step, preferredRow: preferredRow)
       ?? steps.lastIndex(where: { $0 <= step }) ?? 0
-    let edges = try readRow(H5MDLayout.edges + "/value", row: row, frameShape: [header.dimension])
-    try checkBoxEdges(edges, periodic: header.periodic, what: "\(H5MDLayout.edges)/value row \(row)")
-    return SimulationBox(edges: edges)
+    let values = try readRow(H5MDLayout.edges + "/value", row: row, frameShape: boxShape)
+    return try simulationBox(values, shape: boxShape, periodic: header.periodic,
+                             what: "\(H5MDLayout.edges)/value row \(row)")
   }
 
   private func matchingRow(_ element: String, step: Int, preferredRow: Int) -> Int? {

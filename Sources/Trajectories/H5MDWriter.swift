@@ -53,8 +53,6 @@ public final class H5MDWriter {
     if let problem = header.validationProblem() {
       throw TrajectoryError(.invalidData, path: path, reason: problem)
     }
-    // The `edges` series holds one length per axis: a sheared cell needs the (d, d) form.
-    guard header.box.isOrthorhombic else { throw Self.triclinicRefusal(path) }
     self.path = path
     self.header = header
     self.atomicFile = try AtomicFile(destination: path)
@@ -96,9 +94,11 @@ public final class H5MDWriter {
         abandon()
         throw TrajectoryError(.inconsistentShape, path: path, reason: problem)
       }
-      guard frame.box.isOrthorhombic else {
+      // The box series keeps the form the first frame set: edge lengths, or H5MD's (d, d) edge vectors.
+      guard frame.box.isOrthorhombic == header.box.isOrthorhombic else {
         abandon()
-        throw Self.triclinicRefusal(path)
+        throw TrajectoryError(.inconsistentShape, path: path,
+                              reason: "a frame's box is \(frame.box.isOrthorhombic ? "orthorhombic" : "triclinic"), the first frame's is not")
       }
       do {
         try appendValidated(frame)
@@ -171,11 +171,6 @@ public final class H5MDWriter {
     }
   }
 
-  static func triclinicRefusal(_ path: String) -> TrajectoryError {
-    TrajectoryError(.invalidData, path: path,
-                    reason: "H5MD output of a sheared (triclinic) cell is not supported yet; write extended XYZ (--format xyz)")
-  }
-
   /// Writes a whole trajectory to `path` in one call.
   public static func write(_ frames: [TrajectoryFrame], header: TrajectoryHeader, to path: String) throws {
     let writer = try H5MDWriter(path: path, header: header)
@@ -233,7 +228,9 @@ public final class H5MDWriter {
 
     let n = header.particleCount, d = header.dimension
     let position = try openSeries(H5MDLayout.position, frameShape: [n, d], unit: header.lengthUnit)
-    try openSeries(H5MDLayout.edges, frameShape: [d], unit: header.lengthUnit, clock: position)
+    // A triclinic cell as the (d, d) matrix of its edge vectors, as H5MD specifies.
+    try openSeries(H5MDLayout.edges, frameShape: header.box.isOrthorhombic ? [d] : [d, d], unit: header.lengthUnit,
+                   clock: position)
   }
 
   @discardableResult
@@ -252,7 +249,8 @@ public final class H5MDWriter {
   private func appendValidated(_ frame: TrajectoryFrame) throws {
     let n = header.particleCount, d = header.dimension
     try series[H5MDLayout.position]!.append(step: frame.step, time: frame.time, values: frame.positions)
-    try series[H5MDLayout.edges]!.append(step: frame.step, time: frame.time, values: frame.box.edges)
+    try series[H5MDLayout.edges]!.append(step: frame.step, time: frame.time,
+                                         values: header.box.isOrthorhombic ? frame.box.edges : frame.box.edgeVectors)
     if let energy = frame.potentialEnergy {
       try openSeries(H5MDLayout.potentialEnergy, frameShape: [], unit: header.energyUnit)
         .append(step: frame.step, time: frame.time, values: [energy])
