@@ -24,7 +24,7 @@ for argument in "$@"; do
 done
 if [ ${#modules[@]} -eq 0 ]; then
   modules=(RandomNumbers DualNumbers LinearAlgebra ImplicitDifferentiation Particles Minimization Models
-           Trajectories Simulation Sensitivity BilevelExamples)
+           Trajectories Simulation Sensitivity Relaxation Analysis BilevelExamples)
 fi
 
 triple=$(swift -print-target-info | sed -nE 's/.*"triple": "([^"]+)".*/\1/p' | head -n 1)

@@ -3,7 +3,7 @@ import Models
 import Sensitivity
 
 /// The Hessian H = ∂²E/∂R² (energy / length², unit masses: the dynamical matrix) of a minimum on
-/// its rigid backbone, as the matrix-free operator P H P on the reduced space of ``ReducedSpace``:
+/// its rigid backbone, as the matrix-free operator P H P on the reduced space of `ReducedSpace`:
 /// rattlers removed (their pair terms dropped, as for the sensitivities), and the rigid-body modes
 /// of every cluster projected out by P. Its spectrum is that of the backbone's vibrations plus
 /// ``rigidModeCount`` exact zeros (the projected modes), which the spectral methods account for.

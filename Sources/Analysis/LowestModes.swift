@@ -7,7 +7,7 @@ import RandomNumbers
 /// The lowest eigenvalues of H are the largest of H⁺ on the range of P (rigid-body modes removed),
 /// and there they are well separated, so Lanczos on H⁺ finds them in few steps where Lanczos on H
 /// would need thousands. Each step applies H⁺ by a conjugate-gradient solve H w = q (consistent:
-/// q ⟂ the rigid modes) — the engine's ``ConjugateGradient``, Jacobi-preconditioned. The Krylov basis is fully
+/// q ⟂ the rigid modes) — the engine's `ConjugateGradient`, Jacobi-preconditioned. The Krylov basis is fully
 /// re-orthogonalised (twice), the Ritz pairs of the tridiagonal T come from LAPACK (dsyevd), and
 /// a Ritz pair (θ, y) of H⁺ has residual bound β|sₗₐₛₜ|; the process stops when the k largest θ
 /// meet `tolerance`·θ. Every mode's residual ‖H u − λu‖ is then measured with one more product.

@@ -4,7 +4,7 @@ import Particles
 
 extension ModelKernels {
   /// The kernels of one concrete interaction, in `Double` (`plain`), in `Dual<Double>` with θ
-  /// seeded (`seeded`) and in ``DoubleDouble`` (`extended`): the same pair loop, boundary and
+  /// seeded (`seeded`) and in `DoubleDouble` (`extended`): the same pair loop, boundary and
   /// potential in all three.
   init<Space: Boundary, Potential: PairPotential, Diameters: InteractionDiameters,
        SeededSpace: Boundary, SeededPotential: PairPotential, SeededDiameters: InteractionDiameters,

@@ -8,8 +8,8 @@ extension ParticleModel {
   ///
   /// Each step of the switch fixes one of them and builds the interaction three times, in `Double`,
   /// in `Dual<Double>` with every quantity seeded with its derivative from `tangent`, and in
-  /// ``DoubleDouble`` (extended precision); the last step hands them to
-  /// ``ModelKernels/init(plain:seeded:extended:)``, which is compiled once per combination.
+  /// `DoubleDouble` (extended precision); the last step hands them to
+  /// `ModelKernels.init(plain:seeded:extended:)`, which is compiled once per combination.
   public func kernels(seeding tangent: ModelTangent = ModelTangent()) -> ModelKernels {
     dimension == 2 ? kernels(TwoDimensions.self, tangent) : kernels(ThreeDimensions.self, tangent)
   }

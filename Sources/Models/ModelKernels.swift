@@ -43,7 +43,7 @@ public struct ModelKernels: @unchecked Sendable {
   public let minimize: (
     _ start: [Double], _ choice: MinimizerChoice, _ every: Int, _ observer: MinimizationObserver<Double>?
   ) -> (result: MinimizationResult<Double>, neighbourListBuilds: Int, forceEvaluations: Int)
-  /// Runs the chosen minimiser in ``DoubleDouble`` (about 32 digits): forces far below what
+  /// Runs the chosen minimiser in `DoubleDouble` (about 32 digits): forces far below what
   /// `Double` positions resolve.
   public let minimizeExtended: (
     _ start: [DoubleDouble], _ choice: MinimizerChoice, _ every: Int, _ observer: MinimizationObserver<DoubleDouble>?

@@ -126,7 +126,7 @@ extension ParticleModel {
   }
 }
 
-/// A minimisation in extended precision (``DoubleDouble``, about 32 digits).
+/// A minimisation in extended precision (`DoubleDouble`, about 32 digits).
 public struct ExtendedMinimization: @unchecked Sendable {
   /// Flat positions, wrapped into the box (length units).
   public var positions: [DoubleDouble]
@@ -141,7 +141,7 @@ public struct ExtendedMinimization: @unchecked Sendable {
 }
 
 extension ParticleModel {
-  /// Minimises from `start` with the chosen minimiser run entirely in ``DoubleDouble``: the pair
+  /// Minimises from `start` with the chosen minimiser run entirely in `DoubleDouble`: the pair
   /// loop, the forces, the positions and the minimiser's vectors (its step control stays in
   /// `Double`). For force tolerances below what `Double` positions resolve (≈ 10⁻¹⁴ at unit
   /// stiffness); start it from a configuration minimised in `Double`. Particles keep the caller's

@@ -5,7 +5,7 @@ import Models
 public enum MinimizationFinish: String, Sendable, CaseIterable {
   /// The minimiser alone, all the way.
   case none
-  /// The minimiser to ``ParticleModel/newtonSwitchForce``, then Newton–Krylov
+  /// The minimiser to `ParticleModel.newtonSwitchForce`, then Newton–Krylov
   /// (``NewtonKrylovFinish``), and the minimiser again should Newton fail.
   case newton
 }

@@ -3,7 +3,7 @@ import Models
 
 /// The last decades of the force taken by Newton's method instead of FIRE: from a configuration
 /// whose max |Fᵢₖ| is already small, Newton steps H δ = F (H = ∂²E/∂x², F = −∇E) solved inexactly by
-/// truncated conjugate gradients (``SteihaugConjugateGradient``), each accepted by a backtracking
+/// truncated conjugate gradients (`SteihaugConjugateGradient`), each accepted by a backtracking
 /// line search on the energy, until max |Fᵢₖ|² < tolerance².
 ///
 /// - **Inexact solves.** ‖H δ − F‖ ≤ η‖F‖ with Eisenstat & Walker's (SIAM J. Sci. Comput. 17, 16

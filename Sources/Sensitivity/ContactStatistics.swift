@@ -27,7 +27,7 @@ public struct ContactStatistics: Sendable, Equatable {
   public let backboneContactCount: Int
 
   /// The statistics of `network` with rattlers found with at least `minimumContacts` (default: the
-  /// model's ``ParticleModel/rattlerContactThreshold``, d + 1 for soft spheres).
+  /// model's `ParticleModel.rattlerContactThreshold`, d + 1 for soft spheres).
   public init(network: ContactNetwork, dimension: Int, minimumContacts: Int) {
     self.dimension = dimension
     self.network = network
