@@ -162,6 +162,31 @@ struct ElasticityTests {
     #expect(abs(response.constants.bulkModulus - k / a / 3) <= 1e-10)
   }
 
+  @Test("C turns as a tensor when the whole packing is rotated (the cell deformed by a rotation R)")
+  func rotationCovariance() throws {
+    let (model, x) = try Self.packing()
+    let response = try ElasticResponse.compute(model: model, positions: x)
+    let angle = 0.3
+    let r = [[cos(angle), -sin(angle)], [sin(angle), cos(angle)]]
+    var rotated = model
+    rotated.deformation = r
+    // The same reference positions: every separation is R d, the energy and its minimum unchanged.
+    #expect(abs(rotated.forces(at: x).energy - model.forces(at: x).energy) <= 1e-12 * model.forces(at: x).energy)
+    let turned = try ElasticResponse.compute(model: rotated, positions: x)
+    let scale = abs(response.constants(0, 0, 0, 0))
+    for (i, j, k, l) in [(0, 0, 0, 0), (1, 1, 1, 1), (0, 0, 1, 1), (0, 1, 0, 1), (0, 0, 0, 1), (1, 1, 0, 1)] {
+      var expected = 0.0
+      for a in 0..<2 { for b in 0..<2 { for c in 0..<2 { for d in 0..<2 {
+        expected += r[i][a] * r[j][b] * r[k][c] * r[l][d] * response.constants(a, b, c, d)
+      } } } }
+      #expect(abs(turned.constants(i, j, k, l) - expected) <= 1e-8 * scale, "C\(i)\(j)\(k)\(l)")
+    }
+    // B and the angle-averaged G are invariants; the pressure too.
+    #expect(abs(turned.constants.bulkModulus - response.constants.bulkModulus) <= 1e-8 * scale)
+    #expect(abs(turned.constants.shearModulus - response.constants.shearModulus) <= 1e-8 * scale)
+    #expect(abs(turned.pressure - response.pressure) <= 1e-12 * response.pressure)
+  }
+
   @Test("C does not depend on the particles' numbering, and turns with the packing (x ↔ y)")
   func symmetries() throws {
     let (model, x) = try Self.packing()
