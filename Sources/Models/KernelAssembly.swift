@@ -56,36 +56,17 @@ extension ModelKernels {
     wrap = { positions in interaction.wrap(&positions) }
     minimize = { start, choice, every, observer in
       var landscape = ParticleLandscape(interaction, skin: choice.neighbourSkin)
-      // The concrete minimisers are called directly so that their generic loops specialise for
-      // this interaction (through the `Minimizer` existential they would run unspecialised).
-      let result: MinimizationResult<Double>
-      switch choice.kind {
-      case .fire: result = choice.fire.minimize(&landscape, from: start, every: every, observer: observer)
-      case .fire2: result = choice.fire2.minimize(&landscape, from: start, every: every, observer: observer)
-      case .gradientDescent:
-        result = choice.gradientDescent.minimize(&landscape, from: start, every: every, observer: observer)
-      }
+      let result = choice.minimize(&landscape, from: start, every: every, observer: observer)
       return (result, landscape.neighbours.buildCount, landscape.forceEvaluations)
     }
     minimizeExtended = { start, choice, every, observer in
       var landscape = ParticleLandscape(extended, skin: choice.neighbourSkin)
-      let result: MinimizationResult<DoubleDouble>
-      switch choice.kind {
-      case .fire: result = choice.fire.minimize(&landscape, from: start, every: every, observer: observer)
-      case .fire2: result = choice.fire2.minimize(&landscape, from: start, every: every, observer: observer)
-      case .gradientDescent:
-        result = choice.gradientDescent.minimize(&landscape, from: start, every: every, observer: observer)
-      }
+      let result = choice.minimize(&landscape, from: start, every: every, observer: observer)
       return (result, landscape.neighbours.buildCount, landscape.forceEvaluations)
     }
     minimizeSeeded = { start, choice, every, observer in
       var landscape = ParticleLandscape(seeded, skin: choice.neighbourSkin)
-      switch choice.kind {
-      case .fire: return choice.fire.minimize(&landscape, from: start, every: every, observer: observer)
-      case .fire2: return choice.fire2.minimize(&landscape, from: start, every: every, observer: observer)
-      case .gradientDescent:
-        return choice.gradientDescent.minimize(&landscape, from: start, every: every, observer: observer)
-      }
+      return choice.minimize(&landscape, from: start, every: every, observer: observer)
     }
   }
 }

@@ -86,4 +86,19 @@ public struct MinimizerChoice: Sendable, Equatable {
   public var gradientDescent: GradientDescent {
     GradientDescent(stepSize: stepSize, forceTolerance: forceTolerance, maximumSteps: maximumSteps)
   }
+
+  /// Runs the chosen minimiser on `landscape`: the one switch over the kinds. The concrete
+  /// minimisers are called directly so that their generic loops specialise for the landscape
+  /// (through the `Minimizer` existential they would run unspecialised).
+  @inlinable
+  public func minimize<Landscape: EnergyLandscape>(
+    _ landscape: inout Landscape, from start: [Landscape.Scalar], every interval: Int,
+    observer: MinimizationObserver<Landscape.Scalar>?
+  ) -> MinimizationResult<Landscape.Scalar> {
+    switch kind {
+    case .fire: return fire.minimize(&landscape, from: start, every: interval, observer: observer)
+    case .fire2: return fire2.minimize(&landscape, from: start, every: interval, observer: observer)
+    case .gradientDescent: return gradientDescent.minimize(&landscape, from: start, every: interval, observer: observer)
+    }
+  }
 }

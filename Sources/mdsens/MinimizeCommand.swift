@@ -176,7 +176,7 @@ enum MinimizeCommand {
         max |F| = \(Output.short(outcome.maximumForce)) (tolerance \(Output.short(choice.forceTolerance))) \
         after \(outcome.steps) \(choice.kind.rawValue) steps in \(String(format: "%.2f", outcome.seconds)) s
         energy: \(Output.exact(outcome.energy))
-        max force: \(Output.exact(outcome.maximumForce))\(pressure.map { "\npressure: \(Output.exact($0)) (stress \(stress!.map { $0.map(Output.short) })), energy/length^\(system.dimension)" } ?? "")
+        max force: \(Output.exact(outcome.maximumForce))\(pressure.map { "\npressure: \(Output.exact($0)) (stress [\(stress!.map { "[" + $0.map(Output.short).joined(separator: ", ") + "]" }.joined(separator: ", "))]), energy/length^\(system.dimension)" } ?? "")
         output: \(output) (\(format.rawValue), \(frames.count) frames)
         """)
     }
