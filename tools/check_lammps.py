@@ -20,6 +20,8 @@ import subprocess
 import sys
 import tempfile
 
+from mdsens_files import built_mdsens
+
 try:
     import ctypes
     import h5py
@@ -70,10 +72,7 @@ def main():
     parser.add_argument("--mdsens", default=None)
     parser.add_argument("--keep", default=None)
     arguments = parser.parse_args()
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    binary = arguments.mdsens or next(
-        (p for p in (os.path.join(root, ".build/debug/mdsens"), os.path.join(root, ".build/release/mdsens"))
-         if os.path.exists(p)), None)
+    binary = built_mdsens(arguments.mdsens)
     if binary is None:
         print("check_lammps: no built mdsens; run swift build first", file=sys.stderr)
         return 1

@@ -18,6 +18,8 @@ import os
 import subprocess
 import sys
 import tempfile
+
+from mdsens_files import built_mdsens
 import traceback
 import warnings
 
@@ -207,10 +209,7 @@ def main():
     parser.add_argument("--mdsens", default=None)
     parser.add_argument("--keep", default=None, help="write the files into this directory and keep them")
     arguments = parser.parse_args()
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    binary = arguments.mdsens or next(
-        (p for p in (os.path.join(root, ".build/debug/mdsens"), os.path.join(root, ".build/release/mdsens"))
-         if os.path.exists(p)), None)
+    binary = built_mdsens(arguments.mdsens)
     if binary is None:
         print("check_readers: no built mdsens; run swift build first", file=sys.stderr)
         return 1

@@ -33,25 +33,8 @@ except ImportError as error:
     print(f"crosscheck_elasticity: {error}; install with: pip install jax-md numpy", file=sys.stderr)
     sys.exit(2)
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from mdsens_files import ROOT, read_last_xyz_frame
 ELEMENTS_2D = ["cxxxx", "cyyyy", "cxyxy", "cxxyy", "cxxxy", "cyyxy"]
-
-
-def read_xyz(path, dimension):
-    """Species names, positions (N x d) and the box edges of an mdsens extended-XYZ file's last frame."""
-    with open(path) as handle:
-        lines = handle.read().splitlines()
-    start, frame = 0, None
-    while start < len(lines) and lines[start].strip():
-        count = int(lines[start])
-        frame = (lines[start + 1], [line.split() for line in lines[start + 2:start + 2 + count]])
-        start += 2 + count
-    comment, rows = frame
-    lattice = [float(v) for v in comment.split('Lattice="')[1].split('"')[0].split()]
-    names = [row[0] for row in rows]
-    positions = np.array([[float(v) for v in row[1:1 + dimension]] for row in rows])
-    edges = np.array([lattice[0], lattice[4], lattice[8]][:dimension])
-    return names, positions, edges
 
 
 def voigt_to_elements(voigt):
@@ -96,7 +79,8 @@ def main():
         result = json.loads(subprocess.run([args.mdsens, "elasticity", system_path, "--positions", minimum,
                                             "--tol", "1e-12", "--json"], check=True, capture_output=True,
                                            text=True).stdout)
-        species_names, positions, edges = read_xyz(minimum, system["dimension"])
+        species_names, positions, lattice, _ = read_last_xyz_frame(minimum, system["dimension"])
+        edges = np.diag(lattice)[:system["dimension"]]
         species = [names.index(name) for name in species_names]
         elements, isotropic, converged = jaxmd_moduli(positions, edges, species, sigma, epsilon, alpha)
         ours = voigt_to_elements(result["voigt"])

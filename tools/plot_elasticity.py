@@ -33,7 +33,7 @@ except ImportError as error:
     print(f"plot_elasticity: {error}; install with: pip install matplotlib numpy", file=sys.stderr)
     sys.exit(2)
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from mdsens_files import ROOT, read_last_xyz_frame
 
 
 def mdsens(binary, *arguments):
@@ -41,29 +41,6 @@ def mdsens(binary, *arguments):
     if done.returncode != 0:
         raise RuntimeError(f"mdsens {' '.join(arguments)} exited {done.returncode}: {done.stderr.strip()}")
     return done.stdout
-
-
-def read_fields(path):
-    """Positions, species names, edges and named per-particle fields of an mdsens XYZ file (last frame)."""
-    with open(path) as handle:
-        lines = handle.read().splitlines()
-    start, frame = 0, None
-    while start < len(lines) and lines[start].strip():
-        count = int(lines[start])
-        frame = (lines[start + 1], [line.split() for line in lines[start + 2:start + 2 + count]])
-        start += 2 + count
-    comment, rows = frame
-    lattice = [float(v) for v in comment.split('Lattice="')[1].split('"')[0].split()]
-    properties = comment.split("Properties=")[1].split()[0].split(":")
-    columns, column = {}, 0
-    for index in range(0, len(properties), 3):
-        name, width = properties[index], int(properties[index + 2])
-        columns[name] = (column, width)
-        column += width
-    def field(name):
-        first, width = columns[name]
-        return np.array([[float(v) for v in row[first:first + width]] for row in rows])
-    return field("pos"), [row[0] for row in rows], (lattice[0], lattice[4]), {n: field(n) for n in columns if n.startswith("nonaffine")}
 
 
 def nonaffine_figure(binary, system, outdir, image_format):
@@ -75,7 +52,8 @@ def nonaffine_figure(binary, system, outdir, image_format):
     with tempfile.TemporaryDirectory() as work:
         path = os.path.join(work, "fields.xyz")
         mdsens(binary, "elasticity", system, "--fields", "--format", "xyz", "--out", path)
-        positions, species, edges, fields = read_fields(path)
+        species, positions, lattice, fields = read_last_xyz_frame(path, 2)
+        edges = (lattice[0][0], lattice[1][1])
     field = fields["nonaffine_xy"][:, :2]
     figure, axes = plt.subplots(figsize=(6, 6))
     names = sorted(diameters, key=diameters.get)
