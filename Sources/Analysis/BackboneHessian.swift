@@ -14,9 +14,7 @@ public struct BackboneHessian: LinearOperator {
   /// The backbone Hessian at `positions` with `rattlers` removed (ascending particle indices).
   public init(model: ParticleModel, positions: [Double], rattlers: [Int]) {
     let network = model.contactNetwork(at: positions)
-    space = ReducedSpace(dimension: model.dimension, particleCount: model.particleCount, rattlers: rattlers,
-                         projectsTranslations: true,
-                         clusters: model.rigidClusters(of: network, at: positions, excluding: rattlers))
+    space = ReducedSpace(backboneOf: model, at: positions, network: network, rattlers: rattlers)
     let neighbours = model.neighbourList(at: positions)
     product = model.kernels().hessian(positions, rattlers.isEmpty ? neighbours : neighbours.removingPairs(involving: rattlers))
   }

@@ -70,9 +70,8 @@ struct ParticleMinimum {
       _ = kernels.forces(positions, backbone, &backboneForces)
       self.backboneForces = backboneForces
     }
-    let space = ReducedSpace(dimension: model.dimension, particleCount: model.particleCount, rattlers: rattlers,
-                             projectsTranslations: options.projectTranslations,
-                             clusters: model.rigidClusters(of: network, at: positions, excluding: rattlers))
+    let space = ReducedSpace(backboneOf: model, at: positions, network: network, rattlers: rattlers,
+                             projectsTranslations: options.projectTranslations)
     self.space = space
     guard space.count > 0 else { throw .noRigidNetwork }
     hessian = kernels.hessian(positions, backbone)

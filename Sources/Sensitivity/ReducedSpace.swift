@@ -1,3 +1,5 @@
+import Models
+
 /// The degrees of freedom a sensitivity is solved on: every position component of the particles
 /// that are not rattlers, optionally with the translations projected out.
 ///
@@ -61,6 +63,15 @@ public struct ReducedSpace: Sendable, Equatable {
     clusterRotations = clusters.map { cluster in
       cluster.offsets.flatMap { Self.rotation(offsets: $0, dimension: dimension) }
     }
+  }
+
+  /// The backbone of `model` at `positions`: every particle but the `rattlers`, with (when
+  /// `projectsTranslations`) the rigid-body modes of each cluster of `network` projected out.
+  public init(backboneOf model: ParticleModel, at positions: [Double], network: ContactNetwork, rattlers: [Int],
+              projectsTranslations: Bool = true) {
+    self.init(dimension: model.dimension, particleCount: model.particleCount, rattlers: rattlers,
+              projectsTranslations: projectsTranslations,
+              clusters: model.rigidClusters(of: network, at: positions, excluding: rattlers))
   }
 
   /// The rotation of a cluster with these offsets; nil when its inertia is singular (a line of

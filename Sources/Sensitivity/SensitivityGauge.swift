@@ -19,9 +19,7 @@ public struct SensitivityGauge: Sendable {
     let rattlers = excludeRattlers
       ? RattlerDetection.rattlers(in: network, dimension: model.dimension, minimumContacts: model.rattlerContactThreshold)
       : []
-    space = ReducedSpace(dimension: model.dimension, particleCount: model.particleCount, rattlers: rattlers,
-                         projectsTranslations: true,
-                         clusters: model.rigidClusters(of: network, at: positions, excluding: rattlers))
+    space = ReducedSpace(backboneOf: model, at: positions, network: network, rattlers: rattlers)
     edges = model.boxEdges
   }
 
