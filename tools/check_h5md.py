@@ -3,12 +3,14 @@
 
 Usage: tools/check_h5md.py FILE.h5
 
-Checks the /h5md metadata, /particles/all (position, box, species, extra per-particle fields) and
+Checks the /h5md metadata, /particles/<group> (the only group, or trajectory / all: position, box, species, extra per-particle fields) and
 /observables: required groups and attributes, shapes consistent with N particles in d dimensions,
 finite values, species indices in range. Prints a summary and exits 0, or prints the first problem
 and exits 1 (2 when h5py/numpy are missing). Needs h5py and numpy (pip install h5py numpy).
 """
 import sys
+
+from mdsens_files import particle_group
 
 try:
     import h5py
@@ -79,12 +81,13 @@ def check(path):
         summary.append(f"H5MD {version[0]}.{version[1]} by {text(author.attrs['name'])!r}, "
                        f"created with {text(creator.attrs['name'])} {text(creator.attrs['version'])}")
 
-        particles = group(f, "particles/all")
+        particles = particle_group(f)
+        where = particles.name
         box = group(particles, "box")
-        require("dimension" in box.attrs, "/particles/all/box has no dimension attribute")
+        require("dimension" in box.attrs, f"{where}/box has no dimension attribute")
         d = int(np.asarray(box.attrs["dimension"]).reshape(-1)[0])
         require(d in (2, 3), f"box dimension is {d}, expected 2 or 3")
-        require("boundary" in box.attrs, "/particles/all/box has no boundary attribute")
+        require("boundary" in box.attrs, f"{where}/box has no boundary attribute")
         boundary = [text(b) for b in np.atleast_1d(box.attrs["boundary"])]
         require(len(boundary) == d and all(b in ("periodic", "none") for b in boundary),
                 f"box boundary is {boundary}, expected {d} of 'periodic'/'none'")
@@ -125,6 +128,13 @@ def check(path):
         if "observables" in f:
             for name, item in group(f, "observables").items():
                 require(isinstance(item, h5py.Group), f"/observables/{name} is not a time-dependent group")
+                if name == particles.name.split("/")[-1]:
+                    # The particle group's fields as its observables: hard links, one object each.
+                    for field, linked in item.items():
+                        require(field in particles and linked.id == particles[field].id,
+                                f"/observables/{name}/{field} is not a link to {particles.name}/{field}")
+                    observed.append(f"{name}/{{{', '.join(item)}}} (the fields, linked)")
+                    continue
                 # Energy and max force are scalars; named array observables (mdsens analyze's
                 # curves) keep whatever length their first frame had.
                 shape = () if name in ("potential_energy", "max_force") else dataset(item, "value").shape[1:]

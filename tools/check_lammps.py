@@ -20,7 +20,7 @@ import subprocess
 import sys
 import tempfile
 
-from mdsens_files import built_mdsens
+from mdsens_files import built_mdsens, particle_group
 
 try:
     import ctypes
@@ -63,7 +63,7 @@ def lammps_state(data_file, dimension, style):
 
 def h5_positions(path):
     with h5py.File(path, "r") as f:
-        group = f["particles/all"]
+        group = particle_group(f)
         return group["position/value"][-1], group["box/edges/value"][-1], group["species"][:]
 
 

@@ -15,11 +15,12 @@ a table; exits 1 when a reader fails on a file it should open, 0 otherwise, 2 wh
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
 
-from mdsens_files import built_mdsens
+from mdsens_files import built_mdsens, particle_group
 import traceback
 import warnings
 
@@ -124,23 +125,39 @@ def read_ovito(path, ref, info):
 def read_mdanalysis(path, ref, info):
     import MDAnalysis as mda
     convert = info["units"] == "molecular"
-    # MDAnalysis builds a topology from an H5MD file only when its particle group is named
-    # "trajectory"; for /particles/all the atoms come from an empty universe of N atoms.
-    universe = mda.Universe.empty(len(ref.positions), trajectory=False)
-    universe.load_new(path, format="H5MD", convert_units=convert)
-    universe.trajectory[-1]
+    if convert:
+        # The file alone: MDAnalysis builds the atoms from the particle group `trajectory`; its
+        # minimal topology finds the reader by the extension only, so the file is named .h5md.
+        h5md_copy = os.path.splitext(path)[0] + ".h5md"
+        shutil.copyfile(path, h5md_copy)
+        universe = mda.Universe(h5md_copy)
+        opened = "Universe(file.h5md)"
+    else:
+        # Reduced units have no unit MDAnalysis can convert, and its minimal topology cannot be
+        # told convert_units=False (MDAnalysis 2.11 passes it on to parse_n_atoms, which refuses it).
+        universe = mda.Universe.empty(len(ref.positions), trajectory=True)
+        universe.load_new(path, format="H5MD", convert_units=False)
+        opened = "Universe.empty(N).load_new(file, convert_units=False)"
+    check(len(universe.atoms) == len(ref.positions), "MDAnalysis atom count")
+    timestep = universe.trajectory[-1]
     scale = 10.0 if convert else 1.0  # MDAnalysis converts nm to Å
     # MDAnalysis holds coordinates in float32: agreement to its rounding, 2⁻²³ relative.
     close(universe.atoms.positions[:, :ref.dimension] / scale, ref.positions[:, :ref.dimension],
           "MDAnalysis positions", tolerance=2e-6)
     close(universe.dimensions[:2] / scale, ref.box[:2], "MDAnalysis box", tolerance=2e-6)
-    return f"{len(universe.trajectory)} frames, box {np.round(universe.dimensions[:3], 4).tolist()}, convert_units={convert}"
+    # Per-particle fields reach MDAnalysis as observables of the particle group, in ts.data
+    # (never unit-converted: MDAnalysis converts positions, velocities and forces only).
+    for name, values in ref.fields.items():
+        close(np.asarray(timestep.data[f"trajectory/{name}"])[:, :values.shape[1]], values, f"MDAnalysis {name}")
+    return (f"{opened}: {len(universe.atoms)} atoms, {len(universe.trajectory)} frames, "
+            f"box {np.round(universe.dimensions[:3], 4).tolist()}, convert_units={convert}, "
+            f"ts.data {sorted(k for k in timestep.data if k.startswith('trajectory/'))}")
 
 
 def read_h5py(path, ref, info):
     import h5py
     with h5py.File(path, "r") as f:
-        group = f["particles/all"]
+        group = particle_group(f)
         close(group["position/value"][-1], ref.positions, "h5py positions")
         names = list(group["species"].attrs["names"])
         check([names[i] for i in group["species"][:]] == ref.species, "h5py species")
@@ -149,8 +166,13 @@ def read_h5py(path, ref, info):
         check(f["h5md/author"].attrs["name"] != "", "empty author")
         system = f["h5md/modules/units"].attrs["system"]
         check(group["box/edges/step"].id == group["position/step"].id, "box step is not the position's")
-        for name in f.get("observables", {}):
-            check(f["observables"][name]["value"].shape[0] > 0, f"empty observable {name}")
+        observables = f.get("observables", {})
+        for name in observables:
+            if name == group.name.split("/")[-1]:  # the particle group's fields, hard-linked
+                for field in observables[name]:
+                    check(observables[name][field].id == group[field].id, f"observable {name}/{field} is not the field")
+            else:
+                check(observables[name]["value"].shape[0] > 0, f"empty observable {name}")
         units = {name: group[name]["value"].attrs.get("unit", "") for name in ref.fields}
     return f"units system {system}, field units {units}"
 
@@ -158,7 +180,7 @@ def read_h5py(path, ref, info):
 def read_pyh5md(path, ref, info):
     import pyh5md
     with pyh5md.File(path, "r") as f:
-        group = f.particles_group("all")
+        group = f.particles_group(particle_group(f).name.split("/")[-1])
         position = pyh5md.element(group, "position")
         close(position.value[-1], ref.positions, "pyh5md positions")
         edges = pyh5md.element(group["box"], "edges")
@@ -185,10 +207,25 @@ def read_ovito_lammps(path, ref, info):
     return description
 
 
+def read_mdanalysis_lammps(path, ref, info):
+    import MDAnalysis as mda
+    # MDAnalysis's XYZ reader has no box; its LAMMPS data reader has (a 2D file as a thin slab).
+    columns = "id type diameter density x y z" if info["style"] == "sphere" else "id type x y z"
+    universe = mda.Universe(path, format="DATA", atom_style=columns)
+    order = np.argsort(universe.atoms.ids)
+    close(universe.atoms.positions[order][:, :ref.dimension], ref.positions[:, :ref.dimension],
+          "MDAnalysis positions", tolerance=2e-6)
+    close(universe.dimensions[:ref.dimension], ref.box[:ref.dimension], "MDAnalysis box", tolerance=2e-6)
+    types = universe.atoms.types[order]
+    names = dict(zip(ref.species, types))
+    check(len(set(names.values())) == len(names), "MDAnalysis types do not separate the species")
+    return f"box {np.round(universe.dimensions[:3], 4).tolist()}, types {sorted(set(types.tolist()))}"
+
+
 def reference_from_h5md(path):
     import h5py
     with h5py.File(path, "r") as f:
-        group = f["particles/all"]
+        group = particle_group(f)
         positions = group["position/value"][-1]
         box = group["box/edges/value"][-1]
         names = list(group["species"].attrs["names"])
@@ -244,7 +281,7 @@ def main():
                         run("sensitivity", *system, "--param", "diameter", "--positions", minimum, "--out", path, *flags)
                     cases.append((path, dimension, units, embedded, planar, kind, product))
 
-    # LAMMPS data files, for OVITO (which has no H5MD importer), with the H5MD minimum as reference.
+    # LAMMPS data files, for OVITO (which has no H5MD importer) and MDAnalysis (whose XYZ has no box), with the H5MD minimum as reference.
     lammps_cases = []
     for dimension, system in ((2, []), (3, [system_3d])):
         minimum = os.path.join(directory, f"minimum-{dimension}d.h5")
@@ -257,17 +294,19 @@ def main():
     table = {}
     for path, dimension, style, minimum in lammps_cases:
         label = os.path.basename(path)
-        if not importable("ovito"):
-            print(f"skip  {'OVITO':10s} {label}: ovito is not importable")
-            continue
-        try:
-            description = read_ovito_lammps(path, reference_from_h5md(minimum), {"style": style})
-            print(f"ok    {'OVITO':10s} {label}: {description}")
-            table[("OVITO", label)] = "yes"
-        except Exception as error:
-            print(f"FAIL  {'OVITO':10s} {label}: {type(error).__name__}: {str(error)[:140]}")
-            failures += 1
-            table[("OVITO", label)] = "FAIL"
+        for name, module, reader in (("OVITO", "ovito", read_ovito_lammps),
+                                     ("MDAnalysis", "MDAnalysis", read_mdanalysis_lammps)):
+            if not importable(module):
+                print(f"skip  {name:10s} {label}: {module} is not importable")
+                continue
+            try:
+                description = reader(path, reference_from_h5md(minimum), {"style": style})
+                print(f"ok    {name:10s} {label}: {description}")
+                table[(name, label)] = "yes"
+            except Exception as error:
+                print(f"FAIL  {name:10s} {label}: {type(error).__name__}: {str(error)[:140]}")
+                failures += 1
+                table[(name, label)] = "FAIL"
     for path, dimension, units, embedded, planar, kind, product in cases:
         reference = reference_from_h5md(path) if kind == "h5md" else reference_from_xyz(path)
         info = {"dimension": dimension, "units": units, "planar": planar}

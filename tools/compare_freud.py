@@ -18,6 +18,8 @@ import json
 import sys
 import time
 
+from mdsens_files import particle_group
+
 try:
     import numpy as np
     import freud
@@ -49,7 +51,7 @@ def compare(analysis_path):
         result = json.load(file)
     edges = result["box"]
     with h5py.File(result["output"], "r") as file:
-        points = np.array(file["particles/all/position/value"][-1], dtype=np.float64)
+        points = np.array(particle_group(file)["position/value"][-1], dtype=np.float64)
     points = centred(as_three(points), edges)
     factor = result["structure_factor"]
     k_mdsens, s_mdsens = np.array(factor["k"]), np.array(factor["s"])

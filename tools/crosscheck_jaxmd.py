@@ -32,6 +32,8 @@ import tempfile
 
 import numpy as np
 
+from mdsens_files import particle_group
+
 try:
     import h5py
     import jax
@@ -151,8 +153,8 @@ def mdsens_sensitivity(binary, positions, workdir, tag):
     out = os.path.join(workdir, f"{tag}-sensitivity.h5")
     result = mdsens(binary, "sensitivity", "--positions", positions, "--param", "diameter", "--json", "--out", out)
     with h5py.File(out, "r") as h5:
-        R = h5["/particles/all/position/value"][-1][:, :2]
-        dR = h5["/particles/all/sensitivity_diameter/value"][-1][:, :2]
+        R = particle_group(h5)["position/value"][-1][:, :2]
+        dR = particle_group(h5)["sensitivity_diameter/value"][-1][:, :2]
     L, dL = result["box"][0], result["box_length_derivative"]
     return (dR - R / L * dL) / L, result
 

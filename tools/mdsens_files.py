@@ -38,3 +38,15 @@ def read_last_xyz_frame(path, dimension):
     # The species column holds element stand-ins for ASE; the names are in species_name when present.
     names_column = columns.get("species_name", (0, 1))[0]
     return [row[names_column] for row in rows], fields["pos"][:, :dimension], lattice, fields
+
+
+def particle_group(h5file):
+    """The particle group of an H5MD file, chosen as mdsens's reader chooses it: the only group under
+    /particles, else `trajectory` (what mdsens writes), else `all` (older mdsens files)."""
+    names = list(h5file["particles"])
+    if len(names) == 1:
+        return h5file["particles"][names[0]]
+    for name in ("trajectory", "all"):
+        if name in names:
+            return h5file["particles"][name]
+    raise ValueError(f"{h5file.filename}: /particles holds {names}; expected one particle group")

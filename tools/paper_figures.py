@@ -6,7 +6,7 @@ Usage: tools/paper_figures.py [--mdsens PATH] [--outdir tools/figures] [--fig5-s
                               [--seeds 40] [--steps 2000] [--trace 10] [--only 5|17] [--format png|pdf|svg]
 
 Particles are drawn to scale with the species names and diameters the H5MD file records (the
-`names` and `diameters` attributes of /particles/all/species); a file without diameters, or of a 3D
+`names` and `diameters` attributes of /particles/trajectory/species); a file without diameters, or of a 3D
 system (which a plane drawing would misrepresent), is refused with a message. Arrows are coloured by
 their length, with a colour bar and a reference arrow for the scale. --format pdf or svg gives
 vector figures.
@@ -31,6 +31,8 @@ import os
 import subprocess
 import sys
 import tempfile
+
+from mdsens_files import particle_group
 
 try:
     import h5py
@@ -58,7 +60,7 @@ def mdsens(binary, *arguments):
 
 def read_sensitivity(path, field="sensitivity_diameter"):
     with h5py.File(path, "r") as h5:
-        particles = h5["/particles/all"]
+        particles = particle_group(h5)
         dimension = int(particles["box"].attrs["dimension"])
         if dimension != 2:
             sys.exit(f"paper_figures: {path} holds a {dimension}D system; this figure draws a 2D packing "
@@ -72,7 +74,7 @@ def read_sensitivity(path, field="sensitivity_diameter"):
         diameters = species.attrs.get("diameters")
         if diameters is None:
             sys.exit(f"paper_figures: {path} does not record the species diameters "
-                     "(/particles/all/species attribute 'diameters'); write it with a current mdsens")
+                     "(/particles/trajectory/species attribute 'diameters'); write it with a current mdsens")
         edges = particles["box/edges"]
         edges = np.asarray(edges["value"][-1] if isinstance(edges, h5py.Group) else edges[()]).ravel()[:2]
     species_values = species_values.ravel().astype(int)

@@ -14,6 +14,8 @@ import json
 import os
 import sys
 
+from mdsens_files import particle_group
+
 try:
     import matplotlib
 
@@ -52,7 +54,7 @@ def plot_mode(result, directory):
     if result["dimension"] != 2 or not result.get("modes"):
         return None
     with h5py.File(result["output"], "r") as file:
-        particles = file["particles/all"]
+        particles = particle_group(file)
         positions = particles["position/value"][-1]
         field = particles[result["modes"][0]["field"] + "/value"][-1]
     box = result["box"]

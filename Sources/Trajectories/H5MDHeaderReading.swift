@@ -10,6 +10,8 @@ struct H5MDReadState {
   var fieldNames: [String] = []
   /// The shape of one box: [d] (edge lengths) or [d, d] (the edge vectors of a triclinic cell).
   var boxShape: [Int] = []
+  /// The paths of the particle group being read, set by ``readHeader()``.
+  var layout = H5MDLayout()
 
   mutating func readHeader() throws {
     let metadata = try hdf5OpenGroup(file, H5MDLayout.metadataGroup)
@@ -22,13 +24,14 @@ struct H5MDReadState {
     let creatorName = try optionalString(H5MDLayout.creatorGroup, "name")
     let creatorVersion = try optionalString(H5MDLayout.creatorGroup, "version")
 
-    let box = try hdf5OpenGroup(file, H5MDLayout.boxGroup)
+    layout = try readParticleGroupLayout()
+    let box = try hdf5OpenGroup(file, layout.boxGroup)
     defer { H5Gclose(box) }
-    let dimensionValues = try hdf5ReadIntegerAttribute(box, "dimension", what: H5MDLayout.boxGroup)
+    let dimensionValues = try hdf5ReadIntegerAttribute(box, "dimension", what: layout.boxGroup)
     guard dimensionValues.count == 1, let dimension = dimensionValues.first, dimension == 2 || dimension == 3 else {
       throw HDF5Failure("box dimension \(excerpt(list: dimensionValues)) is not 2 or 3", kind: .invalidData)
     }
-    let boundary = try hdf5ReadStringAttribute(box, "boundary", what: H5MDLayout.boxGroup)
+    let boundary = try hdf5ReadStringAttribute(box, "boundary", what: layout.boxGroup)
     guard boundary.count == dimension, boundary.allSatisfy({ $0 == "periodic" || $0 == "none" }) else {
       throw HDF5Failure("box boundary \(excerpt(list: boundary)) must list \(dimension) of \"periodic\"/\"none\"",
                         kind: .inconsistentShape)
@@ -38,30 +41,30 @@ struct H5MDReadState {
     let (species, speciesNames) = try readSpecies()
     let speciesDiameters = try readSpeciesDiameters(count: speciesNames.count)
     let n = species.count
-    positionSteps = try readSteps(H5MDLayout.position, frameShape: [n, dimension])
+    positionSteps = try readSteps(layout.position, frameShape: [n, dimension])
 
     let edgesRows: Int
     boxShape = try readBoxShape(dimension: dimension)
-    switch hdf5Kind(file, H5MDLayout.edges) {
+    switch hdf5Kind(file, layout.edges) {
     case .group?:
-      elementSteps[H5MDLayout.edges] = try readSteps(H5MDLayout.edges, frameShape: boxShape)
-      edgesRows = elementSteps[H5MDLayout.edges]!.count
+      elementSteps[layout.edges] = try readSteps(layout.edges, frameShape: boxShape)
+      edgesRows = elementSteps[layout.edges]!.count
     case .dataset?:
       edgesRows = 0
     default:
-      throw HDF5Failure("box edges \(H5MDLayout.edges) are missing", kind: .missingObject)
+      throw HDF5Failure("box edges \(layout.edges) are missing", kind: .missingObject)
     }
     let initialBox = try readInitialBox(dimension: dimension, periodic: periodic,
-                                        timeDependent: edgesRows > 0 || elementSteps[H5MDLayout.edges] != nil)
+                                        timeDependent: edgesRows > 0 || elementSteps[layout.edges] != nil)
 
     for observable in [H5MDLayout.potentialEnergy, H5MDLayout.maxForce] where hdf5Kind(file, observable) == .group {
       elementSteps[observable] = try readSteps(observable, frameShape: [])
     }
     var fieldUnits: [String: String] = [:]
-    let particles = try hdf5OpenGroup(file, H5MDLayout.particleGroup)
+    let particles = try hdf5OpenGroup(file, layout.particleGroup)
     defer { H5Gclose(particles) }
     for name in try hdf5ChildNames(particles) where !H5MDLayout.nonFieldEntries.contains(name) {
-      let element = H5MDLayout.field(name)
+      let element = layout.field(name)
       guard hdf5Kind(file, element) == .group, hdf5Kind(file, element + "/value") == .dataset else { continue }
       elementSteps[element] = try readSteps(element, frameShape: [n, dimension])
       fieldNames.append(name)
@@ -74,10 +77,10 @@ struct H5MDReadState {
       dimension: dimension, speciesNames: speciesNames, species: species,
       periodic: periodic, box: initialBox,
       authorName: authorName, creatorName: creatorName, creatorVersion: creatorVersion,
-      lengthUnit: try unit(of: H5MDLayout.position + "/value"),
+      lengthUnit: try unit(of: layout.position + "/value"),
       energyUnit: hdf5Exists(file, H5MDLayout.potentialEnergy + "/value")
         ? try unit(of: H5MDLayout.potentialEnergy + "/value") : "",
-      timeUnit: try unit(of: H5MDLayout.position + "/time"),
+      timeUnit: try unit(of: layout.position + "/time"),
       unitSystem: try optionalString(H5MDLayout.unitsModule, "system"),
       fieldUnits: fieldUnits, speciesDiameters: speciesDiameters)
   }
@@ -101,8 +104,22 @@ struct H5MDReadState {
   /// name one of the `names` attribute's entries or, without that attribute (files from other
   /// writers, species named by their index), lie in 0..<N, so there are never more species than
   /// particles.
+  /// The layout of the particle group to read: the only group under `/particles`, or among several
+  /// the one mdsens writes (`trajectory`) or its older name (`all`).
+  private func readParticleGroupLayout() throws -> H5MDLayout {
+    let particles = try hdf5OpenGroup(file, H5MDLayout.particlesGroup)
+    defer { H5Gclose(particles) }
+    let names = try hdf5ChildNames(particles)
+    guard let name = H5MDLayout.particleGroupName(among: names) else {
+      let listed = names.isEmpty ? "none" : excerpt(list: names)
+      throw HDF5Failure("\(H5MDLayout.particlesGroup) must hold one particle group (or one named trajectory or all); found \(listed)",
+                        kind: names.isEmpty ? .missingObject : .invalidData)
+    }
+    return H5MDLayout(groupName: name)
+  }
+
   private func readSpecies() throws -> ([Int], [String]) {
-    let what = H5MDLayout.species
+    let what = layout.species
     let dataset = try hdf5OpenDataset(file, what)
     defer { H5Dclose(dataset) }
     let shape = try hdf5Shape(dataset, what: what)
@@ -143,7 +160,7 @@ struct H5MDReadState {
   /// The species' diameters (the `diameters` attribute of the species dataset), when present:
   /// one positive finite number per species.
   private func readSpeciesDiameters(count: Int) throws -> [Double]? {
-    let what = H5MDLayout.species
+    let what = layout.species
     let dataset = try hdf5OpenDataset(file, what)
     defer { H5Dclose(dataset) }
     guard hdf5AttributeExists(dataset, H5MDLayout.speciesDiametersAttribute) else { return nil }
@@ -184,17 +201,17 @@ struct H5MDReadState {
 
   private func readInitialBox(dimension: Int, periodic: [Bool], timeDependent: Bool) throws -> SimulationBox {
     if timeDependent {
-      guard (elementSteps[H5MDLayout.edges]?.count ?? 0) > 0 else {
+      guard (elementSteps[layout.edges]?.count ?? 0) > 0 else {
         throw HDF5Failure("box edges have no frames", kind: .missingObject)
       }
-      let what = H5MDLayout.edges + "/value"
+      let what = layout.edges + "/value"
       let dataset = try hdf5OpenDataset(file, what)
       defer { H5Dclose(dataset) }
       let values = try hdf5ReadDoubles(dataset, start: [0] + boxShape.map { _ in 0 }, count: [1] + boxShape,
                                        what: what)
       return try simulationBox(values, shape: boxShape, periodic: periodic, what: "\(what) row 0")
     }
-    let what = H5MDLayout.edges
+    let what = layout.edges
     let dataset = try hdf5OpenDataset(file, what)
     defer { H5Dclose(dataset) }
     let values = try hdf5ReadDoubles(dataset, start: boxShape.map { _ in 0 }, count: boxShape, what: what)
@@ -204,8 +221,8 @@ struct H5MDReadState {
   /// The shape of one box in the file: H5MD stores a box as d edge lengths or as the d×d matrix of
   /// its edge vectors (a triclinic cell); anything else is refused.
   private func readBoxShape(dimension: Int) throws -> [Int] {
-    let timeDependent = hdf5Kind(file, H5MDLayout.edges) == .group
-    let what = timeDependent ? H5MDLayout.edges + "/value" : H5MDLayout.edges
+    let timeDependent = hdf5Kind(file, layout.edges) == .group
+    let what = timeDependent ? layout.edges + "/value" : layout.edges
     guard hdf5Kind(file, what) == .dataset else { return [dimension] }
     let dataset = try hdf5OpenDataset(file, what)
     defer { H5Dclose(dataset) }

@@ -20,6 +20,7 @@ public final class H5MDReader {
   private let elementSteps: [String: [Int]]
   private let fieldNames: [String]
   private let boxShape: [Int]
+  private let layout: H5MDLayout
 
   /// Opens the file and reads and checks its header.
   ///
@@ -51,6 +52,7 @@ public final class H5MDReader {
     elementSteps = state.elementSteps
     fieldNames = state.fieldNames
     boxShape = state.boxShape
+    layout = state.layout
   }
 
   deinit { HDF5Library.synchronized { if file >= 0 { H5Fclose(file) } } }
@@ -94,10 +96,10 @@ public final class H5MDReader {
   private func readFrame(_ index: Int) throws -> TrajectoryFrame {
     let n = header.particleCount, d = header.dimension
     let step = positionSteps[index]
-    let time = try readRow(H5MDLayout.position + "/time", row: index, frameShape: []).first!
-    try checkFinite([time], what: "\(H5MDLayout.position)/time row \(index)")
-    let positions = try readRow(H5MDLayout.position + "/value", row: index, frameShape: [n, d])
-    try checkFinite(positions, what: "\(H5MDLayout.position)/value frame \(index) (step \(step))")
+    let time = try readRow(layout.position + "/time", row: index, frameShape: []).first!
+    try checkFinite([time], what: "\(layout.position)/time row \(index)")
+    let positions = try readRow(layout.position + "/value", row: index, frameShape: [n, d])
+    try checkFinite(positions, what: "\(layout.position)/value frame \(index) (step \(step))")
     let box = try readBox(step: step, preferredRow: index)
     var frame = TrajectoryFrame(step: step, time: time, positions: positions, box: box)
     if let row = matchingRow(H5MDLayout.potentialEnergy, step: step, preferredRow: index) {
@@ -109,7 +111,7 @@ public final class H5MDReader {
       try checkFinite([frame.maxForceComponent!], what: "\(H5MDLayout.maxForce)/value row \(row)")
     }
     for name in fieldNames {
-      let element = H5MDLayout.field(name)
+      let element = layout.field(name)
       if let row = matchingRow(element, step: step, preferredRow: index) {
         let values = try readRow(element + "/value", row: row, frameShape: [n, d])
         try checkFinite(values, what: "\(element)/value row \(row)")
@@ -120,14 +122,14 @@ public final class H5MDReader {
   }
 
   private func readBox(step: Int, preferredRow: Int) throws -> SimulationBox {
-    if elementSteps[H5MDLayout.edges] == nil { return header.box }  // time-independent edges
+    if elementSteps[layout.edges] == nil { return header.box }  // time-independent edges
     // Without an exact match the box in force is the latest one stored at or before this step.
-    let steps = elementSteps[H5MDLayout.edges]!
-    let row = matchingRow(H5MDLayout.edges, step: step, preferredRow: preferredRow)
+    let steps = elementSteps[layout.edges]!
+    let row = matchingRow(layout.edges, step: step, preferredRow: preferredRow)
       ?? steps.lastIndex(where: { $0 <= step }) ?? 0
-    let values = try readRow(H5MDLayout.edges + "/value", row: row, frameShape: boxShape)
+    let values = try readRow(layout.edges + "/value", row: row, frameShape: boxShape)
     return try simulationBox(values, shape: boxShape, periodic: header.periodic,
-                             what: "\(H5MDLayout.edges)/value row \(row)")
+                             what: "\(layout.edges)/value row \(row)")
   }
 
   private func matchingRow(_ element: String, step: Int, preferredRow: Int) -> Int? {

@@ -6,15 +6,17 @@ import Foundation
 /// Layout: `/h5md` (`version` = [1, 1], `author`/`name` (never empty: ``TrajectoryHeader/anonymousAuthor``
 /// stands in), `creator`/`name`, `version`, and the units module `/h5md/modules/units` with
 /// `version` = [1, 0] and `system` = ``TrajectoryHeader/unitSystem``);
-/// `/particles/all/position/{step,time,value}` with value shape [frames, N, d];
-/// `/particles/all/box` (`dimension`, `boundary`) with the time-dependent `edges` of shape [frames, d],
+/// `/particles/trajectory/position/{step,time,value}` with value shape [frames, N, d] (the group
+/// named as MDAnalysis expects it);
+/// `/particles/trajectory/box` (`dimension`, `boundary`) with the time-dependent `edges` of shape [frames, d],
 /// whose `step` and `time` are hard links to the position's, as H5MD asks;
-/// `/particles/all/species` (int, N) whose `names` attribute lists the species names;
+/// `/particles/trajectory/species` (int, N) whose `names` attribute lists the species names;
 /// `/observables/potential_energy` and `/observables/max_force` (time-dependent scalars), created
 /// only when a frame carries them (MDAnalysis refuses empty observables), and named array
 /// observables (`/observables/<name>`, one row per frame);
-/// every extra field as `/particles/all/<name>/{step,time,value}`. Value datasets carry `unit` and
-/// the position's `time` carries the time unit, when the header has them: H5MD's convention that a
+/// every extra field as `/particles/trajectory/<name>/{step,time,value}`, hard-linked as the
+/// observable `/observables/trajectory/<name>` when every frame has it (MDAnalysis's `ts.data`).
+/// Value datasets carry `unit` and the position's `time` carries the time unit, when the header has them: H5MD's convention that a
 /// dataset without `unit` is dimensionless, or in the reduced units the units module names.
 /// Two-dimensional systems are stored with d = 2 and `dimension` = 2.
 ///
@@ -44,6 +46,9 @@ public final class H5MDWriter {
   /// The temporary file on disk, filled by ``finish()``.
   private var descriptor: Int32 = -1
   private var series: [String: H5MDTimeSeries] = [:]
+  private let layout = H5MDLayout()
+  /// Rows appended to each per-particle field, to tell which fields cover every frame.
+  private var fieldRows: [String: Int] = [:]
 
   /// Creates the temporary file and writes the metadata, particle species and box description.
   ///
@@ -119,6 +124,12 @@ public final class H5MDWriter {
     try HDF5Library.synchronized {
       guard state == .writing else {
         throw TrajectoryError(.invalidState, path: path, reason: "the writer has already finished or failed")
+      }
+      do {
+        try linkFieldObservables()
+      } catch {
+        abandon()
+        throw error.asTrajectoryError(path: path)
       }
       let seriesClosed = series.values.allSatisfy { $0.close() }
       series = [:]
@@ -214,12 +225,12 @@ public final class H5MDWriter {
     try hdf5WriteAttribute(units, "system", strings: [header.unitSystem], scalar: true)
 
     H5Gclose(try hdf5CreateGroup(file, H5MDLayout.particlesGroup))
-    H5Gclose(try hdf5CreateGroup(file, H5MDLayout.particleGroup))
-    let box = try hdf5CreateGroup(file, H5MDLayout.boxGroup)
+    H5Gclose(try hdf5CreateGroup(file, layout.particleGroup))
+    let box = try hdf5CreateGroup(file, layout.boxGroup)
     defer { H5Gclose(box) }
     try hdf5WriteAttribute(box, "dimension", integers: [Int32(header.dimension)], scalar: true)
     try hdf5WriteAttribute(box, "boundary", strings: header.periodic.map(H5MDLayout.boundaryName))
-    let species = try hdf5CreateDataset(file, H5MDLayout.species, integers: header.species.map { Int32($0) })
+    let species = try hdf5CreateDataset(file, layout.species, integers: header.species.map { Int32($0) })
     defer { H5Dclose(species) }
     try hdf5WriteAttribute(species, H5MDLayout.speciesNamesAttribute, strings: header.speciesNames)
     if let diameters = header.speciesDiameters {
@@ -227,9 +238,9 @@ public final class H5MDWriter {
     }
 
     let n = header.particleCount, d = header.dimension
-    let position = try openSeries(H5MDLayout.position, frameShape: [n, d], unit: header.lengthUnit)
+    let position = try openSeries(layout.position, frameShape: [n, d], unit: header.lengthUnit)
     // A triclinic cell as the (d, d) matrix of its edge vectors, as H5MD specifies.
-    try openSeries(H5MDLayout.edges, frameShape: header.box.isOrthorhombic ? [d] : [d, d], unit: header.lengthUnit,
+    try openSeries(layout.edges, frameShape: header.box.isOrthorhombic ? [d] : [d, d], unit: header.lengthUnit,
                    clock: position)
   }
 
@@ -246,10 +257,26 @@ public final class H5MDWriter {
     return created
   }
 
+  /// Every field recorded in every frame also becomes the observable `/observables/<group>/<name>`
+  /// (a hard link to the field's element), so that readers of observables (MDAnalysis's `ts.data`)
+  /// see it frame by frame; a field missing from some frames is left out, since a reader indexes
+  /// observables by frame.
+  private func linkFieldObservables() throws {
+    let complete = fieldRows.filter { $0.value == frameCount }.keys.sorted()
+    guard !complete.isEmpty else { return }
+    if hdf5Kind(file, H5MDLayout.observablesGroup) == nil {
+      H5Gclose(try hdf5CreateGroup(file, H5MDLayout.observablesGroup))
+    }
+    H5Gclose(try hdf5CreateGroup(file, layout.fieldObservableGroup()))
+    for name in complete {
+      try hdf5HardLink(file, layout.field(name), as: layout.fieldObservable(name))
+    }
+  }
+
   private func appendValidated(_ frame: TrajectoryFrame) throws {
     let n = header.particleCount, d = header.dimension
-    try series[H5MDLayout.position]!.append(step: frame.step, time: frame.time, values: frame.positions)
-    try series[H5MDLayout.edges]!.append(step: frame.step, time: frame.time,
+    try series[layout.position]!.append(step: frame.step, time: frame.time, values: frame.positions)
+    try series[layout.edges]!.append(step: frame.step, time: frame.time,
                                          values: header.box.isOrthorhombic ? frame.box.edges : frame.box.edgeVectors)
     if let energy = frame.potentialEnergy {
       try openSeries(H5MDLayout.potentialEnergy, frameShape: [], unit: header.energyUnit)
@@ -261,8 +288,9 @@ public final class H5MDWriter {
     }
     // Sorted so that files written from the same frames are identical.
     for name in frame.fields.keys.sorted() {
-      let element = try openSeries(H5MDLayout.field(name), frameShape: [n, d], unit: header.fieldUnits[name] ?? "")
+      let element = try openSeries(layout.field(name), frameShape: [n, d], unit: header.fieldUnits[name] ?? "")
       try element.append(step: frame.step, time: frame.time, values: frame.fields[name]!)
+      fieldRows[name, default: 0] += 1
     }
     for name in frame.observables.keys.sorted() {
       let values = frame.observables[name]!

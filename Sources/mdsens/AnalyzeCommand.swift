@@ -23,7 +23,7 @@ enum AnalyzeCommand {
       --k-max X            the largest wavenumber of S(k) (default 4π / smallest diameter)
       --gr R               g(r) up to distance R
       --out PATH           output file (default: Trajectories/<system>-analysis.h5): the positions
-                           with the modes as /particles/all/mode_<k>/value (unit vectors) and, in
+                           with the modes as /particles/trajectory/mode_<k>/value (unit vectors) and, in
                            H5MD, the curves and counts under /observables (pressure, contact_numbers,
                            dos_omega, dos_density, dos_error, mode_frequencies, structure_factor_k,
                            structure_factor, structure_factor_<a>_<b>, pair_correlation_r/_g)

@@ -50,7 +50,7 @@ enum SensitivityCommand {
                            implicit sensitivity at the end point for comparison ("implicit_l1_norm",
                            null when max |F| there exceeds the force tolerance)
       --out PATH           output file (default: Trajectories/<system>-sensitivity-<param>.h5); the
-                           sensitivity is stored as /particles/all/sensitivity_<param>/value
+                           sensitivity is stored as /particles/trajectory/sensitivity_<param>/value
                            (physical units) next to the positions, or as an extra XYZ column
       --format h5md|xyz|lammps-data
                            output format (default: from the extension of --out, else h5md)

@@ -136,6 +136,81 @@ struct ElasticityTests {
     #expect(abs(response.contacts.backboneMeanContactNumber - 6) < 1e-12)
   }
 
+  /// A triangular lattice of large discs A (spacing 1) with a small disc B at the centroid of every
+  /// upward triangle: each B touches its three A at 120°, so no site is a centre of inversion and a
+  /// strain moves the B sublattice against the A sublattice.
+  ///
+  /// By symmetry every A moves by u_A and every B by u_B. The three A–B contacts n_c (c = 1, 2, 3) of a
+  /// B, each of stiffness k_c = α n_c n_cᵀ + β (I − n_c n_cᵀ) (α = U″(r), β = U′(r)/r), add up to
+  /// κ I with κ = 3(α + β)/2; the affine force on a B is Ξ_B = r (α − β) Σ_c n_c (n_cᵀ e n_c) (Σ n_c = 0),
+  /// and −Ξ_B on an A. The A–A bonds of the Bravais lattice exert no net affine force. Hence
+  ///
+  ///     u_B − u_A = Ξ_B / κ,   C_Born − C = N_B Ξ_B(e_a) · Ξ_B(e_b) / (κ V).
+  @Test("a crystal with a two-disc basis: the sublattice shift u_B − u_A = Ξ_B/κ and C_Born − C in closed form")
+  func twoDiscBasis() throws {
+    let (columns, rows) = (4, 4)
+    let height = 3.0.squareRoot() / 2
+    var positions = [Double](), species = [Int]()
+    for j in 0..<rows {
+      let offset = 0.5 * Double(j % 2)
+      for i in 0..<columns {
+        positions += [Double(i) + offset, Double(j) * height]
+        species.append(0)
+        positions += [Double(i) + offset + 0.5, Double(j) * height + height / 3]
+        species.append(1)
+      }
+    }
+    let σ = 0.675  // A–B contact diameter: r/σ ≈ 0.855; A–A 1.05 (compressed), B–B 0.3 (apart)
+    let model = ParticleModel(dimension: 2, boxEdges: [Double(columns), Double(rows) * height],
+                              potential: .softSphere(epsilon: 1, alpha: 2),
+                              diameters: .species(species: species, table: [[1.05, σ], [σ, 0.3]]), threads: 1)
+    #expect(model.forces(at: positions).forces.map(abs).max()! < 1e-14)
+    let response = try ElasticResponse.compute(model: model, positions: positions)
+    #expect(response.rattlers.isEmpty)
+
+    // U = ½(1 − r/σ)²: U′ = −(1 − r/σ)/σ, U″ = 1/σ².
+    let r = 1 / 3.0.squareRoot()
+    let (α, β) = (1 / (σ * σ), -(1 - r / σ) / σ / r)
+    let κ = 1.5 * (α + β)
+    let contacts = [90.0, 210.0, 330.0].map { [cos($0 * .pi / 180), sin($0 * .pi / 180)] }
+    let strains = StrainComponent.components(dimension: 2)
+    let forceOnB = strains.map { component -> [Double] in
+      let e = component.tensor(dimension: 2)
+      var ξ = [0.0, 0.0]
+      for n in contacts {
+        let stretch = (0..<2).reduce(0.0) { sum, a in sum + (0..<2).reduce(0.0) { $0 + n[a] * e[a][$1] * n[$1] } }
+        for a in 0..<2 { ξ[a] += r * (α - β) * n[a] * stretch }
+      }
+      return ξ
+    }
+    for (index, field) in response.nonAffineFields.enumerated() {
+      let u = field.physical
+      let scale = forceOnB[index].map(abs).max()! / κ
+      for a in 0..<2 {
+        for particle in 0..<species.count {
+          let sameKind = particle % 2  // A at even indices, B at odd
+          #expect(abs(u[2 * particle + a] - u[2 * sameKind + a]) <= 1e-10 * max(scale, 1), "sublattice \(sameKind) not rigid")
+        }
+        let shift = u[2 + a] - u[a]
+        #expect(abs(shift - forceOnB[index][a] / κ) <= 1e-10 * max(scale, 1e-3), "\(strains[index]): u_B − u_A")
+      }
+    }
+    // The closed form of the three shifts: xy along −x by r(α − β)/(α + β); xx, yy along ∓y by half that.
+    #expect(abs(forceOnB[2][0] / κ + r * (α - β) / (α + β)) < 1e-14 && abs(forceOnB[2][1]) < 1e-14)
+    #expect(abs(forceOnB[0][1] / κ + r * (α - β) / (α + β) / 2) < 1e-14)
+
+    let volume = Double(columns) * Double(rows) * height
+    let count = Double(columns * rows)
+    for a in 0..<3 {
+      for b in 0..<3 {
+        let relaxation = count * (forceOnB[a][0] * forceOnB[b][0] + forceOnB[a][1] * forceOnB[b][1]) / (κ * volume)
+        let difference = response.born.responses[a][b] - response.constants.responses[a][b]
+        #expect(abs(difference - relaxation) <= 1e-10 * max(1, abs(relaxation)), "relaxation \(a)\(b)")
+      }
+    }
+    #expect(response.born.responses[2][2] - response.constants.responses[2][2] > 0.1)
+  }
+
   @Test("a compressed simple cubic crystal: C_xxxx = k/a, C_xxyy = 0, C_xyxy = t/(2a²) < 0, no non-affine motion")
   func simpleCubicCrystal() throws {
     let (side, a) = (4, 0.95)

@@ -135,8 +135,8 @@ struct HostileH5MDTests {
 
   /// Replaces the species dataset with `values`, without the names attribute.
   func replaceSpecies(_ file: hid_t, _ values: [Int32]) throws {
-    #expect(H5Ldelete(file, H5MDLayout.species, mdsens_h5p_default()) >= 0)
-    H5Dclose(try hdf5CreateDataset(file, H5MDLayout.species, integers: values))
+    #expect(H5Ldelete(file, H5MDLayout().species, mdsens_h5p_default()) >= 0)
+    H5Dclose(try hdf5CreateDataset(file, H5MDLayout().species, integers: values))
   }
 
   /// Overwrites element `index` of the double dataset at `path`.
@@ -156,7 +156,7 @@ struct HostileH5MDTests {
   func speciesWithoutNames(bad: Int32) throws {
     let error = try readerError { try replaceSpecies($0, [0, 1, bad, 0, 1]) }
     #expect(error.kind == .invalidData)
-    #expect(error.reason.contains(H5MDLayout.species))
+    #expect(error.reason.contains(H5MDLayout().species))
     #expect(error.reason.contains("particle 2"))
   }
 
@@ -182,14 +182,14 @@ struct HostileH5MDTests {
   func speciesWithNames() throws {
     let error = try readerError { file in
       try replaceSpecies(file, [0, 1, 3, 0, 1])
-      let dataset = H5Dopen2(file, H5MDLayout.species, mdsens_h5p_default())
+      let dataset = H5Dopen2(file, H5MDLayout().species, mdsens_h5p_default())
       defer { H5Dclose(dataset) }
       try hdf5WriteAttribute(dataset, H5MDLayout.speciesNamesAttribute, strings: ["A", "B", "C"])
     }
     #expect(error.reason.contains("species index 3"))
     let repeated = try readerError { file in
       try replaceSpecies(file, [0, 1, 0, 0, 1])
-      let dataset = H5Dopen2(file, H5MDLayout.species, mdsens_h5p_default())
+      let dataset = H5Dopen2(file, H5MDLayout().species, mdsens_h5p_default())
       defer { H5Dclose(dataset) }
       try hdf5WriteAttribute(dataset, H5MDLayout.speciesNamesAttribute, strings: ["A", "A"])
     }
@@ -199,7 +199,7 @@ struct HostileH5MDTests {
   @Test("A dataset whose extent the file does not hold is refused before allocating it")
   func craftedExtent() throws {
     let error = try readerError { file in
-      #expect(H5Ldelete(file, H5MDLayout.species, mdsens_h5p_default()) >= 0)
+      #expect(H5Ldelete(file, H5MDLayout().species, mdsens_h5p_default()) >= 0)
       var dimensions: [hsize_t] = [2_000_000_000]
       let space = H5Screate_simple(1, &dimensions, nil)
       defer { H5Sclose(space) }
@@ -208,12 +208,12 @@ struct HostileH5MDTests {
       var chunk: [hsize_t] = [1024]
       H5Pset_chunk(creation, 1, &chunk)
       let p = mdsens_h5p_default()
-      let dataset = H5Dcreate2(file, H5MDLayout.species, mdsens_h5t_native_int(), space, p, creation, p)
+      let dataset = H5Dcreate2(file, H5MDLayout().species, mdsens_h5t_native_int(), space, p, creation, p)
       #expect(dataset >= 0)
       H5Dclose(dataset)
     }
     #expect(error.kind == .invalidData)
-    #expect(error.reason.contains(H5MDLayout.species))
+    #expect(error.reason.contains(H5MDLayout().species))
     #expect(error.reason.contains("2000000000"))
   }
 
@@ -222,9 +222,9 @@ struct HostileH5MDTests {
   func badBoxEdges(edge: Double) throws {
     // Row 0 (the header's box) and row 2 (a later frame) of the time-dependent edges.
     for index in [0, 7] {
-      let error = try readerError { try overwrite($0, H5MDLayout.edges + "/value", index: index, with: edge) }
+      let error = try readerError { try overwrite($0, H5MDLayout().edges + "/value", index: index, with: edge) }
       #expect(error.kind == .invalidData)
-      #expect(error.reason.contains(H5MDLayout.edges + "/value"))
+      #expect(error.reason.contains(H5MDLayout().edges + "/value"))
       #expect(error.reason.contains("box edge"))
     }
   }
@@ -232,30 +232,30 @@ struct HostileH5MDTests {
   @Test("A non-periodic edge may be 0 (unknown extent) but not negative or NaN")
   func nonPeriodicEdge() throws {
     // The fixture's z axis is not periodic.
-    let error = try readerError { try overwrite($0, H5MDLayout.edges + "/value", index: 2, with: -0.5) }
+    let error = try readerError { try overwrite($0, H5MDLayout().edges + "/value", index: 2, with: -0.5) }
     #expect(error.reason.contains("box edge 2"))
   }
 
   @Test("Time-independent box edges are checked too")
   func staticBoxEdges() throws {
     let error = try readerError { file in
-      #expect(H5Ldelete(file, H5MDLayout.edges, mdsens_h5p_default()) >= 0)
+      #expect(H5Ldelete(file, H5MDLayout().edges, mdsens_h5p_default()) >= 0)
       let space = try hdf5Dataspace(count: 3)
       defer { H5Sclose(space) }
       let p = mdsens_h5p_default()
-      let dataset = H5Dcreate2(file, H5MDLayout.edges, mdsens_h5t_native_double(), space, p, p, p)
+      let dataset = H5Dcreate2(file, H5MDLayout().edges, mdsens_h5t_native_double(), space, p, p, p)
       defer { H5Dclose(dataset) }
       let values: [Double] = [3, .nan, 0]
       #expect(H5Dwrite(dataset, mdsens_h5t_native_double(), mdsens_h5s_all(), mdsens_h5s_all(), p, values) >= 0)
     }
-    #expect(error.reason.contains(H5MDLayout.edges))
+    #expect(error.reason.contains(H5MDLayout().edges))
     #expect(error.reason.contains("box edge 1"))
   }
 
   @Test("Coordinates, fields, times and energies that are not finite are refused, naming the dataset",
-        arguments: [(H5MDLayout.position + "/value", 4), (H5MDLayout.position + "/time", 1),
+        arguments: [(H5MDLayout().position + "/value", 4), (H5MDLayout().position + "/time", 1),
                     (H5MDLayout.potentialEnergy + "/value", 0),
-                    (H5MDLayout.field("sensitivity_diameter") + "/value", 3)])
+                    (H5MDLayout().field("sensitivity_diameter") + "/value", 3)])
   func nonFiniteValues(dataset: String, index: Int) throws {
     for value in [Double.nan, -.infinity] {
       let error = try readerError { try overwrite($0, dataset, index: index, with: value) }
@@ -267,7 +267,7 @@ struct HostileH5MDTests {
   @Test("Attribute strings quoted in a message are cut short")
   func longBoundary() throws {
     let error = try readerError { file in
-      let box = H5Gopen2(file, H5MDLayout.boxGroup, mdsens_h5p_default())
+      let box = H5Gopen2(file, H5MDLayout().boxGroup, mdsens_h5p_default())
       defer { H5Gclose(box) }
       #expect(H5Adelete(box, "boundary") >= 0)
       try hdf5WriteAttribute(box, "boundary", strings: [String(repeating: "p\n", count: 50_000), "none", "none"])

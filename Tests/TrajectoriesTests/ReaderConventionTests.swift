@@ -67,9 +67,9 @@ struct ReaderConventionTests {
     let listing = try h5ls(path)
     #expect(!listing.contains("/observables"))
     #expect(listing.contains("/h5md/modules/units"))
-    let stepLine = listing.split(separator: "\n").first { $0.hasPrefix("/particles/all/position/step ") }
-    #expect(stepLine?.contains("same as /particles/all/box/edges/step") == true
-      || listing.contains("/particles/all/box/edges/step Dataset, same as /particles/all/position/step"))
+    let stepLine = listing.split(separator: "\n").first { $0.hasPrefix("/particles/trajectory/position/step ") }
+    #expect(stepLine?.contains("same as /particles/trajectory/box/edges/step") == true
+      || listing.contains("/particles/trajectory/box/edges/step Dataset, same as /particles/trajectory/position/step"))
   }
 
   @Test("species diameters travel with the file: an H5MD attribute, an XYZ radius column and key",
@@ -110,6 +110,30 @@ struct ReaderConventionTests {
     }
     #expect(embedded.fields.keys == frame.fields.keys)
     #expect(embedding.embedding(embeddedHeader) == embeddedHeader)
+  }
+
+  @Test("H5MD: a field of every frame is also the observable /observables/trajectory/<name>, one object (MDAnalysis's ts.data)")
+  func fieldObservables() throws {
+    let directory = try TrajectoryFixtures.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let header = TrajectoryFixtures.header(dimension: 3, particles: 4)
+    var frames = TrajectoryFixtures.frames(for: header)
+    let everyFrame = directory.appendingPathComponent("every.h5").path
+    frames[0].fields = frames[1].fields
+    try H5MDWriter.write(frames, header: header, to: everyFrame)
+    let listing = try h5ls(everyFrame)
+    let observable = "/observables/trajectory/sensitivity_diameter", field = "/particles/trajectory/sensitivity_diameter"
+    #expect(listing.contains("\(field) Group, same as \(observable)")
+      || listing.contains("\(observable) Group, same as \(field)"))
+    // The reader sees the field once, in every frame, unchanged.
+    let read = try H5MDReader.readAll(path: everyFrame)
+    #expect(read.header.fieldUnits == ["sensitivity_diameter": "nm nm-1"])
+    #expect(read.frames.map(\.fields) == frames.map(\.fields))
+
+    // A field missing from a frame would make an observable a frame-indexed reader cannot index.
+    let someFrames = directory.appendingPathComponent("some.h5").path
+    try H5MDWriter.write(TrajectoryFixtures.frames(for: header), header: header, to: someFrames)
+    #expect(!(try h5ls(someFrames)).contains("/observables/trajectory"))
   }
 
   private func h5ls(_ path: String) throws -> String {

@@ -300,9 +300,11 @@ struct FileBuilder {
     let particles = group(file, "particles")
     guard particles >= 0 else { return true }
     defer { H5Gclose(particles) }
-    let all = group(particles, "all")
+    // The group mdsens writes, its older name, any other name, and sometimes a second group.
+    let all = group(particles, ["trajectory", "all", "group1", "trajectory"][choices.pick(4)])
     guard all >= 0 else { return true }
     defer { H5Gclose(all) }
+    if choices.pick(16) == 1 { H5Gclose(group(particles, choices.string("solvent"))) }
 
     // Box: dimension and boundary attributes, edges fixed or time-dependent.
     if choices.pick(24) != 1 {
