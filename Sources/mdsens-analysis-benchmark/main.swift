@@ -108,7 +108,7 @@ for d in dimensions {
   }
 }
 
-print("\n## S(k) by Gaussian gridding + FFTW (one thread, accuracy 1e-6), uniform random points at unit density, |k| ≤ \(structureReach)·2π\n")
+print("\n## S(k) by a non-uniform FFT (exponential-of-semicircle window) + FFTW (one thread, accuracy 1e-6), uniform random points at unit density, |k| ≤ \(structureReach)·2π\n")
 print("| d | N | modes per axis (2K+1) | grid points | S(k) s (median of \(repeats)) | direct sum s (extrapolated) | direct / FFT |")
 print("|---:|---:|---:|---:|---:|---:|---:|")
 for d in dimensions {
