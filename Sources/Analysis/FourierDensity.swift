@@ -47,69 +47,46 @@ public struct FourierDensity: Sendable {
     let spacings = edges.map { $0 / Double(points) }
     let particles = members ?? Array(0..<(positions.count / dimension))
 
-    var grid = [Double](repeating: 0, count: total)
+    // Spread into a grid padded by w points per axis, so that each particle's w points along an axis
+    // are contiguous (the innermost loop vectorises); the padding is folded back periodically after.
+    let padded = points + span
+    var paddedGrid = [Double](repeating: 0, count: (0..<dimension).reduce(1) { product, _ in product * padded })
     var weights = [Double](repeating: 0, count: dimension * span)
-    var indices = [Int](repeating: 0, count: dimension * span)
-    // Spread in tiles of 4^d grid points (a counting sort): consecutive particles then add to the
-    // same cache lines, where random order would miss the cache on every row of every particle.
-    let tiles = (points + 3) / 4
-    var keys = [Int](repeating: 0, count: particles.count)
-    var starts = [Int](repeating: 0, count: (0..<dimension).reduce(1) { product, _ in product * tiles } + 1)
-    for (slot, particle) in particles.enumerated() {
-      var key = 0
-      for axis in 0..<dimension {
-        var x = positions[particle * dimension + axis].truncatingRemainder(dividingBy: edges[axis])
-        if x < 0 { x += edges[axis] }
-        key = key * tiles + min(tiles - 1, Int(x / spacings[axis]) / 4)
-      }
-      keys[slot] = key
-      starts[key + 1] += 1
-    }
-    for key in 1..<starts.count { starts[key] += starts[key - 1] }
-    var ordered = [Int](repeating: 0, count: particles.count)
-    for (slot, particle) in particles.enumerated() {
-      ordered[starts[keys[slot]]] = particle
-      starts[keys[slot]] += 1
-    }
-    grid.withUnsafeMutableBufferPointer { grid in
+    var starts = [Int](repeating: 0, count: dimension)
+    let scaled = Self.gridCoordinatesInTileOrder(particles, positions: positions, dimension: dimension,
+                                                 edges: edges, spacings: spacings, points: points)
+    paddedGrid.withUnsafeMutableBufferPointer { grid in
       weights.withUnsafeMutableBufferPointer { weights in
-        indices.withUnsafeMutableBufferPointer { indices in
-          for particle in ordered {
-            for axis in 0..<dimension {
-              var x = positions[particle * dimension + axis].truncatingRemainder(dividingBy: edges[axis])
-              if x < 0 { x += edges[axis] }
-              // The w points m with |m − s| ≤ w/2, s = x/h: from ⌈s − w/2⌉ on.
-              let s = x / spacings[axis]
-              let first = Int((s - 0.5 * Double(span)).rounded(.up))
-              var index = ((first % points) + points) % points
-              for j in 0..<span {
-                weights[axis * span + j] = window(Double(first + j) - s)
-                indices[axis * span + j] = index
-                index += 1
-                if index == points { index = 0 }
-              }
+        for particle in 0..<particles.count {
+          for axis in 0..<dimension {
+            // The w points m with |m − s| ≤ w/2, s = x/h: from ⌈s − w/2⌉ on.
+            let s = scaled[particle &* dimension &+ axis]
+            let first = Int((s - 0.5 * Double(span)).rounded(.up))
+            starts[axis] = ((first % points) + points) % points
+            for j in 0..<span { weights[axis &* span &+ j] = window(Double(first &+ j) - s) }
+          }
+          // Wrapping arithmetic: the indices stay below P^d, which the grid's size guard bounds.
+          if dimension == 2 {
+            for a in 0..<span {
+              let row = (starts[0] &+ a) &* padded &+ starts[1]
+              let wa = weights[a]
+              for b in 0..<span { grid[row &+ b] += wa * weights[span &+ b] }
             }
-            if dimension == 2 {
-              for a in 0..<span {
-                let row = indices[a] * points
-                let wa = weights[a]
-                for b in 0..<span { grid[row + indices[span + b]] += wa * weights[span + b] }
-              }
-            } else {
-              for a in 0..<span {
-                let wa = weights[a]
-                let plane = indices[a] * points
-                for b in 0..<span {
-                  let row = (plane + indices[span + b]) * points
-                  let wab = wa * weights[span + b]
-                  for c in 0..<span { grid[row + indices[2 * span + c]] += wab * weights[2 * span + c] }
-                }
+          } else {
+            for a in 0..<span {
+              let wa = weights[a]
+              let plane = (starts[0] &+ a) &* padded
+              for b in 0..<span {
+                let row = (plane &+ starts[1] &+ b) &* padded &+ starts[2]
+                let wab = wa * weights[span &+ b]
+                for c in 0..<span { grid[row &+ c] += wab * weights[2 &* span &+ c] }
               }
             }
           }
         }
       }
     }
+    var grid = Self.foldPeriodically(&paddedGrid, padded: padded, points: points, dimension: dimension)
 
     // The real-to-complex FFT: the last axis keeps G/2 + 1 entries.
     let lastCount = points / 2 + 1
@@ -160,6 +137,68 @@ public struct FourierDensity: Sendable {
     self.maximumIndex = maximumIndex
     self.real = real
     self.imaginary = imaginary
+  }
+
+  /// Every particle's coordinates in grid spacings, x/h in [0, G), ordered by tiles of 4^d grid points
+  /// (a counting sort): consecutive particles then add to the same cache lines of the grid, and are
+  /// read in sequence, where random order would miss the cache on every row of every particle.
+  static func gridCoordinatesInTileOrder(_ particles: [Int], positions: [Double], dimension: Int, edges: [Double],
+                                         spacings: [Double], points: Int) -> [Double] {
+    let tiles = (points + 3) / 4
+    var keys = [Int](repeating: 0, count: particles.count)
+    var coordinates = [Double](repeating: 0, count: particles.count * dimension)
+    var starts = [Int](repeating: 0, count: (0..<dimension).reduce(1) { product, _ in product * tiles } + 1)
+    for (slot, particle) in particles.enumerated() {
+      var key = 0
+      for axis in 0..<dimension {
+        var x = positions[particle * dimension + axis].truncatingRemainder(dividingBy: edges[axis])
+        if x < 0 { x += edges[axis] }
+        let s = min(x / spacings[axis], Double(points).nextDown)
+        coordinates[slot * dimension + axis] = s
+        key = key * tiles + min(tiles - 1, Int(s) / 4)
+      }
+      keys[slot] = key
+      starts[key + 1] += 1
+    }
+    for key in 1..<starts.count { starts[key] += starts[key - 1] }
+    var ordered = [Double](repeating: 0, count: coordinates.count)
+    for slot in particles.indices {
+      let target = starts[keys[slot]]
+      for axis in 0..<dimension { ordered[target * dimension + axis] = coordinates[slot * dimension + axis] }
+      starts[keys[slot]] += 1
+    }
+    return ordered
+  }
+
+  /// The G^d periodic grid from a grid padded to P = G + w points per axis: index m ≥ G adds to m − G.
+  /// The padded grid is overwritten.
+  static func foldPeriodically(_ folded: inout [Double], padded: Int, points: Int, dimension: Int) -> [Double] {
+    let overhang = padded - points
+    folded.withUnsafeMutableBufferPointer { grid in
+      // Axis by axis, last first: every line along the axis takes its overhang back to its start.
+      var stride = 1
+      for _ in 0..<dimension {
+        let lines = grid.count / padded
+        for line in 0..<lines {
+          let base = (line / stride) * stride * padded + line % stride
+          for m in 0..<overhang { grid[base + m * stride] += grid[base + (points + m) * stride] }
+        }
+        stride *= padded
+      }
+    }
+    // The G^d block, row-major.
+    var grid = [Double](repeating: 0, count: (0..<dimension).reduce(1) { product, _ in product * points })
+    if dimension == 2 {
+      for a in 0..<points { for b in 0..<points { grid[a * points + b] = folded[a * padded + b] } }
+    } else {
+      for a in 0..<points {
+        for b in 0..<points {
+          let source = (a * padded + b) * padded, target = (a * points + b) * points
+          for c in 0..<points { grid[target + c] = folded[source + c] }
+        }
+      }
+    }
+    return grid
   }
 
   /// ρ(k) by the direct sum over particles (the O(N·modes) reference), in the same layout.
