@@ -106,7 +106,7 @@ let package = Package(
     .testTarget(name: "ModelsTests", dependencies: ["Models", "Particles", "Minimization", "DualNumbers"]),
     .testTarget(name: "TrajectoriesTests", dependencies: ["Trajectories"]),
     .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Models", "Trajectories"]),
-    .testTarget(name: "EnsemblesTests", dependencies: ["Ensembles", "Simulation", "Models"]),
+    .testTarget(name: "EnsemblesTests", dependencies: ["Ensembles", "Simulation", "Models", "Trajectories"]),
     .testTarget(name: "BilevelExamplesTests",
                 dependencies: ["BilevelExamples", "ImplicitDifferentiation", "LinearAlgebra", "DualNumbers", "RandomNumbers"]),
     // The command line as a user meets it: the built `mdsens` executable run on hostile input.
