@@ -168,6 +168,18 @@ public struct Sweep: Sendable {
     if combination == .list, let first = values.first, let mismatch = values.firstIndex(where: { $0.count != first.count }) {
       throw SweepError("with \"combine\": \"list\" every field needs as many values: '\(fields[0].name)' has \(first.count), '\(fields[mismatch].name)' has \(values[mismatch].count)")
     }
+    // Two members with the same values would compute the same thing twice.
+    switch combination {
+    case .product:
+      if let repeated = values.firstIndex(where: { Set($0.map(\.numberValue)).count < $0.count }) {
+        throw SweepError("field 'vary.\(fields[repeated].name)' lists a value twice; each member must differ")
+      }
+    case .list:
+      let members = (0..<(values.first?.count ?? 0)).map { index in values.map { $0[index].numberValue! } }
+      if Set(members).count < members.count {
+        throw SweepError("two members of the list have the same values of every field; each member must differ")
+      }
+    }
     if combination == .product {
       var count = 1
       for list in values {
@@ -276,9 +288,6 @@ public struct Sweep: Sendable {
           list[index] = .number(literal: String(UInt64(number)), value: number)
         }
       }
-    }
-    if Set(list.map(\.numberValue)).count < list.count {
-      throw SweepError("field '\(path)' lists a value twice; each member must differ")
     }
     return list
   }

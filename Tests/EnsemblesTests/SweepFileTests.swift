@@ -96,6 +96,7 @@ struct SweepFileTests {
     (#"{ "task": "minimize", "vary": { "seed": [-1] } }"#, "must be a whole number ≥ 0"),
     (#"{ "task": "minimize", "vary": { "seed": [] } }"#, "has no values"),
     (#"{ "task": "minimize", "vary": { "seed": [1, 1] } }"#, "lists a value twice"),
+    (#"{ "task": "minimize", "combine": "list", "vary": { "seed": [1, 1], "epsilon": [2, 2] } }"#, "two members of the list have the same values"),
     (#"{ "task": "minimize", "vary": { "epsilon": ["one"] } }"#, "'vary.epsilon[0]' must be a number"),
     (#"{ "task": "minimize", "vary": { "seed": {"from": 0} } }"#, "'vary.seed.count' must be a whole number ≥ 1"),
     (#"{ "task": "minimize", "vary": { "epsilon": {"from": 0, "to": 1, "count": 3, "spacing": "log"} } }"#, "log spacing needs"),
@@ -109,7 +110,7 @@ struct SweepFileTests {
     do {
       _ = try scratch.sweep(text)
       Issue.record("accepted: \(text)")
-    } catch {
+    } catch let error as SweepError {
       #expect(error.message.contains(message), "\(error.message)")
       #expect(error.message.hasPrefix("sweep file \(scratch.path("sweep.json"))"))
     }
