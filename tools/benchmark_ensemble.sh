@@ -4,7 +4,7 @@
 #   1. The README's Fig. 17 ensemble: 40 paper systems (seeds 0-39, each minimised and its dx*/dθ
 #      unrolled through FIRE and implicit, ~0.3 s a member): mpirun -n 1 vs -n 2, and --jobs 1 vs --jobs 2
 #      on local threads; speed-ups as ratios against the one-worker run of the same repeat.
-#   2. The queue's overhead per member: many tiny members (4 discs) on K ranks, oversubscribed
+#   2. The queue's overhead per member: many small members (16 discs) on K ranks, oversubscribed
 #      (K > cores, as a stand-in for several nodes): the time a worker rank waits between asking
 #      for a member and receiving its index (rank 0's poll, the messages, the scheduler), median and
 #      90th percentile over the members of ranks ≥ 1; and the wall time per member of the whole run.
@@ -33,8 +33,8 @@ cat > "$work/paper.json" <<JSON
 { "vary": { "seed": {"from": 0, "count": $members} }, "task": "sensitivity --param diameter --method unrolled --trace 10", "output": "paper-out" }
 JSON
 cat > "$work/tiny-system.json" <<'JSON'
-{ "name": "tiny-2d-4", "dimension": 2, "boundary": "periodic",
-  "species": [ {"name": "a", "count": 2, "diameter": 1.0}, {"name": "b", "count": 2, "diameter": 1.4} ],
+{ "name": "tiny-2d-16", "dimension": 2, "boundary": "periodic",
+  "species": [ {"name": "a", "count": 8, "diameter": 1.0}, {"name": "b", "count": 8, "diameter": 1.4} ],
   "potential": {"kind": "soft-sphere", "epsilon": 1.0, "alpha": 2.0}, "packing_fraction": 0.9,
   "minimizer": {"kind": "fire", "force_tolerance": 1e-10, "max_steps": 10000} }
 JSON
@@ -82,7 +82,7 @@ for repeat in range(1, repeats + 1):
     per_member.append(statistics.median(member_seconds))
 waits.sort()
 p90 = waits[int(0.9 * (len(waits) - 1))]
-print(f"queue overhead: {tiny} members of 4 discs on {ranks} ranks (oversubscribed), {repeats} repeats")
+print(f"queue overhead: {tiny} members of 16 discs on {ranks} ranks (oversubscribed), {repeats} repeats")
 print(f"  wait for an index on ranks >= 1: median {1e3 * median(waits):.3f} ms, 90th percentile {1e3 * p90:.3f} ms over {len(waits)} members")
 print(f"  member compute time (median) {1e3 * median(per_member):.3f} ms; wall time per member of the run {1e3 * median(tinyrun) / tiny:.3f} ms")
 PY

@@ -9,7 +9,8 @@ import Foundation
 /// succeeded, so rank 0 counts progress), until rank 0 answers −1. Rank 0 itself runs `jobs`
 /// members at a time on threads that take from the same queue in memory, while its main thread
 /// serves the requests: it polls (`MPI_Iprobe`, then a sleep of ``pollInterval``) rather than
-/// blocking in `MPI_Recv`, which in MPICH and Open MPI spins and would take a core from the members.
+/// blocking in `MPI_Recv`, which in MPICH and Open MPI spins and would take a core from the members;
+/// a worker waits for its answer the same way.
 /// Only whole indices cross the network; every rank writes its members' files itself (a shared
 /// file system, as on any cluster), and rank 0 builds the summary from the files once every
 /// worker has been told to stop, which a worker asks for only after its last member is written.
@@ -125,7 +126,16 @@ public final class MPIDistribution: MemberDistribution, @unchecked Sendable {
       var reply: Int64 = -1
       lock.lock()
       MPI_Send(&request, 2, mdsens_mpi_long_long(), 0, Self.requestTag, mdsens_mpi_comm_world())
-      MPI_Recv(&reply, 1, mdsens_mpi_long_long(), 0, Self.replyTag, mdsens_mpi_comm_world(), mdsens_mpi_status_ignore())
+      // Polled like rank 0's side: a blocking receive spins, and with more ranks than cores (or
+      // several threads waiting) the spinning ranks would take the cores rank 0 needs to answer.
+      var pending = MPI_Request()
+      MPI_Irecv(&reply, 1, mdsens_mpi_long_long(), 0, Self.replyTag, mdsens_mpi_comm_world(), &pending)
+      var received: Int32 = 0
+      while true {
+        MPI_Test(&pending, &received, mdsens_mpi_status_ignore())
+        if received != 0 { break }
+        Thread.sleep(forTimeInterval: Self.pollInterval.seconds)
+      }
       lock.unlock()
       guard reply >= 0 else { return }
       let succeeded = work(Int(reply), (ContinuousClock.now - asked).seconds)
