@@ -58,7 +58,7 @@ public struct Ensemble: Sendable {
   {
     let began = ContinuousClock.now
     let member = sweep.member(index)
-    var steps: [(commandLine: String, status: Int32, result: JSONValue, output: String?, outputBytes: Int?)] = []
+    var steps: [RecordedStep] = []
     var reason: String?
     do {
       let system = try member.system()
@@ -66,7 +66,8 @@ public struct Ensemble: Sendable {
       for step in sweep.task {
         let result = executor.run(step, system: system, positions: positions, outputStem: outputStem(of: index))
         let name = result.output.map { ($0 as NSString).lastPathComponent }
-        steps.append((result.step.commandLine, result.status, result.result, name, result.output.flatMap(fileSize)))
+        steps.append(RecordedStep(commandLine: result.step.commandLine, status: result.status, result: result.result,
+                                  output: name, outputBytes: result.output.flatMap(fileSize)))
         if let failure = result.failure ?? (result.status != 0 ? "\(step.command) exited with status \(result.status)" : nil) {
           reason = "\(step.command): \(failure)"
           break

@@ -19,8 +19,8 @@ public struct MemberRecord: Sendable {
   public var status: Status
   /// Why the member failed (nil when it succeeded).
   public var reason: String?
-  /// Per step: command line, exit status, result object, output file name and its size in bytes.
-  public var steps: [(commandLine: String, status: Int32, result: JSONValue, output: String?, outputBytes: Int?)]
+  /// Every step run, in order (a failed step is the last).
+  public var steps: [RecordedStep]
   /// Wall-clock seconds of the member, and of its wait for the work queue.
   public var seconds: Double
   public var queueSeconds: Double
@@ -45,7 +45,7 @@ public struct MemberRecord: Sendable {
   }
 
   public init(index: Int, fingerprint: String, parameters: JSONValue, status: Status, reason: String?,
-              steps: [(commandLine: String, status: Int32, result: JSONValue, output: String?, outputBytes: Int?)],
+              steps: [RecordedStep],
               seconds: Double, queueSeconds: Double, host: String, rank: Int) {
     self.index = index
     self.fingerprint = fingerprint
@@ -69,12 +69,13 @@ public struct MemberRecord: Sendable {
           let seconds = run["seconds"]?.numberValue, let queue = run["queue_seconds"]?.numberValue,
           let host = run["host"]?.stringValue, let rank = run["rank"]?.numberValue
     else { return nil }
-    var parsed: [(commandLine: String, status: Int32, result: JSONValue, output: String?, outputBytes: Int?)] = []
+    var parsed: [RecordedStep] = []
     for step in steps {
       guard let command = step["command"]?.stringValue, let code = step["status"]?.numberValue,
             let result = step["result"] else { return nil }
-      parsed.append((command, Int32(code), result, step["output"]?.stringValue,
-                     step["output_bytes"]?.numberValue.map { Int($0) }))
+      parsed.append(RecordedStep(commandLine: command, status: Int32(code), result: result,
+                                 output: step["output"]?.stringValue,
+                                 outputBytes: step["output_bytes"]?.numberValue.map { Int($0) }))
     }
     self.init(index: Int(index), fingerprint: fingerprint, parameters: parameters, status: status,
               reason: json["reason"]?.stringValue, steps: parsed, seconds: seconds, queueSeconds: queue, host: host,
@@ -93,6 +94,27 @@ public struct MemberRecord: Sendable {
       guard let size = fileSize(file), size == step.outputBytes else { return nil }
     }
     return record
+  }
+}
+
+/// One task step as a record keeps it.
+public struct RecordedStep: Sendable {
+  /// The command line as run (without the options the ensemble adds).
+  public var commandLine: String
+  /// The exit status the command gives on the command line.
+  public var status: Int32
+  /// The command's `--json` object.
+  public var result: JSONValue
+  /// The output file's name in the members folder, and its size in bytes.
+  public var output: String?
+  public var outputBytes: Int?
+
+  public init(commandLine: String, status: Int32, result: JSONValue, output: String?, outputBytes: Int?) {
+    self.commandLine = commandLine
+    self.status = status
+    self.result = result
+    self.output = output
+    self.outputBytes = outputBytes
   }
 }
 

@@ -14,10 +14,12 @@ struct EnsembleSummaryTests {
       return MemberRecord(index: index, fingerprint: member.fingerprint, parameters: member.parameterObject,
                           status: failing.contains(index) ? .failed : .succeeded,
                           reason: failing.contains(index) ? "test" : nil,
-                          steps: [("minimize --ftol 1e-9", 0,
-                                   .object([("energy", .exact(value)), ("converged", .bool(index % 2 == 0)),
-                                            ("solver", .object([("iterations", .integer(index))])),
-                                            ("name", .string("x")), ("list", .array([.integer(1)]))]), nil, nil)],
+                          steps: [RecordedStep(
+                            commandLine: "minimize --ftol 1e-9", status: 0,
+                            result: .object([("energy", .exact(value)), ("converged", .bool(index % 2 == 0)),
+                                             ("solver", .object([("iterations", .integer(index))])),
+                                             ("name", .string("x")), ("list", .array([.integer(1)]))]),
+                            output: nil, outputBytes: nil)],
                           seconds: 1, queueSeconds: 0, host: "h", rank: 0)
     }
   }
