@@ -41,6 +41,13 @@ public final class MPIDistribution: MemberDistribution, @unchecked Sendable {
     return variables.contains { ProcessInfo.processInfo.environment[$0] != nil }
   }
 
+  /// This process's rank as the launcher announces it before MPI is initialised (nil without a
+  /// launcher), so that an error every rank finds in the sweep file is printed by rank 0 alone.
+  public static var launcherRank: Int? {
+    let environment = ProcessInfo.processInfo.environment
+    return ["PMI_RANK", "PMIX_RANK", "OMPI_COMM_WORLD_RANK"].lazy.compactMap { environment[$0].flatMap { Int($0) } }.first
+  }
+
   /// Initialises MPI (thread level serialised: several threads of a rank call MPI, one at a time).
   /// With `jobs` > 1 the library must provide that level; otherwise the rank runs one member at a time.
   public init(jobs: Int) throws {

@@ -66,9 +66,16 @@ enum EnsembleCommand {
     // One thread per member: its numbers are then the same however members are distributed.
     setenv("MDSENS_THREADS", "1", 1)
     openblas_set_num_threads(1)
-    let ensemble = Ensemble(sweep: try Sweep(path: options.positional[0]))
+    let ensemble: Ensemble
     let executor = MemberTasks()
-    try executor.validate(ensemble.sweep.task)
+    do {
+      ensemble = Ensemble(sweep: try Sweep(path: options.positional[0]))
+      try executor.validate(ensemble.sweep.task)
+    } catch {
+      // Every rank reads the same file and finds the same mistake: rank 0 says it.
+      if let rank = MPIDistribution.launcherRank, rank > 0 { return 1 }
+      throw error
+    }
 
     // MPI only under a launcher; one rank is the same as no MPI.
     let mpi = MPIDistribution.isLaunched ? try MPIDistribution(jobs: jobs ?? 1) : nil
