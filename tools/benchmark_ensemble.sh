@@ -8,6 +8,7 @@
 #      (K > cores, as a stand-in for several nodes): the time a worker rank waits between asking
 #      for a member and receiving its index (rank 0's poll, the messages, the scheduler), median and
 #      90th percentile over the members of ranks ≥ 1; and the wall time per member of the whole run.
+#      The same on 2 ranks (one per core), where no rank waits for a core.
 #
 #   tools/benchmark_ensemble.sh [--repeats R] [--members M] [--ranks K] [--tiny T]
 #
@@ -63,26 +64,30 @@ for repeat in $(seq "$repeats"); do
   t_job2=$(timed paper.json "--jobs 2")
   t_tiny=$(timed tiny.json "" "$mpirun" -n "$ranks")
   cp "$work/tiny-out/summary.json" "$work/tiny-$repeat.json"
-  echo "$repeat $t_mpi1 $t_mpi2 $t_job1 $t_job2 $t_tiny" | tee -a "$results" >&2
+  t_tiny2=$(timed tiny.json "" "$mpirun" -n 2)
+  cp "$work/tiny-out/summary.json" "$work/tiny2-$repeat.json"
+  echo "$repeat $t_mpi1 $t_mpi2 $t_job1 $t_job2 $t_tiny $t_tiny2" | tee -a "$results" >&2
 done
 python3 - "$results" "$work" "$repeats" "$members" "$ranks" "$tiny" <<'PY'
 import json, statistics, sys
 results, work, repeats, members, ranks, tiny = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6])
 rows = [list(map(float, line.split()[1:])) for line in open(results)]
-mpi1, mpi2, job1, job2, tinyrun = zip(*rows)
+mpi1, mpi2, job1, job2, tinyrun, tinyrun2 = zip(*rows)
 median = statistics.median
 print(f"paper systems: {members} members (Fig. 17 task), {repeats} repeats, medians")
 print(f"  mpirun -n 1: {median(mpi1):.2f} s; -n 2: {median(mpi2):.2f} s; speed-up {median([a / b for a, b in zip(mpi1, mpi2)]):.2f}x")
 print(f"  --jobs 1: {median(job1):.2f} s; --jobs 2: {median(job2):.2f} s; speed-up {median([a / b for a, b in zip(job1, job2)]):.2f}x")
-waits, per_member = [], []
-for repeat in range(1, repeats + 1):
-    summary = json.load(open(f"{work}/tiny-{repeat}.json"))
-    waits += [row["queue_seconds"] for row in summary["rows"] if row["rank"] and row["rank"] > 0]
-    member_seconds = [row["seconds"] for row in summary["rows"]]
-    per_member.append(statistics.median(member_seconds))
-waits.sort()
-p90 = waits[int(0.9 * (len(waits) - 1))]
-print(f"queue overhead: {tiny} members of 16 discs on {ranks} ranks (oversubscribed), {repeats} repeats")
-print(f"  wait for an index on ranks >= 1: median {1e3 * median(waits):.3f} ms, 90th percentile {1e3 * p90:.3f} ms over {len(waits)} members")
-print(f"  member compute time (median) {1e3 * median(per_member):.3f} ms; wall time per member of the run {1e3 * median(tinyrun) / tiny:.3f} ms")
+def queue(prefix, ranks, runs):
+    waits, per_member = [], []
+    for repeat in range(1, repeats + 1):
+        summary = json.load(open(f"{work}/{prefix}-{repeat}.json"))
+        waits += [row["queue_seconds"] for row in summary["rows"] if row["rank"] and row["rank"] > 0]
+        per_member.append(statistics.median(row["seconds"] for row in summary["rows"]))
+    waits.sort()
+    p90 = waits[int(0.9 * (len(waits) - 1))]
+    print(f"queue overhead: {tiny} members of 16 discs on {ranks} ranks, {repeats} repeats")
+    print(f"  wait for an index on ranks >= 1: median {1e3 * median(waits):.3f} ms, 90th percentile {1e3 * p90:.3f} ms over {len(waits)} members")
+    print(f"  member time (median) {1e3 * median(per_member):.3f} ms; wall time per member of the run {1e3 * median(runs) / tiny:.3f} ms")
+queue("tiny", f"{ranks} (oversubscribed)", tinyrun)
+queue("tiny2", "2", tinyrun2)
 PY

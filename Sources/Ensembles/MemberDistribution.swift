@@ -65,6 +65,13 @@ public final class MemberQueue: @unchecked Sendable {
     defer { lock.unlock() }
     return remaining.popFirst()
   }
+
+  /// The indices not handed out yet.
+  public var count: Int {
+    lock.lock()
+    defer { lock.unlock() }
+    return remaining.count
+  }
 }
 
 /// `count` threads running `body`, joined before returning.
