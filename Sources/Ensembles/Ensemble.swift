@@ -32,10 +32,20 @@ public struct Ensemble: Sendable {
 
   /// Creates the output folders.
   public func prepare() throws(SweepError) {
+    // The first part of the path that exists must be a folder: name the one that is not.
+    var existing = URL(fileURLWithPath: membersFolder)
+    while !FileManager.default.fileExists(atPath: existing.path), existing.path != "/" {
+      existing.deleteLastPathComponent()
+    }
+    var isFolder: ObjCBool = false
+    if FileManager.default.fileExists(atPath: existing.path, isDirectory: &isFolder), !isFolder.boolValue {
+      throw SweepError("cannot create the output folder \(membersFolder): \(existing.path) is a file, not a folder")
+    }
     do {
       try FileManager.default.createDirectory(atPath: membersFolder, withIntermediateDirectories: true)
     } catch {
-      throw SweepError("cannot create the output folder \(membersFolder): \(error.localizedDescription)")
+      let reason = access(existing.path, W_OK) == 0 ? error.localizedDescription : "\(existing.path) is not writable"
+      throw SweepError("cannot create the output folder \(membersFolder): \(reason)")
     }
     guard access(membersFolder, W_OK) == 0 else { throw SweepError("the output folder \(membersFolder) is not writable") }
   }

@@ -132,6 +132,7 @@ struct EnsembleCommandTests {
     (#"{ "system": "small.json", "task": ["elasticity", "analyze"] }"#, "writes no file to take positions from"),
     (#"{ "system": "small.json", "task": "minimize --ftoll 1" }"#, "unknown option '--ftoll'"),
     (#"{ "system": "small.json", "task": "minimize", "vary": { "radius": [1] } }"#, "'radius' is not a field"),
+    (#"{ "system": "small.json", "task": "minimize", "output": "small.json" }"#, "small.json is a file, not a folder"),
   ])
   func refused(sweep: String, message: String) throws {
     let runner = try Self.prepared(sweep)
