@@ -76,8 +76,9 @@ struct EnsembleCommandTests {
     defer { serial.removeAll(); parallel.removeAll() }
     #expect(try serial.run(["ensemble", "sweep.json", "--jobs", "1"]).status == 0)
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: Self.mpirun!)
-    process.arguments = ["-n", "2", CommandLineRunner.executable.path, "ensemble", "sweep.json"]
+    // A queue that never lets the ranks go would hang the suite: give up after two minutes.
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
+    process.arguments = ["120", Self.mpirun!, "-n", "2", CommandLineRunner.executable.path, "ensemble", "sweep.json"]
     process.currentDirectoryURL = parallel.directory
     let output = Pipe()
     process.standardOutput = output
