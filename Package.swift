@@ -21,6 +21,8 @@ let package = Package(
     .executable(name: "mdsens-analysis-benchmark", targets: ["mdsens-analysis-benchmark"]),
     // Bilevel machine-learning examples on the implicit engine (the paper's Sec. 3-4).
     .library(name: "BilevelExamples", targets: ["BilevelExamples"]),
+    // Ensembles of members (seeds × parameters) of one system, on local threads or MPI ranks.
+    .library(name: "Ensembles", targets: ["Ensembles", "EnsembleMPI"]),
     .executable(name: "mdsens-examples", targets: ["mdsens-examples"]),
   ],
   targets: [
@@ -29,6 +31,7 @@ let package = Package(
     .systemLibrary(name: "CLAPACKE", pkgConfig: "lapacke", providers: [.apt(["liblapacke-dev"])]),
     .systemLibrary(name: "CFFTW", pkgConfig: "fftw3", providers: [.apt(["libfftw3-dev"])]),
     .systemLibrary(name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
+    .systemLibrary(name: "CMPI", pkgConfig: "mpich", providers: [.apt(["libmpich-dev"])]),
 
     // Seeded random numbers (SplitMix64, xoshiro256**, uniform and normal draws), shared by all.
     .target(name: "RandomNumbers", linkerSettings: linuxMath),
@@ -66,6 +69,12 @@ let package = Package(
             dependencies: ["Models", "Particles", "LinearAlgebra", "RandomNumbers", "Sensitivity", "CFFTW"],
             linkerSettings: linuxMath),
 
+    // Sweeps of a system's seeds and parameters: members, restartable records, summary statistics,
+    // the work distribution on local threads; no MPI here.
+    .target(name: "Ensembles", dependencies: ["Simulation", "Trajectories"], linkerSettings: linuxMath),
+    // The same work distribution over MPI ranks (rank 0 hands out members).
+    .target(name: "EnsembleMPI", dependencies: ["Ensembles", "CMPI"], linkerSettings: linuxMath),
+
     // Machine-learning bilevel problems built on the engine (secondary module).
     .target(name: "BilevelExamples",
             dependencies: ["DualNumbers", "RandomNumbers", "LinearAlgebra", "ImplicitDifferentiation", "CBLAS"],
@@ -73,7 +82,8 @@ let package = Package(
 
     // Programs.
     .executableTarget(name: "mdsens",
-                      dependencies: ["Models", "Simulation", "Sensitivity", "Trajectories", "Relaxation", "Analysis"]),
+                      dependencies: ["Models", "Simulation", "Sensitivity", "Trajectories", "Relaxation", "Analysis",
+                                     "Ensembles", "EnsembleMPI", "CBLAS"]),
     .executableTarget(name: "mdsens-benchmark", dependencies: ["Models", "Simulation", "Sensitivity"]),
     .executableTarget(name: "mdsens-examples", dependencies: ["BilevelExamples"]),
     .executableTarget(name: "mdsens-elasticity-benchmark",
@@ -96,6 +106,7 @@ let package = Package(
     .testTarget(name: "ModelsTests", dependencies: ["Models", "Particles", "Minimization", "DualNumbers"]),
     .testTarget(name: "TrajectoriesTests", dependencies: ["Trajectories"]),
     .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Models", "Trajectories"]),
+    .testTarget(name: "EnsemblesTests", dependencies: ["Ensembles", "Simulation", "Models", "Trajectories"]),
     .testTarget(name: "BilevelExamplesTests",
                 dependencies: ["BilevelExamples", "ImplicitDifferentiation", "LinearAlgebra", "DualNumbers", "RandomNumbers"]),
     // The command line as a user meets it: the built `mdsens` executable run on hostile input.

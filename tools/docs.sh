@@ -24,7 +24,7 @@ for argument in "$@"; do
 done
 if [ ${#modules[@]} -eq 0 ]; then
   modules=(RandomNumbers DualNumbers LinearAlgebra ImplicitDifferentiation Particles Minimization Models
-           Trajectories Simulation Sensitivity Relaxation Analysis BilevelExamples)
+           Trajectories Simulation Sensitivity Relaxation Analysis BilevelExamples Ensembles EnsembleMPI)
 fi
 
 triple=$(swift -print-target-info | sed -nE 's/.*"triple": "([^"]+)".*/\1/p' | head -n 1)
@@ -32,10 +32,10 @@ build=.build/debug
 output=.build/docs
 mkdir -p "$output" .build/symbol-graphs
 
-# The C modules' headers: module maps under Sources/C*, HDF5's headers from pkg-config.
+# The C modules' headers: module maps under Sources/C*, HDF5's and MPICH's headers from pkg-config.
 c_flags=()
 for map in Sources/C*/module.modulemap; do c_flags+=(-Xcc "-fmodule-map-file=$map"); done
-for include in $(pkg-config --cflags-only-I hdf5 2>/dev/null); do c_flags+=(-Xcc "$include"); done
+for include in $(pkg-config --cflags-only-I hdf5 mpich 2>/dev/null); do c_flags+=(-Xcc "$include"); done
 
 failed=0
 for module in "${modules[@]}"; do

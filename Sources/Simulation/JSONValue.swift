@@ -19,6 +19,13 @@ public enum JSONValue: Sendable, Equatable {
     public let value: JSONValue
     /// 1-based line of the key, for messages.
     public let line: Int
+
+    /// A member; `line` is 0 for one that was never read from a file.
+    public init(key: String, value: JSONValue, line: Int) {
+      self.key = key
+      self.value = value
+      self.line = line
+    }
   }
 
   /// The kind of value, as a message names it ("a number", "an object", ...).

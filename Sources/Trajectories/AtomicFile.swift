@@ -152,3 +152,11 @@ extension AtomicFile {
     try file.commit()
   }
 }
+
+extension TrajectoryOutput {
+  /// Writes `bytes` to `destination` complete or not at all, as the trajectory writers do (a hidden
+  /// temporary sibling renamed into place): for the records and summaries written beside trajectories.
+  public static func writeAtomically(_ bytes: [UInt8], to destination: String) throws {
+    try AtomicFile.write(bytes, to: destination)
+  }
+}

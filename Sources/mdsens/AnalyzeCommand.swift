@@ -48,8 +48,13 @@ enum AnalyzeCommand {
     guard options.positional.count <= 1 else {
       throw UsageError("analyze takes at most one system file, got \(options.positional.count) arguments")
     }
+    return try execute(options).print(asJSON: options.has("json"))
+  }
+
+  /// The analysis `options` ask for, its output file written.
+  static func execute(_ options: Arguments) throws -> CommandReport {
     guard let file = options.values["positions"] else { throw UsageError("--positions is required: the minimum to analyse") }
-    var system = try options.positional.first.map { try ParticleSystem.load(path: $0) } ?? BuiltInSystems.paper()
+    var system = try options.loadSystem()
     let name = system.description.name ?? "system"
     let moments = try options.integer("moments") ?? 256
     guard moments >= 8 else { throw UsageError("--moments must be at least 8") }
@@ -100,68 +105,63 @@ enum AnalyzeCommand {
 
     let contacts = analysis.contacts
     let d = model.dimension
-    if options.has("json") {
-      var object: [String: Any] = [
-        "system": name, "n_particles": system.particleCount, "dimension": d, "box": system.boxEdges,
-        "energy": analysis.energy, "max_force": analysis.maximumForce, "pressure": analysis.pressure,
-        "output": output, "seconds": analysis.seconds,
-        "contacts": [
-          "n_contacts": contacts.contactCount, "n_backbone_contacts": contacts.backboneContactCount,
-          "z": contacts.meanContactNumber, "z_backbone": contacts.backboneMeanContactNumber,
-          "z_iso": contacts.isostaticContactNumber, "z_iso_finite_size": contacts.finiteSizeIsostaticContactNumber,
-          "delta_z": contacts.excessContactNumber,
-          "delta_z_including_rattlers": contacts.excessContactNumberIncludingRattlers, "rattlers": contacts.rattlers,
-          "contact_numbers": contacts.contactNumbers,
-        ] as [String: Any],
-      ]
-      if let dos = analysis.densityOfStates {
-        object["dos"] = ["omega": dos.frequencies, "density": dos.density, "error": dos.standardError,
-                         "moments": dos.moments.count, "vectors": dos.moments.samples.count,
-                         "hessian_products": dos.hessianProducts,
-                         "lambda_interval": [dos.moments.lower, dos.moments.upper]] as [String: Any]
-      }
-      if let lowest = analysis.lowestModes {
-        object["modes"] = lowest.modes.enumerated().map { index, mode in
-          ["field": "mode_\(index + 1)", "eigenvalue": mode.eigenvalue, "frequency": mode.frequency,
-           "participation_ratio": mode.participationRatio(dimension: d), "residual": mode.residual] as [String: Any]
-        }
-        object["modes_lanczos"] = ["steps": lowest.steps, "solver_iterations": lowest.solverIterations,
-                                   "converged": lowest.converged] as [String: Any]
-      }
-      if let factor = analysis.structureFactor {
-        object["structure_factor"] = ["k": factor.wavenumbers, "s": factor.values, "modes": factor.modeCounts,
-                                      "partial": factor.partial, "species": system.speciesNames] as [String: Any]
-      }
-      if let g = analysis.pairCorrelation { object["pair_correlation"] = ["r": g.distances, "g": g.values] }
-      Output.json(object)
-    } else {
-      var lines = [
-        "mdsens analyze: \(name), \(system.particleCount) particles in \(d)D",
-        "E = \(Output.short(analysis.energy)), max |F| = \(Output.short(analysis.maximumForce)), pressure p = \(Output.short(analysis.pressure))",
-        "contacts: \(contacts.contactCount); Z = \(Output.short(contacts.meanContactNumber)) (all particles), Z′ = \(Output.short(contacts.backboneMeanContactNumber)) without \(contacts.rattlers.count) rattlers",
-        "Z_iso = \(2 * d), finite size 2d − (2d − 2)/N′ = \(Output.short(contacts.finiteSizeIsostaticContactNumber)); ΔZ = Z′ − Z_iso(N′) = \(Output.short(contacts.excessContactNumber)) (with rattlers Z − Z_iso(N) = \(Output.short(contacts.excessContactNumberIncludingRattlers)))",
-      ]
-      if let dos = analysis.densityOfStates {
-        let peak = dos.density.indices.max { dos.density[$0] < dos.density[$1] } ?? 0
-        lines.append("D(ω): \(dos.moments.count) moments × \(dos.moments.samples.count) vectors on ω ∈ [0, \(Output.short(dos.frequencies.last ?? 0))], peak at ω = \(Output.short(dos.frequencies[peak])) (use --json for the curve)")
-      }
-      if let lowest = analysis.lowestModes {
-        lines.append("lowest modes (shift-invert Lanczos, \(lowest.steps) steps, \(lowest.solverIterations) CG iterations):")
-        for (index, mode) in lowest.modes.enumerated() {
-          lines.append("  mode_\(index + 1): λ = \(Output.short(mode.eigenvalue)), ω = \(Output.short(mode.frequency)), participation \(Output.short(mode.participationRatio(dimension: d))), residual \(Output.short(mode.residual))")
-        }
-      }
-      if let factor = analysis.structureFactor, let first = factor.values.first {
-        let peak = factor.values.indices.max { factor.values[$0] < factor.values[$1] } ?? 0
-        lines.append("S(k): \(factor.values.count) shells, S(k_min = \(Output.short(factor.wavenumbers[0]))) = \(Output.short(first)), first peak S = \(Output.short(factor.values[peak])) at k = \(Output.short(factor.wavenumbers[peak]))")
-      }
-      if let g = analysis.pairCorrelation {
-        let peak = g.values.indices.max { g.values[$0] < g.values[$1] } ?? 0
-        lines.append("g(r): peak \(Output.short(g.values[peak])) at r = \(Output.short(g.distances[peak]))")
-      }
-      lines.append("output: \(output) (\(format.rawValue))")
-      Output.result(lines.joined(separator: "\n"))
+    var object: [String: Any] = [
+      "system": name, "n_particles": system.particleCount, "dimension": d, "box": system.boxEdges,
+      "energy": analysis.energy, "max_force": analysis.maximumForce, "pressure": analysis.pressure,
+      "output": output, "seconds": analysis.seconds,
+      "contacts": [
+        "n_contacts": contacts.contactCount, "n_backbone_contacts": contacts.backboneContactCount,
+        "z": contacts.meanContactNumber, "z_backbone": contacts.backboneMeanContactNumber,
+        "z_iso": contacts.isostaticContactNumber, "z_iso_finite_size": contacts.finiteSizeIsostaticContactNumber,
+        "delta_z": contacts.excessContactNumber,
+        "delta_z_including_rattlers": contacts.excessContactNumberIncludingRattlers, "rattlers": contacts.rattlers,
+        "contact_numbers": contacts.contactNumbers,
+      ] as [String: Any],
+    ]
+    if let dos = analysis.densityOfStates {
+      object["dos"] = ["omega": dos.frequencies, "density": dos.density, "error": dos.standardError,
+                       "moments": dos.moments.count, "vectors": dos.moments.samples.count,
+                       "hessian_products": dos.hessianProducts,
+                       "lambda_interval": [dos.moments.lower, dos.moments.upper]] as [String: Any]
     }
-    return 0
+    if let lowest = analysis.lowestModes {
+      object["modes"] = lowest.modes.enumerated().map { index, mode in
+        ["field": "mode_\(index + 1)", "eigenvalue": mode.eigenvalue, "frequency": mode.frequency,
+         "participation_ratio": mode.participationRatio(dimension: d), "residual": mode.residual] as [String: Any]
+      }
+      object["modes_lanczos"] = ["steps": lowest.steps, "solver_iterations": lowest.solverIterations,
+                                 "converged": lowest.converged] as [String: Any]
+    }
+    if let factor = analysis.structureFactor {
+      object["structure_factor"] = ["k": factor.wavenumbers, "s": factor.values, "modes": factor.modeCounts,
+                                    "partial": factor.partial, "species": system.speciesNames] as [String: Any]
+    }
+    if let g = analysis.pairCorrelation { object["pair_correlation"] = ["r": g.distances, "g": g.values] }
+    var lines = [
+      "mdsens analyze: \(name), \(system.particleCount) particles in \(d)D",
+      "E = \(Output.short(analysis.energy)), max |F| = \(Output.short(analysis.maximumForce)), pressure p = \(Output.short(analysis.pressure))",
+      "contacts: \(contacts.contactCount); Z = \(Output.short(contacts.meanContactNumber)) (all particles), Z′ = \(Output.short(contacts.backboneMeanContactNumber)) without \(contacts.rattlers.count) rattlers",
+      "Z_iso = \(2 * d), finite size 2d − (2d − 2)/N′ = \(Output.short(contacts.finiteSizeIsostaticContactNumber)); ΔZ = Z′ − Z_iso(N′) = \(Output.short(contacts.excessContactNumber)) (with rattlers Z − Z_iso(N) = \(Output.short(contacts.excessContactNumberIncludingRattlers)))",
+    ]
+    if let dos = analysis.densityOfStates {
+      let peak = dos.density.indices.max { dos.density[$0] < dos.density[$1] } ?? 0
+      lines.append("D(ω): \(dos.moments.count) moments × \(dos.moments.samples.count) vectors on ω ∈ [0, \(Output.short(dos.frequencies.last ?? 0))], peak at ω = \(Output.short(dos.frequencies[peak])) (use --json for the curve)")
+    }
+    if let lowest = analysis.lowestModes {
+      lines.append("lowest modes (shift-invert Lanczos, \(lowest.steps) steps, \(lowest.solverIterations) CG iterations):")
+      for (index, mode) in lowest.modes.enumerated() {
+        lines.append("  mode_\(index + 1): λ = \(Output.short(mode.eigenvalue)), ω = \(Output.short(mode.frequency)), participation \(Output.short(mode.participationRatio(dimension: d))), residual \(Output.short(mode.residual))")
+      }
+    }
+    if let factor = analysis.structureFactor, let first = factor.values.first {
+      let peak = factor.values.indices.max { factor.values[$0] < factor.values[$1] } ?? 0
+      lines.append("S(k): \(factor.values.count) shells, S(k_min = \(Output.short(factor.wavenumbers[0]))) = \(Output.short(first)), first peak S = \(Output.short(factor.values[peak])) at k = \(Output.short(factor.wavenumbers[peak]))")
+    }
+    if let g = analysis.pairCorrelation {
+      let peak = g.values.indices.max { g.values[$0] < g.values[$1] } ?? 0
+      lines.append("g(r): peak \(Output.short(g.values[peak])) at r = \(Output.short(g.distances[peak]))")
+    }
+    lines.append("output: \(output) (\(format.rawValue))")
+    return CommandReport(json: object, summary: lines.joined(separator: "\n"))
   }
 }

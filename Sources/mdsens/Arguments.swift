@@ -1,9 +1,16 @@
+import Simulation
+
 /// A command line split into positional arguments, options with values and flags, checked against
 /// what the command accepts, so that a misspelt option is an error rather than ignored.
 struct Arguments {
   var positional: [String] = []
   var values: [String: String] = [:]
   var flags: Set<String> = []
+  /// A system already read (an ensemble member's), used instead of the positional system file.
+  var system: ParticleSystem?
+  /// Whether progress may appear on a terminal without `--progress`; false for the members of an
+  /// ensemble, whose progress is the sweep's.
+  var interactive = true
 
   /// - Parameters:
   ///   - valued: option names (without "--") that take a value, as `--name value` or `--name=value`.
@@ -50,6 +57,12 @@ struct Arguments {
   }
 
   func has(_ flag: String) -> Bool { flags.contains(flag) }
+
+  /// The system: the one given in code, else the system file named on the command line, else the
+  /// built-in paper system.
+  func loadSystem() throws -> ParticleSystem {
+    try system ?? positional.first.map { try ParticleSystem.load(path: $0) } ?? BuiltInSystems.paper()
+  }
 
   /// A finite number, or nil when the option is absent.
   func number(_ name: String, minimum: Double = -.infinity) throws -> Double? {

@@ -19,6 +19,7 @@ enum CompletionsCommand {
      ("gradient", GradientCommand.valuedOptions.union(GradientCommand.flagOptions)),
      ("elasticity", ElasticityCommand.valuedOptions.union(ElasticityCommand.flagOptions)),
      ("analyze", AnalyzeCommand.valuedOptions.union(AnalyzeCommand.flagOptions)),
+     ("ensemble", EnsembleCommand.valuedOptions.union(EnsembleCommand.flagOptions)),
      ("completions", ["help"]), ("help", [])]
       .map { ($0.0, $0.1.sorted().map { "--" + $0 }) }
   }

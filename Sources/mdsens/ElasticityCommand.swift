@@ -49,7 +49,12 @@ enum ElasticityCommand {
       return 0
     }
     guard options.positional.count <= 1 else { throw UsageError("elasticity takes at most one system file") }
-    var system = try options.positional.first.map { try ParticleSystem.load(path: $0) } ?? BuiltInSystems.paper()
+    return try execute(options).print(asJSON: options.has("json"))
+  }
+
+  /// The elastic response `options` ask for, the non-affine fields written with `--fields`.
+  static func execute(_ options: Arguments) throws -> CommandReport {
+    var system = try options.loadSystem()
     let name = system.description.name ?? "system"
     guard system.periodic else { throw UsageError("elasticity needs a periodic system") }
     if !options.has("fields") && (options.values["out"] != nil || options.values["format"] != nil) {
@@ -111,68 +116,63 @@ enum ElasticityCommand {
     }
 
     let constants = response.constants
-    if options.has("json") {
-      var object: [String: Any] = [
-        "system": name, "n_particles": system.particleCount, "dimension": system.dimension,
-        "strain_components": strains.map(\.rawValue),
-        "voigt": constants.voigt, "born_voigt": response.born.voigt,
-        "bulk_modulus": constants.bulkModulus, "shear_modulus": constants.shearModulus,
-        "longitudinal_modulus": constants.longitudinalModulus, "young_modulus": constants.youngModulus,
-        "poisson_ratio": constants.poissonRatio,
-        "born_bulk_modulus": response.born.bulkModulus, "born_shear_modulus": response.born.shearModulus,
-        "stress": response.stress, "pressure": response.pressure, "volume": response.volume,
-        "contact_number": response.contacts.backboneMeanContactNumber,
-        "isostatic_contact_number": response.contacts.finiteSizeIsostaticContactNumber,
-        "excess_contact_number": response.contacts.excessContactNumber,
-        "rattlers": response.rattlers, "relaxation_asymmetry": response.relaxationAsymmetry, "seconds": seconds,
-      ]
-      object["solves"] = zip(strains, response.nonAffineFields).map { strain, field -> [String: Any] in
-        let root = field.validity?.root
-        return ["strain": strain.rawValue, "solver": root?.solver ?? "", "iterations": root?.solverIterations ?? 0,
-                "residual": root?.solverResidual ?? 0, "status": root?.solverStatus.description ?? "",
-                "smallest_eigenvalue": root?.smallestEigenvalue ?? NSNull(),
-                "warnings": field.validity?.warnings ?? []]
+    var object: [String: Any] = [
+      "system": name, "n_particles": system.particleCount, "dimension": system.dimension,
+      "strain_components": strains.map(\.rawValue),
+      "voigt": constants.voigt, "born_voigt": response.born.voigt,
+      "bulk_modulus": constants.bulkModulus, "shear_modulus": constants.shearModulus,
+      "longitudinal_modulus": constants.longitudinalModulus, "young_modulus": constants.youngModulus,
+      "poisson_ratio": constants.poissonRatio,
+      "born_bulk_modulus": response.born.bulkModulus, "born_shear_modulus": response.born.shearModulus,
+      "stress": response.stress, "pressure": response.pressure, "volume": response.volume,
+      "contact_number": response.contacts.backboneMeanContactNumber,
+      "isostatic_contact_number": response.contacts.finiteSizeIsostaticContactNumber,
+      "excess_contact_number": response.contacts.excessContactNumber,
+      "rattlers": response.rattlers, "relaxation_asymmetry": response.relaxationAsymmetry, "seconds": seconds,
+    ]
+    object["solves"] = zip(strains, response.nonAffineFields).map { strain, field -> [String: Any] in
+      let root = field.validity?.root
+      return ["strain": strain.rawValue, "solver": root?.solver ?? "", "iterations": root?.solverIterations ?? 0,
+              "residual": root?.solverResidual ?? 0, "status": root?.solverStatus.description ?? "",
+              "smallest_eigenvalue": root?.smallestEigenvalue ?? NSNull(),
+              "warnings": field.validity?.warnings ?? []]
+    }
+    object["output"] = output ?? NSNull()
+    if let sensitivity, let parameter {
+      object["parameter"] = parameter.label
+      object["derivative"] = ["voigt": sensitivity.derivative.voigt, "bulk_modulus": sensitivity.derivative.bulkModulus,
+                              "shear_modulus": sensitivity.derivative.shearModulus] as [String: Any]
+    }
+    let header = strains.map { $0.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0) }.joined()
+    var lines = [
+      "mdsens elasticity: \(name), \(system.particleCount) particles in \(system.dimension)D",
+      "stiffness tensor C (Voigt, energy/length^\(system.dimension)), rows and columns \(strains.map(\.rawValue).joined(separator: " ")):",
+      "      " + header,
+    ]
+    for (strain, row) in zip(strains, constants.voigt) {
+      lines.append(strain.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0)
+                   + row.map { Output.short($0).padding(toLength: 12, withPad: " ", startingAt: 0) }.joined())
+    }
+    lines += [
+      "bulk modulus B = \(Output.short(constants.bulkModulus)) (Born \(Output.short(response.born.bulkModulus))); shear modulus G = \(Output.short(constants.shearModulus)) (Born \(Output.short(response.born.shearModulus)))",
+      "M = \(Output.short(constants.longitudinalModulus)), E = \(Output.short(constants.youngModulus)), ν = \(Output.short(constants.poissonRatio))",
+      "pressure p = \(Output.short(response.pressure)); contact number Z′ = \(Output.short(response.contacts.backboneMeanContactNumber)) (isostatic \(Output.short(response.contacts.finiteSizeIsostaticContactNumber)), ΔZ = \(Output.short(response.contacts.excessContactNumber))); rattlers: \(response.rattlers.count)",
+    ]
+    for (strain, field) in zip(strains, response.nonAffineFields) {
+      if let root = field.validity?.root {
+        lines.append("solve \(strain.rawValue): \(root.solver), \(root.solverIterations) iterations, relative residual \(Output.short(root.solverResidual)), \(root.solverStatus)")
       }
-      object["output"] = output ?? NSNull()
-      if let sensitivity, let parameter {
-        object["parameter"] = parameter.label
-        object["derivative"] = ["voigt": sensitivity.derivative.voigt, "bulk_modulus": sensitivity.derivative.bulkModulus,
-                                "shear_modulus": sensitivity.derivative.shearModulus] as [String: Any]
-      }
-      Output.json(object)
-    } else {
-      let header = strains.map { $0.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0) }.joined()
-      var lines = [
-        "mdsens elasticity: \(name), \(system.particleCount) particles in \(system.dimension)D",
-        "stiffness tensor C (Voigt, energy/length^\(system.dimension)), rows and columns \(strains.map(\.rawValue).joined(separator: " ")):",
-        "      " + header,
-      ]
-      for (strain, row) in zip(strains, constants.voigt) {
+      for warning in field.validity?.warnings ?? [] { lines.append("warning (\(strain.rawValue)): \(warning)") }
+    }
+    if let sensitivity, let parameter {
+      lines.append("d/dθ for θ = \(parameter.label), box held: dB/dθ = \(Output.short(sensitivity.derivative.bulkModulus)), dG/dθ = \(Output.short(sensitivity.derivative.shearModulus)); dC/dθ (Voigt):")
+      for (strain, row) in zip(strains, sensitivity.derivative.voigt) {
         lines.append(strain.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0)
                      + row.map { Output.short($0).padding(toLength: 12, withPad: " ", startingAt: 0) }.joined())
       }
-      lines += [
-        "bulk modulus B = \(Output.short(constants.bulkModulus)) (Born \(Output.short(response.born.bulkModulus))); shear modulus G = \(Output.short(constants.shearModulus)) (Born \(Output.short(response.born.shearModulus)))",
-        "M = \(Output.short(constants.longitudinalModulus)), E = \(Output.short(constants.youngModulus)), ν = \(Output.short(constants.poissonRatio))",
-        "pressure p = \(Output.short(response.pressure)); contact number Z′ = \(Output.short(response.contacts.backboneMeanContactNumber)) (isostatic \(Output.short(response.contacts.finiteSizeIsostaticContactNumber)), ΔZ = \(Output.short(response.contacts.excessContactNumber))); rattlers: \(response.rattlers.count)",
-      ]
-      for (strain, field) in zip(strains, response.nonAffineFields) {
-        if let root = field.validity?.root {
-          lines.append("solve \(strain.rawValue): \(root.solver), \(root.solverIterations) iterations, relative residual \(Output.short(root.solverResidual)), \(root.solverStatus)")
-        }
-        for warning in field.validity?.warnings ?? [] { lines.append("warning (\(strain.rawValue)): \(warning)") }
-      }
-      if let sensitivity, let parameter {
-        lines.append("d/dθ for θ = \(parameter.label), box held: dB/dθ = \(Output.short(sensitivity.derivative.bulkModulus)), dG/dθ = \(Output.short(sensitivity.derivative.shearModulus)); dC/dθ (Voigt):")
-        for (strain, row) in zip(strains, sensitivity.derivative.voigt) {
-          lines.append(strain.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0)
-                       + row.map { Output.short($0).padding(toLength: 12, withPad: " ", startingAt: 0) }.joined())
-        }
-      }
-      if let output { lines.append("output: \(output) (\(format.rawValue), fields nonaffine_*)") }
-      lines.append(String(format: "%.3f s", seconds))
-      Output.result(lines.joined(separator: "\n"))
     }
-    return 0
+    if let output { lines.append("output: \(output) (\(format.rawValue), fields nonaffine_*)") }
+    lines.append(String(format: "%.3f s", seconds))
+    return CommandReport(json: object, summary: lines.joined(separator: "\n"))
   }
 }

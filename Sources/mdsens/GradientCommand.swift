@@ -44,7 +44,12 @@ enum GradientCommand {
       return 0
     }
     guard options.positional.count <= 1 else { throw UsageError("gradient takes at most one system file") }
-    var system = try options.positional.first.map { try ParticleSystem.load(path: $0) } ?? BuiltInSystems.paper()
+    return try execute(options).print(asJSON: options.has("json"))
+  }
+
+  /// The adjoint gradient `options` ask for, its output file written.
+  static func execute(_ options: Arguments) throws -> CommandReport {
+    var system = try options.loadSystem()
     let name = system.description.name ?? "system"
     guard let observableText = options.values["observable"] else {
       throw UsageError("--observable is required (energy, position:I:K or msd:FILE)")
@@ -90,27 +95,24 @@ enum GradientCommand {
     let unit = settings.units.unit(lengthPower: lengthPower, energyPower: energyPower)
     try settings.write([frame], system: system, fieldUnits: ["gradient_diameter": unit], to: output, format: format)
 
-    if options.has("json") {
-      Output.json([
-        "system": name, "n_particles": system.particleCount, "observable": observableText, "value": result.value,
-        "gradient": result.gradient, "explicit_part": result.explicitPart, "rattlers": result.rattlers,
-        "max_force": result.maximumForce,
-        "solver": ["name": result.solverName,
-                   "iterations": result.solverIterations, "residual": result.solverResidual,
-                   "status": result.solverStatus.description],
-        "warnings": result.warnings, "output": output,
-      ])
-    } else {
-      let largest = result.gradient.indices.max { abs(result.gradient[$0]) < abs(result.gradient[$1]) } ?? 0
-      Output.result("""
-        mdsens gradient: \(name), \(system.particleCount) particles; d obs/d dₖ for obs = \(observableText)
-        obs at the minimum: \(Output.exact(result.value)); max |F| \(Output.short(result.maximumForce))
-        largest |d obs/d dₖ|: \(Output.short(result.gradient[largest])) (particle \(largest)); Σₖ d obs/d dₖ = \(Output.short(result.gradient.reduce(0, +)))
-        adjoint solve \(result.solverName): \(result.solverIterations) iterations, relative residual \(Output.short(result.solverResidual)); rattlers: \(result.rattlers.count)
-        \(result.warnings.map { "warning: \($0)\n" }.joined())output: \(output) (\(format.rawValue), field gradient_diameter)
-        """)
-    }
-    return 0
+    let object: [String: Any] = [
+      "system": name, "n_particles": system.particleCount, "observable": observableText, "value": result.value,
+      "gradient": result.gradient, "explicit_part": result.explicitPart, "rattlers": result.rattlers,
+      "max_force": result.maximumForce,
+      "solver": ["name": result.solverName,
+                 "iterations": result.solverIterations, "residual": result.solverResidual,
+                 "status": result.solverStatus.description],
+      "warnings": result.warnings, "output": output,
+    ]
+    let largest = result.gradient.indices.max { abs(result.gradient[$0]) < abs(result.gradient[$1]) } ?? 0
+    let summary = """
+      mdsens gradient: \(name), \(system.particleCount) particles; d obs/d dₖ for obs = \(observableText)
+      obs at the minimum: \(Output.exact(result.value)); max |F| \(Output.short(result.maximumForce))
+      largest |d obs/d dₖ|: \(Output.short(result.gradient[largest])) (particle \(largest)); Σₖ d obs/d dₖ = \(Output.short(result.gradient.reduce(0, +)))
+      adjoint solve \(result.solverName): \(result.solverIterations) iterations, relative residual \(Output.short(result.solverResidual)); rattlers: \(result.rattlers.count)
+      \(result.warnings.map { "warning: \($0)\n" }.joined())output: \(output) (\(format.rawValue), field gradient_diameter)
+      """
+    return CommandReport(json: object, summary: summary)
   }
 
   static func adjoint(system: ParticleSystem, minimum: [Double], observable: MinimumObservable,

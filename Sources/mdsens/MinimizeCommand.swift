@@ -59,7 +59,12 @@ enum MinimizeCommand {
     guard options.positional.count <= 1 else {
       throw UsageError("minimize takes at most one system file, got \(options.positional.count) arguments")
     }
-    var system = try options.positional.first.map { try ParticleSystem.load(path: $0) } ?? BuiltInSystems.paper()
+    return try execute(options).print(asJSON: options.has("json"))
+  }
+
+  /// The minimisation `options` ask for, its output file written.
+  static func execute(_ options: Arguments) throws -> CommandReport {
+    var system = try options.loadSystem()
     let name = system.description.name ?? "system"
     let format = try options.outputFormat()
     let settings = try options.fileSettings()
@@ -88,7 +93,6 @@ enum MinimizeCommand {
       (system, start) = try system.startingPositions(seed: seed)
     }
 
-    let json = options.has("json")
     let precision = options.values["precision"] ?? "double"
     guard precision == "double" || precision == "double-double" else {
       throw UsageError("--precision '\(precision)' is unknown; use double or double-double")
@@ -148,8 +152,9 @@ enum MinimizeCommand {
     }
     try settings.write(frames, system: system, to: output, format: format)
 
-    if json {
-      Output.json([
+    let box = system.boxEdges.map(Output.short).joined(separator: " × ")
+    return CommandReport(
+      json: [
         "system": name, "n_particles": system.particleCount, "dimension": system.dimension,
         "box": system.boxEdges, "periodic": system.periodic, "converged": outcome.converged,
         "stop_reason": outcome.stopReason.rawValue, "steps": outcome.steps, "energy": outcome.energy,
@@ -166,10 +171,8 @@ enum MinimizeCommand {
         "newton_max_forces": finished.newton?.maximumForces ?? [],
         "precision": precision, "energy_low_part": extendedEnergy?.low ?? 0,
         "double_double_steps": extendedRun.steps, "double_double_seconds": extendedRun.seconds,
-      ])
-    } else {
-      let box = system.boxEdges.map(Output.short).joined(separator: " × ")
-      Output.result("""
+      ],
+      summary: """
         mdsens minimize: \(name), \(system.particleCount) particles in \(system.dimension)D, \
         \(system.periodic ? "periodic box" : "free space, start region") \(box)
         \(outcome.converged ? "converged" : "NOT converged (\(outcome.stopReason.rawValue))"): \
@@ -178,9 +181,8 @@ enum MinimizeCommand {
         energy: \(Output.exact(outcome.energy))
         max force: \(Output.exact(outcome.maximumForce))\(pressure.map { "\npressure: \(Output.exact($0)) (stress [\(stress!.map { "[" + $0.map(Output.short).joined(separator: ", ") + "]" }.joined(separator: ", "))]), energy/length^\(system.dimension)" } ?? "")
         output: \(output) (\(format.rawValue), \(frames.count) frames)
-        """)
-    }
-    return outcome.converged ? 0 : 3
+        """,
+      status: outcome.converged ? 0 : 3)
   }
 
   /// The tightest max |F| a double-precision stage aims at before double-double takes over.

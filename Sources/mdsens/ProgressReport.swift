@@ -19,9 +19,10 @@ final class ProgressReport: @unchecked Sendable {
     previous = (0, clock.now)
   }
 
-  /// Whether progress is shown: `--progress`, or stderr is a terminal.
+  /// Whether progress is shown: `--progress`, or stderr is a terminal (and the run is not an
+  /// ensemble member).
   static func isWanted(_ options: Arguments) -> Bool {
-    options.has("progress") || isatty(STDERR_FILENO) == 1
+    options.has("progress") || (options.interactive && isatty(STDERR_FILENO) == 1)
   }
 
   /// The progress callback of a minimisation with `choice`, or nil when progress is not wanted.

@@ -77,10 +77,15 @@ enum SensitivityCommand {
     guard options.positional.count <= 1 else {
       throw UsageError("sensitivity takes at most one system file, got \(options.positional.count) arguments")
     }
+    return try execute(options).print(asJSON: options.has("json"))
+  }
+
+  /// The sensitivity `options` ask for, its output file written.
+  static func execute(_ options: Arguments) throws -> CommandReport {
     guard let parameterName = options.values["param"] else {
       throw UsageError("--param is required (diameter, epsilon, alpha, box or packing-fraction)")
     }
-    var system = try options.positional.first.map { try ParticleSystem.load(path: $0) } ?? BuiltInSystems.paper()
+    var system = try options.loadSystem()
     let name = system.description.name ?? "system"
 
     // The parameter and what is held.
@@ -210,62 +215,56 @@ enum SensitivityCommand {
 
     let maxAbs = result.physical.map(abs).max() ?? 0
     let validity = result.validity
-    if options.has("json") {
-      var object: [String: Any] = [
-        "system": name, "n_particles": system.particleCount, "param": parameterName, "parameter": parameterLabel,
-        "hold": held.rawValue, "method": method, "l1_norm": result.normalisedL1Norm,
-        "l1_norm_physical": result.physical.reduce(0) { $0 + abs($1) }, "max_abs": maxAbs,
-        "rattlers": result.rattlers, "box": system.boxEdges, "box_length_derivative": result.boxLengthDerivative,
-        "seconds": seconds, "minimization_steps": minimizationSteps, "output": output, "field": fieldName,
-      ]
-      object["max_force"] = maximumForce ?? NSNull()
-      if let validity {
-        object["solver"] = ["name": validity.root.solver, "iterations": validity.root.solverIterations,
-                            "residual": validity.root.solverResidual, "status": validity.root.solverStatus.description,
-                            "converged": validity.root.solverStatus == .converged]
-        object["zero_modes_removed"] = validity.zeroModesRemoved
-        object["smallest_eigenvalue"] = validity.root.smallestEigenvalue ?? NSNull()
-        object["error_estimate"] = validity.root.errorEstimate.map { ["position_error": $0.positionError,
-                                                                 "sensitivity_error": $0.sensitivityError,
-                                                                 "relative_sensitivity_error": $0.relativeSensitivityError,
-                                                                 "relative_solve_error": $0.relativeSolveError] as [String: Any] } ?? NSNull()
-        object["warnings"] = validity.warnings
-      } else {
-        object["solver"] = NSNull()
-        object["error_estimate"] = NSNull()
-      }
-      if let fd = result.finiteDifference { object["contact_network_unchanged"] = fd.networkUnchanged }
-      if let steps = result.unrolledSteps { object["unrolled_steps"] = steps }
-      if let traceInterval, let comparison {
-        object["trace_interval"] = traceInterval
-        object["trace"] = trace.points.map { [$0.step, $0.l1] as [Any] }
-        object.merge(comparison.json) { _, new in new }
-      }
-      Output.json(object)
+    var object: [String: Any] = [
+      "system": name, "n_particles": system.particleCount, "param": parameterName, "parameter": parameterLabel,
+      "hold": held.rawValue, "method": method, "l1_norm": result.normalisedL1Norm,
+      "l1_norm_physical": result.physical.reduce(0) { $0 + abs($1) }, "max_abs": maxAbs,
+      "rattlers": result.rattlers, "box": system.boxEdges, "box_length_derivative": result.boxLengthDerivative,
+      "seconds": seconds, "minimization_steps": minimizationSteps, "output": output, "field": fieldName,
+    ]
+    object["max_force"] = maximumForce ?? NSNull()
+    if let validity {
+      object["solver"] = ["name": validity.root.solver, "iterations": validity.root.solverIterations,
+                          "residual": validity.root.solverResidual, "status": validity.root.solverStatus.description,
+                          "converged": validity.root.solverStatus == .converged]
+      object["zero_modes_removed"] = validity.zeroModesRemoved
+      object["smallest_eigenvalue"] = validity.root.smallestEigenvalue ?? NSNull()
+      object["error_estimate"] = validity.root.errorEstimate.map { ["position_error": $0.positionError,
+                                                               "sensitivity_error": $0.sensitivityError,
+                                                               "relative_sensitivity_error": $0.relativeSensitivityError,
+                                                               "relative_solve_error": $0.relativeSolveError] as [String: Any] } ?? NSNull()
+      object["warnings"] = validity.warnings
     } else {
-      var lines = [
-        "mdsens sensitivity: \(name), \(system.particleCount) particles; d x*/d θ for θ = \(parameterLabel), \(held == .box ? "box" : "packing fraction") held, method \(method)",
-        "L1 norm of dx/dθ (normalised coordinates x = R/L): \(Output.exact(result.normalisedL1Norm))",
-        "max |dR/dθ| (physical): \(Output.short(maxAbs)); dL/dθ = \(Output.short(result.boxLengthDerivative))",
-      ]
-      if let maximumForce { lines.append("max |F| at the minimum: \(Output.short(maximumForce))") }
-      if let validity {
-        lines.append("solver \(validity.root.solver): \(validity.root.solverIterations) iterations, relative residual \(Output.short(validity.root.solverResidual)), \(validity.root.solverStatus)")
-        lines.append("rattlers: \(validity.rattlers.count)\(validity.rattlers.isEmpty ? "" : " \(validity.rattlers)"); zero modes removed: \(validity.zeroModesRemoved)")
-        if let λ = validity.root.smallestEigenvalue { lines.append("smallest non-zero Hessian eigenvalue: \(Output.short(λ))") }
-        if let estimate = validity.root.errorEstimate {
-          lines.append("a-posteriori error estimate: relative \(Output.short(estimate.relativeSensitivityError)) (solve \(Output.short(estimate.relativeSolveError)))")
-        }
-        validity.warnings.forEach(Output.warning)
-      }
-      if let fd = result.finiteDifference { lines.append("contact network unchanged at θ ± h: \(fd.networkUnchanged)") }
-      if let traceInterval, let comparison {
-        lines.append("unrolled L1 every \(traceInterval) steps: \(trace.points.count) points (use --json for the trace)")
-        lines.append(comparison.summary)
-      }
-      lines.append("output: \(output) (\(format.rawValue), field \(fieldName)); \(String(format: "%.3f", seconds)) s")
-      Output.result(lines.joined(separator: "\n"))
+      object["solver"] = NSNull()
+      object["error_estimate"] = NSNull()
     }
-    return 0
+    if let fd = result.finiteDifference { object["contact_network_unchanged"] = fd.networkUnchanged }
+    if let steps = result.unrolledSteps { object["unrolled_steps"] = steps }
+    if let traceInterval, let comparison {
+      object["trace_interval"] = traceInterval
+      object["trace"] = trace.points.map { [$0.step, $0.l1] as [Any] }
+      object.merge(comparison.json) { _, new in new }
+    }
+    var lines = [
+      "mdsens sensitivity: \(name), \(system.particleCount) particles; d x*/d θ for θ = \(parameterLabel), \(held == .box ? "box" : "packing fraction") held, method \(method)",
+      "L1 norm of dx/dθ (normalised coordinates x = R/L): \(Output.exact(result.normalisedL1Norm))",
+      "max |dR/dθ| (physical): \(Output.short(maxAbs)); dL/dθ = \(Output.short(result.boxLengthDerivative))",
+    ]
+    if let maximumForce { lines.append("max |F| at the minimum: \(Output.short(maximumForce))") }
+    if let validity {
+      lines.append("solver \(validity.root.solver): \(validity.root.solverIterations) iterations, relative residual \(Output.short(validity.root.solverResidual)), \(validity.root.solverStatus)")
+      lines.append("rattlers: \(validity.rattlers.count)\(validity.rattlers.isEmpty ? "" : " \(validity.rattlers)"); zero modes removed: \(validity.zeroModesRemoved)")
+      if let λ = validity.root.smallestEigenvalue { lines.append("smallest non-zero Hessian eigenvalue: \(Output.short(λ))") }
+      if let estimate = validity.root.errorEstimate {
+        lines.append("a-posteriori error estimate: relative \(Output.short(estimate.relativeSensitivityError)) (solve \(Output.short(estimate.relativeSolveError)))")
+      }
+    }
+    if let fd = result.finiteDifference { lines.append("contact network unchanged at θ ± h: \(fd.networkUnchanged)") }
+    if let traceInterval, let comparison {
+      lines.append("unrolled L1 every \(traceInterval) steps: \(trace.points.count) points (use --json for the trace)")
+      lines.append(comparison.summary)
+    }
+    lines.append("output: \(output) (\(format.rawValue), field \(fieldName)); \(String(format: "%.3f", seconds)) s")
+    return CommandReport(json: object, summary: lines.joined(separator: "\n"), warnings: validity?.warnings ?? [])
   }
 }

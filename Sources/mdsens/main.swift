@@ -11,6 +11,7 @@ let usage = """
     gradient      d obs/d dₖ of an observable of the minimum for every particle diameter (adjoint)
     elasticity    the stiffness tensor, bulk and shear moduli and non-affine fields of a minimum
     analyze       contacts, pressure, vibrational spectrum, lowest modes and S(k) of a minimum
+    ensemble      a sweep of seeds and parameters: members on threads or MPI ranks, summary statistics
     completions   print a bash or zsh completion script
     help          show this help (also --help; --version prints the version)
 
@@ -42,6 +43,7 @@ func main() -> Int32 {
       print("mdsens \(MDSensVersion.string)")
       return 0
     case "analyze", "analyse": return try AnalyzeCommand.run(arguments)
+    case "ensemble": return try EnsembleCommand.run(arguments)
     case "help", "--help", "-h":
       print(usage)
       return 0
