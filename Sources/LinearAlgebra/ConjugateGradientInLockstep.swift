@@ -42,7 +42,6 @@ extension ConjugateGradient: BlockLinearSolver {
     var products = [[Double]]()
     var owners = [Int]()
     while true {
-      block.removeAll(keepingCapacity: true)
       owners.removeAll(keepingCapacity: true)
       for (position, column) in columns.enumerated() {
         switch column.phase {
@@ -54,6 +53,9 @@ extension ConjugateGradient: BlockLinearSolver {
       }
       if block.isEmpty { break }
       linearOperator.apply(block: block, into: &products)
+      // The block shares the columns' vectors: released before they are updated, so that the
+      // updates write in place instead of copying.
+      block.removeAll(keepingCapacity: true)
       for (slot, position) in owners.enumerated() {
         columns[position].advance(product: products[slot])
       }

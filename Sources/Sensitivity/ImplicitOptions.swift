@@ -5,6 +5,8 @@ public struct ImplicitOptions: Sendable, Equatable {
   /// The engine's solver choice; automatic: conjugate gradients for the positive definite reduced
   /// Hessian (dense LU up to 64 components).
   public var solver: SolverChoice
+  /// The preconditioner of the conjugate-gradient solves (unless `solver.jacobi` asks for Jacobi).
+  public var preconditioner: HessianPreconditioner
   /// Project the translations out: d per rigid cluster, the d global ones for a single rigid network
   /// (periodic systems; free space is translation invariant too). See ``ReducedSpace``.
   public var projectTranslations: Bool
@@ -33,8 +35,10 @@ public struct ImplicitOptions: Sendable, Equatable {
   public init(solver: SolverChoice = SolverChoice(), projectTranslations: Bool = true,
               excludeRattlers: Bool = true, refusalForce: Double = 1e-6, warningForce: Double = 1e-9,
               neighbourSkin: Double? = nil, validate: Bool = true, lanczosSteps: Int = 150,
-              minimumContacts: Int? = nil, singularityThreshold: Double = 1e-8, refuseSingular: Bool = false) {
+              minimumContacts: Int? = nil, singularityThreshold: Double = 1e-8, refuseSingular: Bool = false,
+              preconditioner: HessianPreconditioner = .none) {
     self.solver = solver
+    self.preconditioner = preconditioner
     self.projectTranslations = projectTranslations
     self.excludeRattlers = excludeRattlers
     self.refusalForce = refusalForce

@@ -147,15 +147,31 @@ public struct ReducedSpace: Sendable, Equatable {
   /// every particle of one cluster along one axis; for a cluster that rotates, also ωₐ × oᵢ):
   /// subtracts each component's mean over each cluster, then the rigid rotation ω × oᵢ with
   /// ω = I⁻¹ Σ oᵢ × vᵢ (the rotations are orthogonal to the translations, Σ oᵢ = 0).
+  ///
+  /// Every solver iteration projects its vectors, so the translations are removed in two passes over
+  /// each cluster (all d sums in one, each still summed in slot order) through buffer pointers.
   @inlinable
   public func projectTranslations(_ v: inout [Double]) {
     guard projectsTranslations else { return }
+    let d = dimension
+    precondition(v.count == count, "projectTranslations: \(v.count) components for a space of \(count)")
     for (slots, rotation) in zip(clusterSlots, clusterRotations) {
-      for k in 0..<dimension {
-        var mean = 0.0
-        for slot in slots { mean += v[slot * dimension + k] }
-        mean /= Double(slots.count)
-        for slot in slots { v[slot * dimension + k] -= mean }
+      v.withUnsafeMutableBufferPointer { v in
+        slots.withUnsafeBufferPointer { slots in
+          var (x, y, z) = (0.0, 0.0, 0.0)
+          for slot in slots {
+            x += v[slot &* d]
+            y += v[slot &* d &+ 1]
+            if d == 3 { z += v[slot &* d &+ 2] }
+          }
+          let size = Double(slots.count)
+          (x, y, z) = (x / size, y / size, z / size)
+          for slot in slots {
+            v[slot &* d] -= x
+            v[slot &* d &+ 1] -= y
+            if d == 3 { v[slot &* d &+ 2] -= z }
+          }
+        }
       }
       if let rotation { rotation.remove(from: &v, slots: slots, dimension: dimension) }
     }

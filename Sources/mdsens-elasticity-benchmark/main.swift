@@ -14,7 +14,8 @@ let help = """
   to 1e-10, the Lanczos validation off unless --validate). Prints a markdown table.
 
   Options: --sizes LIST (default 1000,10000), --dimensions LIST (default 2,3),
-           --force-tolerance X (default 1e-10), --seed S (default 1), --validate, --help
+           --force-tolerance X (default 1e-10), --seed S (default 1), --validate,
+           --preconditioner none|jacobi|block-jacobi|ssor|ssor:ω (default: ImplicitOptions' own), --help
   """
 
 var sizes = [1000, 10_000]
@@ -22,6 +23,8 @@ var dimensions = [2, 3]
 var forceTolerance = 1e-10
 var seed: UInt64 = 1
 var validate = false
+var preconditioner: HessianPreconditioner? = nil
+var jacobi = false
 var arguments = Array(CommandLine.arguments.dropFirst())
 func fail(_ message: String) -> Never {
   FileHandle.standardError.write(Data("mdsens-elasticity-benchmark: \(message)\n".utf8))
@@ -39,6 +42,18 @@ while !arguments.isEmpty {
   case "--force-tolerance":
     guard let number = Double(value) else { fail("bad --force-tolerance \(value)") }
     forceTolerance = number
+  case "--preconditioner":
+    switch value {
+    case "none": preconditioner = HessianPreconditioner.none
+    case "jacobi": jacobi = true
+    case "block-jacobi": preconditioner = .blockJacobi
+    case "ssor": preconditioner = .symmetricSOR(relaxation: 1)
+    default:
+      guard value.hasPrefix("ssor:"), let ω = Double(value.dropFirst(5)), ω > 0, ω < 2 else {
+        fail("bad --preconditioner \(value) (none, jacobi, block-jacobi, ssor or ssor:ω with 0 < ω < 2)")
+      }
+      preconditioner = .symmetricSOR(relaxation: ω)
+    }
   case "--seed":
     guard let number = UInt64(value) else { fail("bad --seed \(value)") }
     seed = number
@@ -77,6 +92,9 @@ for dimension in dimensions {
     }
     var options = ImplicitOptions()
     options.validate = validate
+    if let preconditioner { options.preconditioner = preconditioner }
+    options.solver.jacobi = jacobi
+    FileHandle.standardError.write(Data("d = \(dimension), N = \(n): minimised in \(String(format: "%.3f", minimisation)) s; the tensor...\n".utf8))
     began = clock.now
     do {
       let response = try ElasticResponse.compute(model: system.model, positions: minimum.positions, options: options)
