@@ -10,12 +10,15 @@ import Sensitivity
 public struct BackboneHessian: LinearOperator {
   public let space: ReducedSpace
   public let product: HessianProduct
-  /// P x of the last product, kept so that products on a backbone without rattlers allocate
-  /// nothing (inverse iterations apply H hundreds of thousands of times).
+  /// Vectors of the last product, kept so that products allocate nothing (inverse iterations apply
+  /// H hundreds of thousands of times).
   private let scratch = Scratch()
 
   private final class Scratch {
     var projected: [Double] = []
+    /// P x and H P x on the full d·N space, when rattlers make it larger than the reduced one.
+    var full: [Double] = []
+    var fullProduct: [Double] = []
   }
 
   /// The backbone Hessian at `positions` with `rattlers` removed (ascending particle indices).
@@ -42,9 +45,9 @@ public struct BackboneHessian: LinearOperator {
     if space.rattlers.isEmpty {
       product(scratch.projected, into: &result)
     } else {
-      var full = [Double]()
-      product(space.expand(scratch.projected), into: &full)
-      result = space.restrict(full)
+      space.expand(scratch.projected, into: &scratch.full)
+      product(scratch.full, into: &scratch.fullProduct)
+      space.restrict(scratch.fullProduct, into: &result)
     }
     space.projectTranslations(&result)
   }

@@ -81,42 +81,18 @@ public struct SymmetricSORPreconditioner: Preconditioner {
           // yᵢ = Dᵢ⁻¹ (rᵢ − ω Σ_{j<i} Aᵢⱼ yⱼ), z holding y.
           withTriangle(lower) { rowStart, columns, blocks in
             for i in 0..<n {
-              for a in 0..<b {
-                var sum = 0.0
-                for slot in Int(rowStart[i])..<Int(rowStart[i &+ 1]) {
-                  let j = Int(columns[slot])
-                  for c in 0..<b { sum += blocks[(slot &* b &+ a) &* b &+ c] * z[j &* b &+ c] }
-                }
-                z[i &* b &+ a] = r[i &* b &+ a] - ω * sum
-              }
-              multiplyInPlace(z, block: i, inverse, b)
+              let sum = rowSum(i, rowStart, columns, blocks, z, b)
+              var s = SIMD4<Double>()
+              for a in 0..<b { s[a] = r[i &* b &+ a] - ω * sum[a] }
+              let y = blockProduct(inverse, i, s, b)
+              for a in 0..<b { z[i &* b &+ a] = y[a] }
             }
           }
           // z′ᵢ = yᵢ − ω Dᵢ⁻¹ Σ_{j>i} Aᵢⱼ z′ⱼ.
           withTriangle(upper) { rowStart, columns, blocks in
-            var sums = (0.0, 0.0, 0.0, 0.0)
-            for i in stride(from: n - 1, through: 0, by: -1) {
-              for a in 0..<b {
-                var sum = 0.0
-                for slot in Int(rowStart[i])..<Int(rowStart[i &+ 1]) {
-                  let j = Int(columns[slot])
-                  for c in 0..<b { sum += blocks[(slot &* b &+ a) &* b &+ c] * z[j &* b &+ c] }
-                }
-                switch a {
-                case 0: sums.0 = sum
-                case 1: sums.1 = sum
-                case 2: sums.2 = sum
-                default: sums.3 = sum
-                }
-              }
-              for a in 0..<b {
-                var correction = 0.0
-                for c in 0..<b {
-                  let s = c == 0 ? sums.0 : c == 1 ? sums.1 : c == 2 ? sums.2 : sums.3
-                  correction += inverse[(i &* b &+ a) &* b &+ c] * s
-                }
-                z[i &* b &+ a] -= ω * correction
-              }
+            for i in (0..<n).reversed() {
+              let correction = blockProduct(inverse, i, rowSum(i, rowStart, columns, blocks, z, b), b)
+              for a in 0..<b { z[i &* b &+ a] -= ω * correction[a] }
             }
           }
           let scale = ω * (2 - ω)
@@ -124,6 +100,41 @@ public struct SymmetricSORPreconditioner: Preconditioner {
         }
       }
     }
+  }
+
+  /// Σⱼ Aᵢⱼ zⱼ over one triangle's blocks of row i: each partner's zⱼ read once for all b rows.
+  @inline(__always)
+  private func rowSum(_ i: Int, _ rowStart: UnsafeBufferPointer<Int32>, _ columns: UnsafeBufferPointer<Int32>,
+                      _ blocks: UnsafeBufferPointer<Double>, _ z: UnsafeMutableBufferPointer<Double>, _ b: Int)
+    -> SIMD4<Double>
+  {
+    var sum = SIMD4<Double>()
+    for slot in Int(rowStart[i])..<Int(rowStart[i &+ 1]) {
+      let j = Int(columns[slot])
+      var zj = SIMD4<Double>()
+      for c in 0..<b { zj[c] = z[j &* b &+ c] }
+      let base = slot &* b &* b
+      for a in 0..<b {
+        var row = SIMD4<Double>()
+        for c in 0..<b { row[c] = blocks[base &+ a &* b &+ c] }
+        sum[a] += (row * zj).sum()
+      }
+    }
+    return sum
+  }
+
+  /// Dᵢ⁻¹ s.
+  @inline(__always)
+  private func blockProduct(_ inverse: UnsafeBufferPointer<Double>, _ i: Int, _ s: SIMD4<Double>, _ b: Int)
+    -> SIMD4<Double>
+  {
+    var result = SIMD4<Double>()
+    for a in 0..<b {
+      var row = SIMD4<Double>()
+      for c in 0..<b { row[c] = inverse[(i &* b &+ a) &* b &+ c] }
+      result[a] = (row * s).sum()
+    }
+    return result
   }
 
   @inline(__always)
@@ -135,32 +146,6 @@ public struct SymmetricSORPreconditioner: Preconditioner {
       triangle.columns.withUnsafeBufferPointer { columns in
         triangle.blocks.withUnsafeBufferPointer { blocks in body(rowStart, columns, blocks) }
       }
-    }
-  }
-
-  /// zᵢ ← Dᵢ⁻¹ zᵢ.
-  @inline(__always)
-  private func multiplyInPlace(_ z: UnsafeMutableBufferPointer<Double>, block i: Int,
-                               _ inverse: UnsafeBufferPointer<Double>, _ b: Int) {
-    let base = i &* b
-    if b == 2 {
-      let (x, y) = (z[base], z[base &+ 1])
-      z[base] = inverse[base &* 2] * x + inverse[base &* 2 &+ 1] * y
-      z[base &+ 1] = inverse[base &* 2 &+ 2] * x + inverse[base &* 2 &+ 3] * y
-      return
-    }
-    var s = (0.0, 0.0, 0.0, 0.0)
-    s.0 = z[base]
-    if b > 1 { s.1 = z[base &+ 1] }
-    if b > 2 { s.2 = z[base &+ 2] }
-    if b > 3 { s.3 = z[base &+ 3] }
-    for a in 0..<b {
-      let row = (base &+ a) &* b
-      var sum = inverse[row] * s.0
-      if b > 1 { sum += inverse[row &+ 1] * s.1 }
-      if b > 2 { sum += inverse[row &+ 2] * s.2 }
-      if b > 3 { sum += inverse[row &+ 3] * s.3 }
-      z[base &+ a] = sum
     }
   }
 }

@@ -17,12 +17,15 @@ struct ParticleLinearization: OptimalityLinearization {
   /// H·V for k interleaved vectors in one pass over the pairs (nil: column by column).
   var blockProduct: ((_ v: [Double], _ columns: Int, _ result: inout [Double]) -> Void)? = nil
   let parameters: ParameterDerivative
-  /// The interleaved block and its product, kept from one block product to the next.
+  /// The interleaved block and its product (and the full-length vector and product of a single
+  /// product with rattlers), kept from one product to the next.
   let scratch = BlockScratch()
 
   final class BlockScratch {
     var interleaved: [Double] = []
     var product: [Double] = []
+    var full: [Double] = []
+    var fullProduct: [Double] = []
   }
 
   var stateDimension: Int { space.count }
@@ -36,10 +39,13 @@ struct ParticleLinearization: OptimalityLinearization {
   }
 
   /// In place when no particle is a rattler (the reduced space is the full one): the stiffness
-  /// product writes straight into the solver's vector.
+  /// product writes straight into the solver's vector; otherwise through full-length vectors kept
+  /// from product to product.
   func applyA(_ v: [Double], into result: inout [Double]) {
     guard space.rattlers.isEmpty else {
-      result = applyA(v)
+      space.expand(v, into: &scratch.full)
+      hessianProduct(scratch.full, &scratch.fullProduct)
+      space.restrict(scratch.fullProduct, into: &result)
       return
     }
     hessianProduct(v, &result)
