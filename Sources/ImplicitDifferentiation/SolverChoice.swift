@@ -80,7 +80,7 @@ public struct SolverChoice: Sendable, Equatable {
   ///   - dimension: d, the size of A; dense methods are refused above ``maximumDenseDimension``.
   ///   - diagonal: diag of the operator actually solved (−A when the engine negates a
   ///     negative definite A), needed only with ``jacobi`` and an iterative method.
-  ///   - preconditioner: the caller's preconditioner of the operator solved (one that knows its
+  ///   - supplied: the caller's preconditioner of the operator solved (one that knows its
   ///     structure, such as a particle Hessian's blocks), for an iterative method when ``jacobi``
   ///     is off; ``jacobi`` takes precedence.
   /// - Throws: ``ImplicitDifferentiationError/solverUnavailable(reason:)`` for a dense solve above

@@ -8,7 +8,7 @@ import Testing
 @Suite("Hessian preconditioners: block Jacobi and block SSOR give the dense solution")
 struct PreconditionerTests {
   static let preconditioners: [HessianPreconditioner] = [
-    .blockJacobi, .symmetricSOR(relaxation: 1), .symmetricSOR(relaxation: 1.5),
+    .none, .jacobi, .blockJacobi, .symmetricSOR(relaxation: 1), .symmetricSOR(relaxation: 1.5),
   ]
 
   @Test("the sensitivity at the paper's minimum agrees with the dense solve to 1e-9; SSOR needs fewer iterations")
@@ -20,6 +20,7 @@ struct PreconditionerTests {
     let dense = try ImplicitSensitivity.compute(model: model, positions: positions, parameter: .speciesDiameter(0),
                                                 options: options)
     options.solver = SolverChoice(.conjugateGradient, tolerance: 1e-12)
+    options.preconditioner = .none
     let plain = try ImplicitSensitivity.compute(model: model, positions: positions, parameter: .speciesDiameter(0),
                                                 options: options)
     let plainIterations = try #require(plain.validity?.root.solverIterations)
