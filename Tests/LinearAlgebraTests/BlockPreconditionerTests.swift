@@ -115,6 +115,28 @@ struct BlockPreconditionerTests {
     }
   }
 
+  @Test("SSOR on a block of columns equals SSOR column by column, bit for bit; so does CG in lockstep",
+        arguments: networks)
+  func blockApplication(network: SpringNetwork) throws {
+    var generator = SplitMix64(seed: 7)
+    let n = network.dense.rowCount
+    let columns = (0..<3).map { _ in TestMatrices.randomVector(n, using: &generator) }
+    let preconditioner = try SymmetricSORPreconditioner(network.blocks, relaxation: 1.3)
+    var block = columns.map { _ in [Double](repeating: 0, count: n) }
+    preconditioner.apply(block: columns, into: &block)
+    for (column, blockResult) in zip(columns, block) {
+      var single = [Double](repeating: 0, count: n)
+      preconditioner.apply(column, into: &single)
+      #expect(single == blockResult)
+    }
+    let solver = ConjugateGradient(tolerance: 1e-12, maximumIterations: 5000, preconditioner: preconditioner)
+    let lockstep = solver.solve(network.dense, block: columns)
+    for (column, result) in zip(columns, lockstep) {
+      let alone = solver.solve(network.dense, column, initialGuess: nil)
+      #expect(result.solution == alone.solution && result.iterations == alone.iterations)
+    }
+  }
+
   @Test("a diagonal block that is not positive definite, or ω outside (0, 2), is refused")
   func refusals() throws {
     let indefinite = try SymmetricBlockSparseMatrix(blockSize: 2, diagonal: [1, 0, 0, 1, 1, 2, 2, 1], couplings: [])
