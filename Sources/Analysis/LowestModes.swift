@@ -8,9 +8,9 @@ import Sensitivity
 /// The lowest eigenvalues of H are the largest of H⁺ on the range of P (rigid-body modes removed),
 /// and there they are well separated, so Lanczos on H⁺ finds them in few steps where Lanczos on H
 /// would need thousands. Each step applies H⁺ by a conjugate-gradient solve H w = q (consistent:
-/// q ⟂ the rigid modes) — the engine's `ConjugateGradient`, preconditioned by block SSOR over the
-/// contact network (`HessianPreconditioner`; Jacobi when a diagonal block is not positive
-/// definite). The Krylov basis is fully
+/// q ⟂ the rigid modes) — the engine's `ConjugateGradient`, Jacobi-preconditioned by default (block
+/// SSOR over the contact network, `HessianPreconditioner`, needs 2.5× fewer iterations but costs
+/// more than that per single-vector solve; docs/benchmarks.md). The Krylov basis is fully
 /// re-orthogonalised (twice), the Ritz pairs of the tridiagonal T come from LAPACK (dsyevd), and
 /// a Ritz pair (θ, y) of H⁺ has residual bound β|sₗₐₛₜ|; the process stops when the k largest θ
 /// meet `tolerance`·θ. Every mode's residual ‖H u − λu‖ is then measured with one more product.
@@ -27,7 +27,7 @@ public struct LowestModes: Sendable {
   /// The `count` lowest modes of `hessian`, its inner solves preconditioned by `preconditioner`.
   public init(hessian: BackboneHessian, count: Int, tolerance: Double = 1e-10, maximumSteps: Int? = nil,
               solverTolerance: Double = 1e-12, acceptedSolverResidual: Double = 1e-8,
-              seed: UInt64 = 0x10_3E57, preconditioner: HessianPreconditioner = .symmetricSOR(relaxation: 1)) throws {
+              seed: UInt64 = 0x10_3E57, preconditioner: HessianPreconditioner = .jacobi) throws {
     let n = hessian.columnCount
     let available = hessian.vibrationalModeCount
     guard count >= 1, count <= available else {

@@ -19,7 +19,7 @@ let help = """
   For each dimension and N: a bidisperse harmonic packing (diameters 1.0 and 1.4, φ = 0.9 in 2D,
   0.7 in 3D) minimised by FIRE to max |F| ≤ 1e-10 from a seeded start in cell order, timed; then
   D(ω) (256 moments, 16 vectors) and the lowest K modes, timed, with the ratio to the minimisation
-  (the inner CG solves preconditioned by --preconditioner, default ssor: block SSOR, ω = 1).
+  (the inner CG solves preconditioned by --preconditioner, default jacobi; ssor: block SSOR, ω = 1).
   S(k) of N uniformly random points at unit density (2D and 3D, one thread, |k| up to
   structure-reach·2π, accuracy 1e-6),
   median of the repeats, with its direct-sum cost extrapolated from 100 modes. Dense: dsyevd of
@@ -34,7 +34,7 @@ var denseSizes = [500, 1000, 2000]
 var repeats = 3
 var structureReach = 2.0
 var positionsDirectory: String?
-var preconditioner = HessianPreconditioner.symmetricSOR(relaxation: 1)
+var preconditioner = HessianPreconditioner.jacobi
 var arguments = Array(CommandLine.arguments.dropFirst())
 func fail(_ message: String) -> Never {
   FileHandle.standardError.write(Data("mdsens-analysis-benchmark: \(message)\n".utf8))
