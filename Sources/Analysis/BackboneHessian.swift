@@ -10,6 +10,16 @@ import Sensitivity
 public struct BackboneHessian: LinearOperator {
   public let space: ReducedSpace
   public let product: HessianProduct
+  /// Vectors of the last product, kept so that products allocate nothing (inverse iterations apply
+  /// H hundreds of thousands of times).
+  private let scratch = Scratch()
+
+  private final class Scratch {
+    var projected: [Double] = []
+    /// P x and H P x on the full d·N space, when rattlers make it larger than the reduced one.
+    var full: [Double] = []
+    var fullProduct: [Double] = []
+  }
 
   /// The backbone Hessian at `positions` with `rattlers` removed (ascending particle indices).
   public init(model: ParticleModel, positions: [Double], rattlers: [Int]) {
@@ -28,12 +38,25 @@ public struct BackboneHessian: LinearOperator {
 
   /// result ← P H P x on the reduced space.
   public func apply(_ x: [Double], into result: inout [Double]) {
-    var projected = x
-    space.projectTranslations(&projected)
-    var full = [Double]()
-    product(space.expand(projected), into: &full)
-    result = space.restrict(full)
+    if scratch.projected.count != x.count { scratch.projected = x } else {
+      VectorOperations.copy(x, into: &scratch.projected)
+    }
+    space.projectTranslations(&scratch.projected)
+    if space.rattlers.isEmpty {
+      product(scratch.projected, into: &result)
+    } else {
+      space.expand(scratch.projected, into: &scratch.full)
+      product(scratch.full, into: &scratch.fullProduct)
+      space.restrict(scratch.fullProduct, into: &result)
+    }
     space.projectTranslations(&result)
+  }
+
+  /// The preconditioner `kind` of P H P, from the pair blocks (diag(H), zeros replaced by 1 for a
+  /// particle without stiffness along an axis, on the diagonal).
+  public func preconditioner(_ kind: HessianPreconditioner) throws -> (any Preconditioner)? {
+    let diagonal = space.restrict(product.diagonal).map { $0 > 0 ? $0 : 1 }
+    return try kind.make(for: product, on: space, shiftedDiagonal: diagonal)
   }
 
   /// P x: a vector with the rigid-body modes removed.

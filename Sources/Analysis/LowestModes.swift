@@ -1,5 +1,6 @@
 import LinearAlgebra
 import RandomNumbers
+import Sensitivity
 
 /// The k lowest vibrational modes of a minimum by shift-invert Lanczos (shift 0) on the backbone
 /// Hessian, never formed.
@@ -7,7 +8,9 @@ import RandomNumbers
 /// The lowest eigenvalues of H are the largest of H⁺ on the range of P (rigid-body modes removed),
 /// and there they are well separated, so Lanczos on H⁺ finds them in few steps where Lanczos on H
 /// would need thousands. Each step applies H⁺ by a conjugate-gradient solve H w = q (consistent:
-/// q ⟂ the rigid modes) — the engine's `ConjugateGradient`, Jacobi-preconditioned. The Krylov basis is fully
+/// q ⟂ the rigid modes) — the engine's `ConjugateGradient`, Jacobi-preconditioned by default (block
+/// SSOR over the contact network, `HessianPreconditioner`, needs 2.5× fewer iterations but costs
+/// more than that per single-vector solve; docs/benchmarks.md). The Krylov basis is fully
 /// re-orthogonalised (twice), the Ritz pairs of the tridiagonal T come from LAPACK (dsyevd), and
 /// a Ritz pair (θ, y) of H⁺ has residual bound β|sₗₐₛₜ|; the process stops when the k largest θ
 /// meet `tolerance`·θ. Every mode's residual ‖H u − λu‖ is then measured with one more product.
@@ -21,21 +24,20 @@ public struct LowestModes: Sendable {
   /// Whether every mode met the tolerance.
   public let converged: Bool
 
-  /// The `count` lowest modes of `hessian`.
+  /// The `count` lowest modes of `hessian`, its inner solves preconditioned by `preconditioner`.
   public init(hessian: BackboneHessian, count: Int, tolerance: Double = 1e-10, maximumSteps: Int? = nil,
               solverTolerance: Double = 1e-12, acceptedSolverResidual: Double = 1e-8,
-              seed: UInt64 = 0x10_3E57) throws {
+              seed: UInt64 = 0x10_3E57, preconditioner: HessianPreconditioner = .jacobi) throws {
     let n = hessian.columnCount
     let available = hessian.vibrationalModeCount
     guard count >= 1, count <= available else {
       throw AnalysisError("cannot compute \(count) modes of a backbone with \(available) vibrational modes")
     }
     let limit = min(available, maximumSteps ?? max(2 * count + 40, 4 * count))
-    // Jacobi-preconditioned: diag(H) varies with every particle's contacts and stiffness. The
-    // preconditioned directions leave the range of P, but P H P annihilates what leaves it.
-    let diagonal = hessian.space.restrict(hessian.product.diagonal).map { $0 > 0 ? $0 : 1 }
-    let solver = ConjugateGradient(tolerance: solverTolerance, maximumIterations: 200_000,
-                                   preconditioner: try JacobiPreconditioner(diagonal: diagonal))
+    // The preconditioned directions leave the range of P, but P H P annihilates what leaves it.
+    let solver = ConjugateGradient(
+      tolerance: solverTolerance, maximumIterations: 200_000,
+      preconditioner: try (try? hessian.preconditioner(preconditioner)) ?? hessian.preconditioner(.jacobi))
     var generator = SplitMix64(seed: seed)
     var start = hessian.project((0..<n).map { _ in generator.next() & 1 == 0 ? 1.0 : -1.0 })
     VectorOperations.scale(1 / VectorOperations.norm(start), &start)

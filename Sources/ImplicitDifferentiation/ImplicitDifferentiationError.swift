@@ -22,7 +22,7 @@ public enum ImplicitDifferentiationError: Error, Equatable, Sendable, CustomStri
   /// Null-space vector `index` depends on the previous ones: only `remainingFraction` of its norm
   /// is left once its components along them are removed.
   case nullSpaceBasisDependent(index: Int, remainingFraction: Double)
-  /// The configured linear solver cannot be built (``SolverChoice/makeSolver(structure:dimension:diagonal:)``):
+  /// The configured linear solver cannot be built (``SolverChoice/makeSolver(structure:dimension:diagonal:preconditioner:)``):
   /// a dense solve too large, a Jacobi preconditioner without a usable diagonal; `reason` says which.
   case solverUnavailable(reason: String)
 

@@ -26,6 +26,8 @@ struct ImplicitSystemOperator<Linearization: OptimalityLinearization>: Transposa
   /// Storage reused from product to product.
   private final class ProductScratch {
     var projected: [Double] = []
+    /// P xⱼ of the last block product's columns.
+    var projectedBlock: [[Double]] = []
   }
 
   init(_ linearization: Linearization, transposed: Bool, negated: Bool, nullSpace: NullSpace?) {
@@ -55,9 +57,33 @@ struct ImplicitSystemOperator<Linearization: OptimalityLinearization>: Transposa
   /// s P A P x + μ (x − P x), given the product y = s A (P x) and P x.
   func completing(_ y: [Double], x: [Double], projected: [Double], nullSpace: NullSpace) -> [Double] {
     var result = y
-    nullSpace.project(&result)
-    for index in result.indices { result[index] += shift * (x[index] - projected[index]) }
+    complete(&result, x: x, projected: projected, nullSpace: nullSpace)
     return result
+  }
+
+  /// y ← P y + μ (x − P x): s P A P x + μ (x − P x) from y = s A (P x), in place.
+  func complete(_ y: inout [Double], x: [Double], projected: [Double], nullSpace: NullSpace) {
+    nullSpace.project(&y)
+    let shift = self.shift
+    y.withUnsafeMutableBufferPointer { y in
+      x.withUnsafeBufferPointer { x in
+        projected.withUnsafeBufferPointer { projected in
+          for index in y.indices { y[index] += shift * (x[index] - projected[index]) }
+        }
+      }
+    }
+  }
+
+  /// result ← P x (the copy reuses `result`'s storage when it has x's length).
+  func project(_ x: [Double], into result: inout [Double], nullSpace: NullSpace) {
+    if result.count != x.count { result = x } else { VectorOperations.copy(x, into: &result) }
+    nullSpace.project(&result)
+  }
+
+  /// s A in place (nothing when s = 1).
+  func sign(_ y: inout [Double]) {
+    guard negated else { return }
+    for index in y.indices { y[index] = -y[index] }
   }
 
   /// result ← Ã x without allocating: A's product through
@@ -69,17 +95,13 @@ struct ImplicitSystemOperator<Linearization: OptimalityLinearization>: Transposa
     }
     guard let nullSpace else {
       linearization.applyA(x, into: &result)
-      if negated { for index in result.indices { result[index] = -result[index] } }
+      sign(&result)
       return
     }
-    if scratch.projected.count != x.count { scratch.projected = x } else {
-      for index in x.indices { scratch.projected[index] = x[index] }
-    }
-    nullSpace.project(&scratch.projected)
+    project(x, into: &scratch.projected, nullSpace: nullSpace)
     linearization.applyA(scratch.projected, into: &result)
-    if negated { for index in result.indices { result[index] = -result[index] } }
-    nullSpace.project(&result)
-    for index in result.indices { result[index] += shift * (x[index] - scratch.projected[index]) }
+    sign(&result)
+    complete(&result, x: x, projected: scratch.projected, nullSpace: nullSpace)
   }
 
   func applyTranspose(_ x: [Double], into result: inout [Double]) {
@@ -93,24 +115,25 @@ struct ImplicitSystemOperator<Linearization: OptimalityLinearization>: Transposa
                       nullSpace: nullSpace)
   }
 
+  /// result ← Ã xⱼ for every column, with one block product
+  /// (``OptimalityLinearization/applyA(block:into:)``) and no allocation once the block's vectors
+  /// have their size.
   func apply(block x: [[Double]], into result: inout [[Double]]) {
     guard !appliesTranspose else {
       result = x.map { product($0, transpose: true) }
       return
     }
-    let projected = nullSpace.map { nullSpace in x.map { nullSpace.projected($0) } } ?? x
-    var products = linearization.applyA(block: projected)
-    if negated {
-      for column in products.indices {
-        for index in products[column].indices { products[column][index] *= -1 }
-      }
+    guard let nullSpace else {
+      linearization.applyA(block: x, into: &result)
+      for column in result.indices { sign(&result[column]) }
+      return
     }
-    if let nullSpace {
-      for column in products.indices {
-        products[column] = completing(products[column], x: x[column], projected: projected[column],
-                                      nullSpace: nullSpace)
-      }
+    if scratch.projectedBlock.count != x.count { scratch.projectedBlock = x.map { _ in [] } }
+    for column in x.indices { project(x[column], into: &scratch.projectedBlock[column], nullSpace: nullSpace) }
+    linearization.applyA(block: scratch.projectedBlock, into: &result)
+    for column in result.indices {
+      sign(&result[column])
+      complete(&result[column], x: x[column], projected: scratch.projectedBlock[column], nullSpace: nullSpace)
     }
-    result = products
   }
 }

@@ -59,6 +59,10 @@ public protocol OptimalityLinearization {
   /// vectors: ``rootJacobianVectorProducts(_:parameterTangents:linearSolver:nullSpace:)`` calls it
   /// once per iteration of a block solver.
   func applyA(block vectors: [[Double]]) -> [[Double]]
+  /// results ← A·V, reusing the storage of `results`' columns when they have length d: the form a
+  /// block solver calls once per iteration. The default assigns ``applyA(block:)``; a conformer
+  /// whose block product can write in place overrides it.
+  func applyA(block vectors: [[Double]], into results: inout [[Double]])
   /// B·U = [B·u₁ … B·u_k] for a block of k vectors of length n, in one call; the default applies
   /// ``applyB(_:)`` to each column.
   func applyB(block vectors: [[Double]]) -> [[Double]]
@@ -70,6 +74,10 @@ extension OptimalityLinearization {
 
   /// A·V column by column.
   public func applyA(block vectors: [[Double]]) -> [[Double]] { vectors.map { applyA($0) } }
+  /// results ← ``applyA(block:)``.
+  public func applyA(block vectors: [[Double]], into results: inout [[Double]]) {
+    results = applyA(block: vectors)
+  }
   /// B·U column by column.
   public func applyB(block vectors: [[Double]]) -> [[Double]] { vectors.map { applyB($0) } }
 }

@@ -80,11 +80,15 @@ public struct SolverChoice: Sendable, Equatable {
   ///   - dimension: d, the size of A; dense methods are refused above ``maximumDenseDimension``.
   ///   - diagonal: diag of the operator actually solved (−A when the engine negates a
   ///     negative definite A), needed only with ``jacobi`` and an iterative method.
+  ///   - supplied: the caller's preconditioner of the operator solved (one that knows its
+  ///     structure, such as a particle Hessian's blocks), for an iterative method when ``jacobi``
+  ///     is off; ``jacobi`` takes precedence.
   /// - Throws: ``ImplicitDifferentiationError/solverUnavailable(reason:)`` for a dense solve above
   ///   ``maximumDenseDimension``, Jacobi without a diagonal or with one of the wrong length, a zero
   ///   or non-finite diagonal entry, or a non-positive one for CG (whose preconditioner must be
   ///   positive definite).
-  public func makeSolver(structure: LinearMapStructure, dimension: Int, diagonal: [Double]? = nil)
+  public func makeSolver(structure: LinearMapStructure, dimension: Int, diagonal: [Double]? = nil,
+                         preconditioner supplied: (any Preconditioner)? = nil)
     throws(ImplicitDifferentiationError) -> any LinearSolver
   {
     let resolved = resolvedMethod(structure: structure, dimension: dimension)
@@ -95,7 +99,8 @@ public struct SolverChoice: Sendable, Equatable {
       }
       return DenseLinearSolver(tolerance: tolerance)
     }
-    let preconditioner = jacobi ? try jacobiPreconditioner(resolved, dimension: dimension, diagonal: diagonal) : nil
+    let preconditioner: (any Preconditioner)? =
+      jacobi ? try jacobiPreconditioner(resolved, dimension: dimension, diagonal: diagonal) : supplied
     switch resolved {
     case .conjugateGradient:
       return ConjugateGradient(tolerance: tolerance, maximumIterations: maximumIterations,

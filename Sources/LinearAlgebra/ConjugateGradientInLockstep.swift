@@ -1,6 +1,6 @@
 /// Conjugate gradients for k right-hand sides at once: k independent CG recurrences (one per column,
-/// not a block Krylov method) advanced in lockstep, with one block product A·[p₁ … p_k] per
-/// iteration.
+/// not a block Krylov method) advanced in lockstep, with one block product A·[p₁ … p_k] and one
+/// block application of the preconditioner (``Preconditioner/apply(block:into:)``) per iteration.
 ///
 /// Every column runs exactly the recurrence of ``ConjugateGradient/solve(_:_:initialGuess:)``,
 ///
@@ -41,8 +41,10 @@ extension ConjugateGradient: BlockLinearSolver {
     var block = [[Double]]()
     var products = [[Double]]()
     var owners = [Int]()
+    var waiting = [Int]()
+    var residuals = [[Double]]()
+    var preconditioned = [[Double]]()
     while true {
-      block.removeAll(keepingCapacity: true)
       owners.removeAll(keepingCapacity: true)
       for (position, column) in columns.enumerated() {
         switch column.phase {
@@ -54,12 +56,38 @@ extension ConjugateGradient: BlockLinearSolver {
       }
       if block.isEmpty { break }
       linearOperator.apply(block: block, into: &products)
+      // The block shares the columns' vectors: released before they are updated, so that the
+      // updates write in place instead of copying.
+      block.removeAll(keepingCapacity: true)
+      waiting.removeAll(keepingCapacity: true)
       for (slot, position) in owners.enumerated() {
-        columns[position].advance(product: products[slot])
+        if columns[position].advance(product: products[slot]) { waiting.append(position) }
       }
+      precondition(&columns, waiting, residuals: &residuals, preconditioned: &preconditioned)
     }
     for column in columns { results[column.index] = column.result }
     return results.map { $0! }
+  }
+
+  /// z = M⁻¹ r of every column `waiting` in one block application of the preconditioner, then the
+  /// rest of their iterations. The columns' vectors move into the block and back (no copies).
+  private func precondition(_ columns: inout [LockstepColumn], _ waiting: [Int],
+                            residuals: inout [[Double]], preconditioned: inout [[Double]]) {
+    guard !waiting.isEmpty else { return }
+    if let preconditioner = settings.preconditioner {
+      residuals.removeAll(keepingCapacity: true)
+      preconditioned.removeAll(keepingCapacity: true)
+      for position in waiting {
+        residuals.append(columns[position].residual)
+        preconditioned.append(columns[position].takePreconditioned())
+      }
+      preconditioner.apply(block: residuals, into: &preconditioned)
+      residuals.removeAll(keepingCapacity: true)
+      for position in waiting.reversed() { columns[position].preconditioned = preconditioned.removeLast() }
+    } else {
+      for position in waiting { columns[position].applyOwnPreconditioner() }
+    }
+    for position in waiting { columns[position].completeIteration() }
   }
 }
 
@@ -132,41 +160,55 @@ struct LockstepColumn {
     phase = .iterating
   }
 
-  /// Uses the product the phase asked for.
-  mutating func advance(product: [Double]) {
+  /// Uses the product the phase asked for; true when an iteration now waits for M⁻¹ r
+  /// (``completeIteration()`` once `preconditioned` holds it).
+  mutating func advance(product: [Double]) -> Bool {
     switch phase {
     case .iterating:
-      iterate(product: product)
+      return iterate(product: product)
     case .needsInitialResidual:
       start(trueResidual: trueResidual(product))
     case .verifying(let normAtCycleStart):
       let r = trueResidual(product)
       let residualNorm = VectorOperations.norm(r)
       if residualNorm > target && !(residualNorm < 0.5 * normAtCycleStart) {
-        return report(residualNorm: residualNorm, status: .stagnated)
+        report(residualNorm: residualNorm, status: .stagnated)
+      } else {
+        start(trueResidual: r)
       }
-      start(trueResidual: r)
     case .finishing(let status):
       report(residualNorm: VectorOperations.norm(trueResidual(product)), status: status)
     case .done:
       break
     }
+    return false
   }
 
-  /// One CG iteration from the product A·p.
-  mutating func iterate(product: [Double]) {
+  /// One CG iteration from the product A·p, up to z = M⁻¹ r: true when it needs z.
+  mutating func iterate(product: [Double]) -> Bool {
     let curvature = VectorOperations.dot(direction, product)
-    guard curvature.isFinite else { return stop(.nonFinite) }
-    guard curvature > 0 else { return stop(.breakdown("non-positive curvature pᵀAp = \(curvature)")) }
+    guard curvature.isFinite else { stop(.nonFinite); return false }
+    guard curvature > 0 else { stop(.breakdown("non-positive curvature pᵀAp = \(curvature)")); return false }
     let alpha = residualDotPreconditioned / curvature
     VectorOperations.axpy(alpha, direction, &x)
     VectorOperations.axpy(-alpha, product, &residual)
     iterations += 1
     let residualNorm = VectorOperations.norm(residual)
-    guard residualNorm.isFinite else { return stop(.nonFinite) }
-    if residualNorm <= target { phase = .verifying(cycleStart: cycleStart); return }
-    if monitor.stagnated(after: residualNorm) { return stop(.stagnated) }
-    applyPreconditioner(residual, into: &preconditioned)
+    guard residualNorm.isFinite else { stop(.nonFinite); return false }
+    if residualNorm <= target { phase = .verifying(cycleStart: cycleStart); return false }
+    if monitor.stagnated(after: residualNorm) { stop(.stagnated); return false }
+    return true
+  }
+
+  /// The preconditioned residual's storage, handed to a block application of the preconditioner.
+  mutating func takePreconditioned() -> [Double] {
+    var taken = [Double]()
+    swap(&taken, &preconditioned)
+    return taken
+  }
+
+  /// The rest of an iteration once `preconditioned` holds M⁻¹ r: β and the new direction.
+  mutating func completeIteration() {
     let next = VectorOperations.dot(residual, preconditioned)
     guard next.isFinite else { return stop(.nonFinite) }
     guard next > 0 else { return stop(.breakdown("preconditioner not positive definite")) }
@@ -175,6 +217,9 @@ struct LockstepColumn {
     VectorOperations.xpby(preconditioned, beta, &direction)
     if iterations >= maximumIterations { stop(.maximumIterationsReached) }
   }
+
+  /// z = M⁻¹ r for this column alone (z = r without a preconditioner).
+  mutating func applyOwnPreconditioner() { applyPreconditioner(residual, into: &preconditioned) }
 
   func applyPreconditioner(_ residual: [Double], into result: inout [Double]) {
     if let preconditioner { preconditioner.apply(residual, into: &result) }

@@ -5,6 +5,17 @@
 public protocol Preconditioner: Sendable {
   /// result ← M⁻¹·residual; both have the operator's dimension and `result` is preallocated.
   func apply(_ residual: [Double], into result: inout [Double])
+  /// resultsⱼ ← M⁻¹·residualsⱼ for every column, each equal to ``apply(_:into:)`` of its column
+  /// alone; `results` has one preallocated vector per column. The default goes column by column; a
+  /// preconditioner that sweeps a large structure overrides it to sweep once for all columns (the
+  /// block solvers call it once per iteration).
+  func apply(block residuals: [[Double]], into results: inout [[Double]])
+}
+
+extension Preconditioner {
+  public func apply(block residuals: [[Double]], into results: inout [[Double]]) {
+    for column in residuals.indices { apply(residuals[column], into: &results[column]) }
+  }
 }
 
 /// A preconditioner given by a closure.

@@ -8,13 +8,33 @@ public struct HessianProduct: @unchecked Sendable {
   @usableFromInline let blockProduct: (_ v: [Double], _ columns: Int, _ result: inout [Double]) -> Void
   /// diag(H) on the full d·N space, from the same blocks.
   public let diagonal: [Double]
+  /// The blocks Kᵢⱼ themselves, for preconditioners that sweep the contact network.
+  public let pairs: PairBlocks
+
+  /// The pair stiffness blocks of `Particles.PairStiffness`: for every pair (i, j) of a half
+  /// neighbour list (row i, partners from `rowStart[i]` to `rowStart[i + 1]`), Kᵢⱼ = ∂²U/∂d∂d
+  /// (energy / length², d×d row-major), so that Hᵢⱼ = −Kᵢⱼ and Hᵢᵢ = Σⱼ Kᵢⱼ.
+  public struct PairBlocks: Sendable {
+    public let dimension: Int
+    public let rowStart: [Int32]
+    public let partners: [Int32]
+    public let blocks: [Double]
+
+    public init(dimension: Int, rowStart: [Int32], partners: [Int32], blocks: [Double]) {
+      self.dimension = dimension
+      self.rowStart = rowStart
+      self.partners = partners
+      self.blocks = blocks
+    }
+  }
 
   public init(product: @escaping (_ v: [Double], _ result: inout [Double]) -> Void,
               blockProduct: @escaping (_ v: [Double], _ columns: Int, _ result: inout [Double]) -> Void,
-              diagonal: [Double]) {
+              diagonal: [Double], pairs: PairBlocks) {
     self.product = product
     self.blockProduct = blockProduct
     self.diagonal = diagonal
+    self.pairs = pairs
   }
 
   /// result ← H·v on the full d·N space (energy / length² times v's units); `result` is reused

@@ -38,7 +38,9 @@ extension ModelKernels {
       return HessianProduct(
         product: { v, result in stiffness.hessianVectorProduct(v, into: &result) },
         blockProduct: { v, columns, result in stiffness.hessianMatrixProduct(v, columns: columns, into: &result) },
-        diagonal: stiffness.diagonal)
+        diagonal: stiffness.diagonal,
+        pairs: .init(dimension: Dimension.count, rowStart: stiffness.rowStart, partners: stiffness.partners,
+                     blocks: stiffness.blocks))
     }
     forEachInteractingPair = { positions, neighbours, body in
       interaction.forEachPairWithinReach(positions, neighbours: neighbours) { i, j, d, r, σ in

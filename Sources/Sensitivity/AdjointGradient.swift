@@ -60,7 +60,7 @@ public struct AdjointGradient: Sendable, Codable {
     do {
       product = try rootVectorJacobianProduct(
         linearization, cotangent: minimum.space.restrict(fullGradient),
-        linearSolver: try minimum.solver(options.solver), nullSpace: minimum.nullSpace)
+        linearSolver: try minimum.solver(options.solver, preconditioner: options.preconditioner), nullSpace: minimum.nullSpace)
     } catch {
       throw SensitivityError(error)
     }

@@ -56,7 +56,7 @@ public enum ImplicitSensitivity {
     let products: [ImplicitProduct]
     do {
       products = try rootJacobianVectorProducts(
-        linearization, parameterTangents: units, linearSolver: try minimum.solver(options.solver),
+        linearization, parameterTangents: units, linearSolver: try minimum.solver(options.solver, preconditioner: options.preconditioner),
         nullSpace: minimum.nullSpace)
     } catch {
       throw SensitivityError(error)

@@ -17,6 +17,16 @@ struct ParticleLinearization: OptimalityLinearization {
   /// H·V for k interleaved vectors in one pass over the pairs (nil: column by column).
   var blockProduct: ((_ v: [Double], _ columns: Int, _ result: inout [Double]) -> Void)? = nil
   let parameters: ParameterDerivative
+  /// The interleaved block and its product (and the full-length vector and product of a single
+  /// product with rattlers), kept from one product to the next.
+  let scratch = BlockScratch()
+
+  final class BlockScratch {
+    var interleaved: [Double] = []
+    var product: [Double] = []
+    var full: [Double] = []
+    var fullProduct: [Double] = []
+  }
 
   var stateDimension: Int { space.count }
   var parameterDimension: Int { parameters.count }
@@ -29,10 +39,13 @@ struct ParticleLinearization: OptimalityLinearization {
   }
 
   /// In place when no particle is a rattler (the reduced space is the full one): the stiffness
-  /// product writes straight into the solver's vector.
+  /// product writes straight into the solver's vector; otherwise through full-length vectors kept
+  /// from product to product.
   func applyA(_ v: [Double], into result: inout [Double]) {
     guard space.rattlers.isEmpty else {
-      result = applyA(v)
+      space.expand(v, into: &scratch.full)
+      hessianProduct(scratch.full, &scratch.fullProduct)
+      space.restrict(scratch.fullProduct, into: &result)
       return
     }
     hessianProduct(v, &result)
@@ -43,25 +56,55 @@ struct ParticleLinearization: OptimalityLinearization {
   /// A·V with one pass over the pairs for the whole block (a block solve calls it once per
   /// iteration for all its unconverged columns).
   func applyA(block vectors: [[Double]]) -> [[Double]] {
-    guard let blockProduct, vectors.count > 1 else { return vectors.map(applyA) }
+    var results = [[Double]]()
+    applyA(block: vectors, into: &results)
+    return results
+  }
+
+  /// results ← A·V, the k reduced vectors interleaved particle by particle (rattlers zero) into the
+  /// stiffness product's layout and back, through storage kept from product to product: a block
+  /// product at 10⁵ particles is a few milliseconds, which fresh d·N·k arrays (page faults, zeroing)
+  /// would multiply.
+  func applyA(block vectors: [[Double]], into results: inout [[Double]]) {
+    guard let blockProduct, vectors.count > 1 else {
+      if results.count != vectors.count { results = vectors.map { _ in [] } }
+      for c in vectors.indices { applyA(vectors[c], into: &results[c]) }
+      return
+    }
     let k = vectors.count
     let d = space.dimension
-    let particles = space.particleCount
-    let full = vectors.map { space.expand($0) }
-    var interleaved = [Double](repeating: 0, count: particles * k * d)
-    for c in 0..<k {
-      for i in 0..<particles {
-        for a in 0..<d { interleaved[(i * k + c) * d + a] = full[c][i * d + a] }
+    let length = space.count
+    let size = space.particleCount * k * d
+    // Only the active particles are ever written: the rattlers' entries stay the zeros they were
+    // allocated with.
+    if scratch.interleaved.count != size { scratch.interleaved = [Double](repeating: 0, count: size) }
+    space.activeParticles.withUnsafeBufferPointer { particles in
+      scratch.interleaved.withUnsafeMutableBufferPointer { interleaved in
+        for c in 0..<k {
+          precondition(vectors[c].count == length, "applyA(block:): column \(c) has \(vectors[c].count) components, not \(length)")
+          vectors[c].withUnsafeBufferPointer { column in
+            for slot in 0..<particles.count {
+              let base = (particles[slot] &* k &+ c) &* d
+              for a in 0..<d { interleaved[base &+ a] = column[slot &* d &+ a] }
+            }
+          }
+        }
       }
     }
-    var product = [Double]()
-    blockProduct(interleaved, k, &product)
-    return (0..<k).map { c in
-      var column = [Double](repeating: 0, count: particles * d)
-      for i in 0..<particles {
-        for a in 0..<d { column[i * d + a] = product[(i * k + c) * d + a] }
+    blockProduct(scratch.interleaved, k, &scratch.product)
+    if results.count != k { results = [[Double]](repeating: [], count: k) }
+    space.activeParticles.withUnsafeBufferPointer { particles in
+      scratch.product.withUnsafeBufferPointer { product in
+        for c in 0..<k {
+          if results[c].count != length { results[c] = [Double](repeating: 0, count: length) }
+          results[c].withUnsafeMutableBufferPointer { column in
+            for slot in 0..<particles.count {
+              let base = (particles[slot] &* k &+ c) &* d
+              for a in 0..<d { column[slot &* d &+ a] = product[base &+ a] }
+            }
+          }
+        }
       }
-      return space.restrict(column)
     }
   }
 

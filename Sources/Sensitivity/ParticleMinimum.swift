@@ -125,11 +125,19 @@ struct ParticleMinimum {
       parameters: .single(parameterDerivative(tangent, at: shifted)))
   }
 
-  /// The solver of `choice` for the operator the engine solves.
-  func solver(_ choice: SolverChoice) throws(SensitivityError) -> any LinearSolver {
+  /// The solver of `choice` for the operator the engine solves, preconditioned by `preconditioner`
+  /// unless the choice asks for Jacobi or a dense solve.
+  func solver(_ choice: SolverChoice, preconditioner: HessianPreconditioner = .none) throws(SensitivityError)
+    -> any LinearSolver
+  {
+    let iterative = choice.resolvedMethod(structure: .symmetricPositiveDefinite, dimension: space.count) != .dense
+    // A diagonal block that is not positive definite (a particle whose contacts are under such
+    // tension that its own stiffness is indefinite) leaves the solve unpreconditioned, not failed.
+    let supplied = iterative && !choice.jacobi
+      ? try? preconditioner.make(for: hessian, on: space, shiftedDiagonal: systemDiagonal) : nil
     do {
       return try choice.makeSolver(structure: .symmetricPositiveDefinite, dimension: space.count,
-                                   diagonal: choice.jacobi ? systemDiagonal : nil)
+                                   diagonal: choice.jacobi ? systemDiagonal : nil, preconditioner: supplied)
     } catch {
       throw .engine(error)
     }

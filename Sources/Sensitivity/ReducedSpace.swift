@@ -125,10 +125,8 @@ public struct ReducedSpace: Sendable, Equatable {
   public func restrict(_ full: [Double]) -> [Double] {
     // Without rattlers the reduced space is the full one: no copy (every H·v passes through here).
     if activeParticles.count == particleCount { return full }
-    var reduced = [Double](repeating: 0, count: count)
-    for (slot, particle) in activeParticles.enumerated() {
-      for k in 0..<dimension { reduced[slot * dimension + k] = full[particle * dimension + k] }
-    }
+    var reduced = [Double]()
+    restrict(full, into: &reduced)
     return reduced
   }
 
@@ -136,26 +134,75 @@ public struct ReducedSpace: Sendable, Equatable {
   @inlinable
   public func expand(_ reduced: [Double]) -> [Double] {
     if activeParticles.count == particleCount { return reduced }
-    var full = [Double](repeating: 0, count: dimension * particleCount)
-    for (slot, particle) in activeParticles.enumerated() {
-      for k in 0..<dimension { full[particle * dimension + k] = reduced[slot * dimension + k] }
-    }
+    var full = [Double]()
+    expand(reduced, into: &full)
     return full
+  }
+
+  /// full ← the reduced vector with zeros at the rattlers, reusing `full`'s storage when it has
+  /// d·N components (a solver's products call it once per iteration).
+  @inlinable
+  public func expand(_ reduced: [Double], into full: inout [Double]) {
+    let d = dimension
+    if full.count != d * particleCount { full = [Double](repeating: 0, count: d * particleCount) }
+    full.withUnsafeMutableBufferPointer { full in
+      reduced.withUnsafeBufferPointer { reduced in
+        activeParticles.withUnsafeBufferPointer { particles in
+          for slot in particles.indices {
+            for k in 0..<d { full[particles[slot] &* d &+ k] = reduced[slot &* d &+ k] }
+          }
+        }
+        // The rattlers' components are zero whatever `full` held before.
+        for rattler in rattlers { for k in 0..<d { full[rattler &* d &+ k] = 0 } }
+      }
+    }
+  }
+
+  /// reduced ← the components of the active particles of `full`, reusing `reduced`'s storage.
+  @inlinable
+  public func restrict(_ full: [Double], into reduced: inout [Double]) {
+    let d = dimension
+    if reduced.count != count { reduced = [Double](repeating: 0, count: count) }
+    reduced.withUnsafeMutableBufferPointer { reduced in
+      full.withUnsafeBufferPointer { full in
+        activeParticles.withUnsafeBufferPointer { particles in
+          for slot in particles.indices {
+            for k in 0..<d { reduced[slot &* d &+ k] = full[particles[slot] &* d &+ k] }
+          }
+        }
+      }
+    }
   }
 
   /// v ← P v, P the orthogonal projector off the rigid-body modes (T's columns: a unit shift of
   /// every particle of one cluster along one axis; for a cluster that rotates, also ωₐ × oᵢ):
   /// subtracts each component's mean over each cluster, then the rigid rotation ω × oᵢ with
   /// ω = I⁻¹ Σ oᵢ × vᵢ (the rotations are orthogonal to the translations, Σ oᵢ = 0).
+  ///
+  /// Every solver iteration projects its vectors, so the translations are removed in two passes over
+  /// each cluster (all d sums in one, each still summed in slot order) through buffer pointers.
   @inlinable
   public func projectTranslations(_ v: inout [Double]) {
     guard projectsTranslations else { return }
+    let d = dimension
+    precondition(v.count == count, "projectTranslations: \(v.count) components for a space of \(count)")
     for (slots, rotation) in zip(clusterSlots, clusterRotations) {
-      for k in 0..<dimension {
-        var mean = 0.0
-        for slot in slots { mean += v[slot * dimension + k] }
-        mean /= Double(slots.count)
-        for slot in slots { v[slot * dimension + k] -= mean }
+      v.withUnsafeMutableBufferPointer { v in
+        slots.withUnsafeBufferPointer { slots in
+          var (x, y, z) = (0.0, 0.0, 0.0)
+          for slot in slots {
+            x += v[slot &* d]
+            y += v[slot &* d &+ 1]
+            if d == 3 { z += v[slot &* d &+ 2] }
+          }
+          let size = Double(slots.count)
+          (x, y, z) = (x / size, y / size, z / size)
+          for slot in slots {
+            v[slot &* d] -= x
+            v[slot &* d &+ 1] -= y
+            if d == 3 { v[slot &* d &+ 2] -= z }
+          }
+        }
       }
       if let rotation { rotation.remove(from: &v, slots: slots, dimension: dimension) }
     }

@@ -4,6 +4,7 @@ import LinearAlgebra
 import Minimization
 import Models
 import Particles
+import Sensitivity
 import Simulation
 
 // mdsens-analysis-benchmark: the cost of the analyses of a minimum against the cost of the
@@ -13,11 +14,12 @@ import Simulation
 let help = """
   USAGE: swift run -c release mdsens-analysis-benchmark [--sizes 100000] [--dimensions 2,3]
          [--modes 10] [--structure-sizes 1000000] [--dense-sizes 500,1000,2000] [--repeats 3]
-         [--structure-reach 2] [--positions-out DIR]
+         [--structure-reach 2] [--positions-out DIR] [--preconditioner jacobi|block-jacobi|ssor]
 
   For each dimension and N: a bidisperse harmonic packing (diameters 1.0 and 1.4, φ = 0.9 in 2D,
   0.7 in 3D) minimised by FIRE to max |F| ≤ 1e-10 from a seeded start in cell order, timed; then
-  D(ω) (256 moments, 16 vectors) and the lowest K modes, timed, with the ratio to the minimisation.
+  D(ω) (256 moments, 16 vectors) and the lowest K modes, timed, with the ratio to the minimisation
+  (the inner CG solves preconditioned by --preconditioner, default jacobi; ssor: block SSOR, ω = 1).
   S(k) of N uniformly random points at unit density (2D and 3D, one thread, |k| up to
   structure-reach·2π, accuracy 1e-6),
   median of the repeats, with its direct-sum cost extrapolated from 100 modes. Dense: dsyevd of
@@ -32,6 +34,7 @@ var denseSizes = [500, 1000, 2000]
 var repeats = 3
 var structureReach = 2.0
 var positionsDirectory: String?
+var preconditioner = HessianPreconditioner.jacobi
 var arguments = Array(CommandLine.arguments.dropFirst())
 func fail(_ message: String) -> Never {
   FileHandle.standardError.write(Data("mdsens-analysis-benchmark: \(message)\n".utf8))
@@ -52,6 +55,13 @@ while !arguments.isEmpty {
   case "--repeats": repeats = max(1, Int(value) ?? 1)
   case "--structure-reach": structureReach = Double(value) ?? 2
   case "--positions-out": positionsDirectory = value
+  case "--preconditioner":
+    switch value {
+    case "jacobi": preconditioner = .jacobi
+    case "block-jacobi": preconditioner = .blockJacobi
+    case "ssor": preconditioner = .symmetricSOR(relaxation: 1)
+    default: fail("bad --preconditioner \(value) (jacobi, block-jacobi or ssor)")
+    }
   default: fail("unknown option \(name) (see --help)")
   }
 }
@@ -101,7 +111,7 @@ for d in dimensions {
     let (_, dosTime) = timed { try! VibrationalDensityOfStates(hessian: hessian) }
     var modeText = "–", stepsText = "–", iterationText = "–", ratioText = "–"
     if modeCount > 0 {
-      let (modes, modeTime) = timed { Result { try LowestModes(hessian: hessian, count: modeCount) } }
+      let (modes, modeTime) = timed { Result { try LowestModes(hessian: hessian, count: modeCount, preconditioner: preconditioner) } }
       switch modes {
       case .success(let modes):
         (modeText, stepsText, iterationText) = (short(modeTime), "\(modes.steps)", "\(modes.solverIterations)")
@@ -158,7 +168,7 @@ for n in denseSizes {
   let (dense, denseTime) = timed { try! SymmetricEigendecomposition(hessian.assembled(), symmetryTolerance: 1e-9) }
   let (modes, freeTime) = timed { () -> LowestModes in
     _ = try! VibrationalDensityOfStates(hessian: hessian)
-    return try! LowestModes(hessian: hessian, count: 10)
+    return try! LowestModes(hessian: hessian, count: 10, preconditioner: preconditioner)
   }
   let values = Array(dense.eigenvalues.dropFirst(hessian.rigidModeCount))
   let error = zip(modes.modes, values).map { abs($0.eigenvalue - $1) }.max()! / values.last!
