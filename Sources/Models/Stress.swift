@@ -1,3 +1,5 @@
+import Particles
+
 extension ParticleModel {
   /// The stress of the configuration (energy / length^d, symmetric d×d):
   ///
@@ -9,17 +11,23 @@ extension ParticleModel {
   /// U' < 0), so that the pressure is p = −tr(σ)/d > 0 there.
   public func stress(at positions: [Double]) -> [[Double]] {
     let kernels = kernels()
-    var stress = [[Double]](repeating: [Double](repeating: 0, count: dimension), count: dimension)
-    kernels.forEachInteractingPair(positions, neighbourList(at: positions)) { pair in
+    let volume = boxVolume
+    return virial(kernels, at: positions, neighbours: neighbourList(at: positions)).map { $0.map { $0 / volume } }
+  }
+
+  /// W_ab = Σ_pairs U'(r) d_a d_b / r = V σ_ab (energy units, symmetric d×d): the pair virial over the
+  /// pairs of a neighbour list valid at `positions`, with this model's kernels (``kernels(seeding:)``).
+  public func virial(_ kernels: ModelKernels, at positions: [Double], neighbours: NeighbourList) -> [[Double]] {
+    var virial = [[Double]](repeating: [Double](repeating: 0, count: dimension), count: dimension)
+    kernels.forEachInteractingPair(positions, neighbours) { pair in
       let slope = kernels.pairDerivatives(pair.distance, pair.diameter).slope
       for a in 0..<dimension {
-        for b in a..<dimension { stress[a][b] += slope * pair.separation[a] * pair.separation[b] / pair.distance }
+        for b in a..<dimension { virial[a][b] += slope * pair.separation[a] * pair.separation[b] / pair.distance }
       }
     }
     // Symmetric by construction: the lower triangle is the upper one.
-    for a in 0..<dimension { for b in 0..<a { stress[a][b] = stress[b][a] } }
-    let volume = boxVolume
-    return stress.map { $0.map { $0 / volume } }
+    for a in 0..<dimension { for b in 0..<a { virial[a][b] = virial[b][a] } }
+    return virial
   }
 
   /// p = −tr(σ)/d (energy / length^d): positive when the particles push the walls apart.
