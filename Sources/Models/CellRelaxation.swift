@@ -5,7 +5,7 @@
 ///
 /// over the particles' reference coordinates X and a deformation G of the start cell F₀ (the
 /// model's ``ParticleModel/deformationGradient``). Its gradients, with W = V σ the pair virial
-/// (``ParticleModel/virial(_:at:neighbours:)``) and f the physical pair forces,
+/// (``ModelKernels/virial``) and f the physical pair forces,
 ///
 ///     −∂H/∂Xᵢ = Fᵀ fᵢ   (F = G·F₀),          ∂H/∂G = (W + P V I)·G⁻ᵀ = V (σ + P I)·G⁻ᵀ,
 ///

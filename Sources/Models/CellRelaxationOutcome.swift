@@ -140,17 +140,17 @@ extension ParticleModel {
   }
 
   /// A diagonal deformation folded into the box: Lₖ ← Fₖₖ Lₖ and Xₖ ← Fₖₖ Xₖ, F ← nil; any other kept.
-  static func folded(_ model: ParticleModel, positions: [Double]) -> (model: ParticleModel, positions: [Double]) {
-    guard let f = model.deformation else { return (model, positions) }
+  /// (Positions in [0, Lₖ) stay in [0, Fₖₖ Lₖ) but for rounding, which `wrapping` removes.)
+  static func folded(_ model: ParticleModel, positions: [Double], wrapping: Bool = true)
+    -> (model: ParticleModel, positions: [Double]) {
+    guard let f = model.deformation, EnthalpyLandscape.isDiagonal(f) else { return (model, positions) }
     let d = model.dimension
-    let diagonal = (0..<d).allSatisfy { a in (0..<d).allSatisfy { b in a == b || f[a][b] == 0 } }
-    guard diagonal else { return (model, positions) }
     var folded = model
     folded.deformation = nil
     folded.boxEdges = (0..<d).map { f[$0][$0] * model.boxEdges[$0] }
     var scaled = positions
     for index in scaled.indices { scaled[index] *= f[index % d][index % d] }
-    folded.kernels().wrap(&scaled)
+    if wrapping { folded.kernels().wrap(&scaled) }
     return (folded, scaled)
   }
 }

@@ -8,9 +8,9 @@ import Particles
 /// that any minimiser of the package (FIRE, FIRE 2.0, gradient descent) relaxes particles and cell
 /// together, with one power P = F·v over both, as JAX-MD's `fire_descent_box`.
 ///
-/// The Verlet list is built in reference coordinates for the cell of the moment and kept while
-/// r_c·(1/σ_min(F) − 1/σ_min(F_build)) + 2·max drift < skin: a pair that comes within the cutoff
-/// r_c in the new cell was within r_c + skin of the reach the list was built for.
+/// A diagonal cell is computed as an orthorhombic box (its edges and the positions scaled), any
+/// other in the deformed cell; the Verlet list is kept while it holds every pair the cell of the
+/// moment needs (``neighbourList(at:reference:kernels:deformation:folded:cutoff:)``).
 public struct EnthalpyLandscape: EnergyLandscape {
   public typealias Scalar = Double
 
@@ -23,7 +23,7 @@ public struct EnthalpyLandscape: EnergyLandscape {
   let basis: [[[Double]]]
   /// The start's kernels, for wrapping into the reference cell (which no G changes).
   let referenceKernels: ModelKernels
-  var list: (neighbours: NeighbourList, positions: [Double], reachScale: Double)?
+  var list: (neighbours: NeighbourList, positions: [Double], reach: Double)?
   public private(set) var forceEvaluations = 0
   public private(set) var neighbourListBuilds = 0
 
@@ -82,14 +82,19 @@ public struct EnthalpyLandscape: EnergyLandscape {
       for k in forces.indices { forces[k] = .nan }
       return .nan
     }
-    let kernels = cellModel.kernels()
     let positions = self.positions(of: coordinates)
-    let neighbours = neighbourList(at: positions, kernels: kernels, deformation: cellModel.deformationGradient,
-                                   cutoff: cutoff)
-    var pairForces = [Double]()
-    let energy = kernels.forces(positions, neighbours, &pairForces)
-    // −∂H/∂Xᵢ = Fᵀ fᵢ: the pair loop gives the forces on the deformed positions R = F·X.
+    // A diagonal F is folded into the box (edges Fₖₖ Lₖ, positions Fₖₖ Xₖ): the orthorhombic cell's
+    // minimum image, without the comparison of images a general F needs.
     let f = cellModel.deformationGradient
+    let folded = Self.isDiagonal(f)
+    let geometry = folded ? ParticleModel.folded(cellModel, positions: positions, wrapping: false)
+      : (model: cellModel, positions: positions)
+    let kernels = geometry.model.kernels()
+    let neighbours = neighbourList(at: geometry.positions, reference: positions, kernels: kernels, deformation: f,
+                                   folded: folded, cutoff: cutoff)
+    var pairForces = [Double]()
+    let energy = kernels.forces(geometry.positions, neighbours, &pairForces)
+    // −∂H/∂Xᵢ = Fᵀ fᵢ: the pair loop gives the forces on the deformed positions R = F·X.
     for start in stride(from: 0, to: n, by: d) {
       for b in 0..<d {
         var sum = 0.0
@@ -98,7 +103,7 @@ public struct EnthalpyLandscape: EnergyLandscape {
       }
     }
     // ∂H/∂G = (W + P V I)·G⁻ᵀ, and −∂H/∂cₖ = −(1/s) ⟨∂H/∂G, Bₖ⟩.
-    var load = cellModel.virial(kernels, at: positions, neighbours: neighbours)
+    var load = kernels.virial(geometry.positions, neighbours)
     for a in 0..<d { load[a][a] += relaxation.pressure * volume }
     let inverse = ParticleModel.inverse(g)
     for (k, b) in basis.enumerated() {
@@ -125,17 +130,25 @@ public struct EnthalpyLandscape: EnergyLandscape {
   }
 
   /// The Verlet list for the cell of the moment: the one built last while it still holds every pair
-  /// within the cutoff, else a new one.
-  mutating func neighbourList(at positions: [Double], kernels: ModelKernels, deformation: [[Double]],
-                              cutoff: Double) -> NeighbourList {
-    let reachScale = Self.reachScale(of: deformation)
-    if let list, cutoff * (reachScale - list.reachScale) + 2 * largestDrift(from: list.positions, to: positions) < skin {
+  /// within the cutoff, else a new one. A list built for the cell F_b holds every pair closer than
+  /// ρ_b in reference coordinates, ρ_b = r_c/σ_min(F_b) + skin when built in the deformed cell,
+  /// (r_c + skin)/max Fₖₖ when built in the folded box; the cell F needs every pair closer than
+  /// r_c/σ_min(F), and a pair closes in by at most twice the largest drift since the build.
+  mutating func neighbourList(at kernelPositions: [Double], reference positions: [Double], kernels: ModelKernels,
+                              deformation: [[Double]], folded: Bool, cutoff: Double) -> NeighbourList {
+    let needed = cutoff * Self.reachScale(of: deformation)
+    if let list, needed + 2 * largestDrift(from: list.positions, to: positions) < list.reach {
       return list.neighbours
     }
-    let neighbours = kernels.neighbourList(positions, skin)
+    let neighbours = kernels.neighbourList(kernelPositions, skin)
     neighbourListBuilds += 1
-    list = (neighbours, positions, reachScale)
+    let stretch = deformation.indices.map { abs(deformation[$0][$0]) }.max()!
+    list = (neighbours, positions, folded ? (cutoff + skin) / stretch : needed + skin)
     return neighbours
+  }
+
+  static func isDiagonal(_ f: [[Double]]) -> Bool {
+    f.indices.allSatisfy { a in f.indices.allSatisfy { b in a == b || f[a][b] == 0 } }
   }
 
   /// max over particles of the minimum-image distance moved in the reference cell.

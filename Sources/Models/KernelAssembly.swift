@@ -53,6 +53,19 @@ extension ModelKernels {
     }
     seededPairDerivatives = { r, σ in seeded.potential.slopeAndCurvature(distance: r, diameter: σ) }
     pairDerivatives = { r, σ in interaction.potential.derivatives(distance: r, diameter: σ) }
+    virial = { positions, neighbours in
+      let d = Dimension.count
+      var virial = [[Double]](repeating: [Double](repeating: 0, count: d), count: d)
+      interaction.forEachPairWithinReach(positions, neighbours: neighbours) { _, _, separation, r, σ in
+        let slope = interaction.potential.derivatives(distance: r, diameter: σ).slope
+        for a in 0..<d {
+          for b in a..<d { virial[a][b] += slope * separation[a] * separation[b] / r }
+        }
+      }
+      // Symmetric by construction: the lower triangle is the upper one.
+      for a in 0..<d { for b in 0..<a { virial[a][b] = virial[b][a] } }
+      return virial
+    }
     wrap = { positions in interaction.wrap(&positions) }
     minimize = { start, choice, every, observer in
       var landscape = ParticleLandscape(interaction, skin: choice.neighbourSkin)

@@ -12,22 +12,7 @@ extension ParticleModel {
   public func stress(at positions: [Double]) -> [[Double]] {
     let kernels = kernels()
     let volume = boxVolume
-    return virial(kernels, at: positions, neighbours: neighbourList(at: positions)).map { $0.map { $0 / volume } }
-  }
-
-  /// W_ab = Σ_pairs U'(r) d_a d_b / r = V σ_ab (energy units, symmetric d×d): the pair virial over the
-  /// pairs of a neighbour list valid at `positions`, with this model's kernels (``kernels(seeding:)``).
-  public func virial(_ kernels: ModelKernels, at positions: [Double], neighbours: NeighbourList) -> [[Double]] {
-    var virial = [[Double]](repeating: [Double](repeating: 0, count: dimension), count: dimension)
-    kernels.forEachInteractingPair(positions, neighbours) { pair in
-      let slope = kernels.pairDerivatives(pair.distance, pair.diameter).slope
-      for a in 0..<dimension {
-        for b in a..<dimension { virial[a][b] += slope * pair.separation[a] * pair.separation[b] / pair.distance }
-      }
-    }
-    // Symmetric by construction: the lower triangle is the upper one.
-    for a in 0..<dimension { for b in 0..<a { virial[a][b] = virial[b][a] } }
-    return virial
+    return kernels.virial(positions, neighbourList(at: positions)).map { $0.map { $0 / volume } }
   }
 
   /// p = −tr(σ)/d (energy / length^d): positive when the particles push the walls apart.
