@@ -10,7 +10,7 @@ import Particles
 ///
 /// A diagonal cell is computed as an orthorhombic box (its edges and the positions scaled), any
 /// other in the deformed cell; the Verlet list is kept while it holds every pair the cell of the
-/// moment needs (``neighbourList(at:reference:kernels:deformation:folded:cutoff:)``).
+/// moment needs, and rebuilt when it might not.
 public struct EnthalpyLandscape: EnergyLandscape {
   public typealias Scalar = Double
 
