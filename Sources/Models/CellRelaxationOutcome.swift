@@ -1,5 +1,6 @@
 import Foundation
 import Minimization
+import Particles
 
 /// What a relaxation of particles and cell to a target pressure did (see ``CellRelaxation``).
 public struct CellRelaxationOutcome: Sendable {
@@ -49,16 +50,44 @@ extension ParticleModel {
   ///
   /// The minimiser sees −∂H/∂X = Fᵀf; should the physical forces f still exceed the tolerance where
   /// Fᵀf meets it (a cell compressed by the relaxation), it continues from there, at most twice,
-  /// with the tolerance tightened by the ratio. Particles keep the caller's numbering.
+  /// with the tolerance tightened by the ratio. Systems of at least `threshold` particles run
+  /// numbered cell by cell, as ``minimize(from:using:recordEvery:reorderingFrom:progress:)``;
+  /// particles keep the caller's numbering.
   public func relaxCell(
     from start: [Double], to relaxation: CellRelaxation, using choice: MinimizerChoice, recordEvery interval: Int = 0,
-    progress: (@Sendable (Int, Double, Double) -> Void)? = nil
+    reorderingFrom threshold: Int = reorderingThreshold, progress: (@Sendable (Int, Double, Double) -> Void)? = nil
   ) throws(ModelError) -> CellRelaxationOutcome {
     try relaxation.check(for: self)
     guard start.count == degreesOfFreedom else {
       throw ModelError("expected \(degreesOfFreedom) coordinates, got \(start.count)")
     }
     guard start.allSatisfy(\.isFinite) else { throw ModelError("the starting positions contain NaN or infinity") }
+    guard particleCount >= threshold else {
+      return relaxCellInPlace(from: start, to: relaxation, using: choice, recordEvery: interval, progress: progress)
+    }
+    let order = SpatialOrder.cellOrder(
+      positions: start, dimension: dimension, edges: boxEdges,
+      cellSize: potential.cutoffRatio * largestDiameter + choice.neighbourSkin)
+    var outcome = permuted(by: order).relaxCellInPlace(
+      from: SpatialOrder.permuted(start, by: order, width: dimension), to: relaxation, using: choice,
+      recordEvery: interval, progress: progress)
+    func restored(_ model: ParticleModel, _ positions: [Double]) -> (ParticleModel, [Double]) {
+      var model = model
+      model.diameters = diameters
+      return (model, SpatialOrder.restored(positions, from: order, width: dimension))
+    }
+    (outcome.model, outcome.positions) = restored(outcome.model, outcome.positions)
+    for index in outcome.frames.indices {
+      (outcome.frames[index].model, outcome.frames[index].positions) =
+        restored(outcome.frames[index].model, outcome.frames[index].positions)
+    }
+    return outcome
+  }
+
+  private func relaxCellInPlace(
+    from start: [Double], to relaxation: CellRelaxation, using choice: MinimizerChoice, recordEvery interval: Int,
+    progress: (@Sendable (Int, Double, Double) -> Void)?
+  ) -> CellRelaxationOutcome {
     let clock = ContinuousClock()
     let began = clock.now
     var lastReport = began
