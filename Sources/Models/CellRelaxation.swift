@@ -15,10 +15,13 @@
 /// component does, so the shear stress is zero as well (a triangular system: the upper triangle of
 /// (σ + P I)·G⁻ᵀ, G⁻ᵀ lower triangular, vanishes only when σ + P I does).
 ///
-/// The cell enters the minimiser as coordinates c = s·G (s = ``cellScale``, N unless given), as
-/// JAX-MD's `fire_descent_box` scales its deformation gradient by `box_factor` = N (and ASE's
-/// `UnitCellFilter` by `cell_factor` = N), so that a cell coordinate moves about as far as a
-/// particle does; its generalised force is −∂H/∂c = −(1/s)·∂H/∂G projected on the free components.
+/// The cell enters the minimiser as coordinates c = s·G (s = ``cellScale``, √N unless given); its
+/// generalised force is −∂H/∂c = −(1/s)·∂H/∂G projected on the free components. JAX-MD's
+/// `fire_descent_box` scales its deformation gradient by `box_factor` = N (as ASE's `UnitCellFilter`
+/// by `cell_factor` = N); the stiffness of a cell coordinate is then V·C/s² ≈ v·C/N (v the volume per
+/// particle, C an elastic modulus), N times softer than a particle's, and the cell lags behind. With
+/// s = √N it is v·C, a particle's: FIRE 2.0 relaxed 128 discs to p = 0.01 in 878 iterations against
+/// 1506 with s = N (1373 against 2850 with the full cell; s = 1 did not converge in 200,000).
 /// LAMMPS's `fix box/relax` minimises the same objective for a hydrostatic target (E + P(V − V₀),
 /// the same minimum), but only with its line-search minimisers, not with `min_style fire`.
 public struct CellRelaxation: Sendable, Equatable {
@@ -34,7 +37,7 @@ public struct CellRelaxation: Sendable, Equatable {
   /// P, the target pressure (energy / length^d).
   public var pressure: Double
   public var freedom: Freedom
-  /// s in c = s·G (nil: the number of particles).
+  /// s in c = s·G (nil: √N, N the number of particles).
   public var cellScale: Double?
 
   public init(pressure: Double, freedom: Freedom = .isotropic, cellScale: Double? = nil) {

@@ -38,6 +38,7 @@ public struct CellRelaxationOutcome: Sendable {
   /// The first frame, every `interval`-th, and the last.
   public var frames: [Frame]
   public var seconds: Double
+  /// Evaluations of H and its gradients by the minimiser (each one force and one virial pass).
   public var forceEvaluations: Int
   public var neighbourListBuilds: Int
 }
@@ -155,7 +156,7 @@ extension ParticleModel {
       maximumCellForce: generalised[degreesOfFreedom...].reduce(0) { max($0, abs($1)) }, stressResidual: residual,
       steps: steps, stopReason: stopReason, frames: frames,
       seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18,
-      forceEvaluations: evaluations + 1, neighbourListBuilds: builds)
+      forceEvaluations: evaluations, neighbourListBuilds: builds)
   }
 
   /// A recorded frame of the landscape's coordinates, with E = H − P·V.

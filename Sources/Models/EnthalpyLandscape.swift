@@ -30,7 +30,7 @@ public struct EnthalpyLandscape: EnergyLandscape {
   public init(model: ParticleModel, relaxation: CellRelaxation, skin: Double) {
     self.model = model
     self.relaxation = relaxation
-    cellScale = relaxation.cellScale ?? Double(model.particleCount)
+    cellScale = relaxation.cellScale ?? Double(model.particleCount).squareRoot()
     self.skin = skin
     basis = relaxation.basis(dimension: model.dimension)
     referenceKernels = model.kernels()

@@ -54,18 +54,21 @@ extension ModelKernels {
     seededPairDerivatives = { r, σ in seeded.potential.slopeAndCurvature(distance: r, diameter: σ) }
     pairDerivatives = { r, σ in interaction.potential.derivatives(distance: r, diameter: σ) }
     virial = { positions, neighbours in
-      let d = Dimension.count
-      var virial = [[Double]](repeating: [Double](repeating: 0, count: d), count: d)
-      interaction.forEachPairWithinReach(positions, neighbours: neighbours) { _, _, separation, r, σ in
+      // The six sums in scalars: a nested array written per pair costs more than the pair itself.
+      var (xx, yy, zz, xy, xz, yz) = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+      interaction.forEachPairWithinReach(positions, neighbours: neighbours) { _, _, d, r, σ in
         // U' alone, on one dual number (the five derivatives of `derivatives` cost four times more).
-        let slope = interaction.potential.energyAndSlope(distance: r, diameter: σ).slope
-        for a in 0..<d {
-          for b in a..<d { virial[a][b] += slope * separation[a] * separation[b] / r }
+        let weight = interaction.potential.energyAndSlope(distance: r, diameter: σ).slope / r
+        xx += weight * d[0] * d[0]
+        yy += weight * d[1] * d[1]
+        xy += weight * d[0] * d[1]
+        if Dimension.count == 3 {
+          zz += weight * d[2] * d[2]
+          xz += weight * d[0] * d[2]
+          yz += weight * d[1] * d[2]
         }
       }
-      // Symmetric by construction: the lower triangle is the upper one.
-      for a in 0..<d { for b in 0..<a { virial[a][b] = virial[b][a] } }
-      return virial
+      return Dimension.count == 2 ? [[xx, xy], [xy, yy]] : [[xx, xy, xz], [xy, yy, yz], [xz, yz, zz]]
     }
     wrap = { positions in interaction.wrap(&positions) }
     minimize = { start, choice, every, observer in
