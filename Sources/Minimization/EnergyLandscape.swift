@@ -63,6 +63,8 @@ extension EnergyLandscape {
 public enum MinimizationStopReason: String, Sendable, Codable {
   /// max |Fᵢₖ| ≤ the force tolerance.
   case forceTolerance = "force tolerance reached"
+  /// FIRE 2.0's energy tolerance (LAMMPS's `etol`) was met before the force tolerance.
+  case energyTolerance = "energy tolerance reached"
   /// The step limit came first.
   case maximumSteps = "maximum steps reached"
   /// A force or position became NaN or infinite.

@@ -17,7 +17,8 @@ import Particles
 ///
 /// with dt_max = t_max·dt₀ and dt_min = t_min·dt₀. ABC-FIRE instead clips each velocity component
 /// to dmax/dt_v after the mixing. The velocity-Verlet, leapfrog and explicit-Euler integrators of
-/// LAMMPS are there too. Stops on max |Fᵢₖ|² < ftol² (LAMMPS's `min_modify norm inf`), after
+/// LAMMPS are there too. Stops on LAMMPS's energy tolerance `etol` when one is set, on
+/// max |Fᵢₖ|² < ftol² (LAMMPS's `min_modify norm inf`), after
 /// more than `vdfmax` consecutive uphill iterations, or at the iteration limit.
 ///
 /// Written generically: on double-double or dual numbers the same iterations run in that
@@ -63,6 +64,10 @@ public struct FIRE2: Minimizer, Sendable, Equatable {
   public var maximumUphillSteps = 2000
   /// `abcfire`: the bias-corrected mixing of ABC-FIRE.
   public var biasCorrected = false
+  /// `etol` (dimensionless, 0: off): stop when |Eₙ − Eₙ₋₁| < etol·(|Eₙ| + |Eₙ₋₁| + 10⁻⁸)/2, checked,
+  /// as LAMMPS does, only more than N_delay iterations after the last uphill one (LAMMPS's
+  /// `minimize etol ...`, with its `EPS_ENERGY` = 10⁻⁸). Checked before the force tolerance.
+  public var energyTolerance = 0.0
   /// Stop when max |Fᵢₖ|² < this² (energy / length units). Zero runs the full iteration budget.
   public var forceTolerance: Double
   public var maximumSteps: Int
@@ -172,6 +177,7 @@ public struct FIRE2: Minimizer, Sendable, Equatable {
     }
 
     // Integration: kick, mix, drift in the landscape's displacing pass, then the new forces.
+    state.previousEnergy = state.energy
     swap(&state.forces, &previousForces)
     let kickFirst = integrator != .explicitEuler
     let kick = integrator == .velocityVerlet ? 0.5 * movingTimeStep : movingTimeStep
@@ -210,6 +216,12 @@ public struct FIRE2: Minimizer, Sendable, Equatable {
   @inlinable
   public func stopReason<Scalar>(_ state: FIRE2State<Scalar>) -> MinimizationStopReason? {
     if !state.isFinite { return .nonFinite }
+    if energyTolerance > 0, state.step - state.lastUphillStep > delaySteps {
+      let (current, previous) = (state.energy.primalValue, state.previousEnergy.primalValue)
+      if Swift.abs(current - previous) < energyTolerance * 0.5 * (Swift.abs(current) + Swift.abs(previous) + 1e-8) {
+        return .energyTolerance
+      }
+    }
     if state.maximumForce * state.maximumForce < forceTolerance * forceTolerance { return .forceTolerance }
     if maximumUphillSteps > 0 && state.uphillSteps > maximumUphillSteps { return .uphillLimit }
     if state.step >= maximumSteps { return .maximumSteps }

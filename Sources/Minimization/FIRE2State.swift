@@ -14,6 +14,8 @@ public struct FIRE2State<Scalar: RealScalar> {
   public var forces: [Scalar]
   /// E(x) (energy units).
   public var energy: Scalar
+  /// E before the last iteration's move (LAMMPS's `eprevious`; E itself before the first).
+  public var previousEnergy: Scalar
   /// dt, the time step the next iteration starts from (time units).
   public var timeStep: Double
   /// α, the weight of the force direction in the mixing v ← (1 − α)v + α|v|F̂.
@@ -44,6 +46,7 @@ public struct FIRE2State<Scalar: RealScalar> {
     self.velocities = velocities
     self.forces = forces
     self.energy = energy
+    previousEnergy = energy
     self.timeStep = timeStep
     self.mixing = mixing
     self.step = step

@@ -55,6 +55,23 @@ extension ModelKernels {
     }
     seededPairDerivatives = { r, σ in seeded.potential.slopeAndCurvature(distance: r, diameter: σ) }
     pairDerivatives = { r, σ in interaction.potential.derivatives(distance: r, diameter: σ) }
+    virial = { positions, neighbours in
+      // The six sums in scalars: a nested array written per pair costs more than the pair itself.
+      var (xx, yy, zz, xy, xz, yz) = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+      interaction.forEachPairWithinReach(positions, neighbours: neighbours) { _, _, d, r, σ in
+        // U' alone, on one dual number (the five derivatives of `derivatives` cost four times more).
+        let weight = interaction.potential.energyAndSlope(distance: r, diameter: σ).slope / r
+        xx += weight * d[0] * d[0]
+        yy += weight * d[1] * d[1]
+        xy += weight * d[0] * d[1]
+        if Dimension.count == 3 {
+          zz += weight * d[2] * d[2]
+          xz += weight * d[0] * d[2]
+          yz += weight * d[1] * d[2]
+        }
+      }
+      return Dimension.count == 2 ? [[xx, xy], [xy, yy]] : [[xx, xy, xz], [xy, yy, yz], [xz, yz, zz]]
+    }
     wrap = { positions in interaction.wrap(&positions) }
     minimize = { start, choice, every, observer in
       var landscape = ParticleLandscape(interaction, skin: choice.neighbourSkin)

@@ -26,6 +26,9 @@ public struct ModelKernels: @unchecked Sendable {
   /// Calls the body for every pair of a list within the cutoff, in the force loop's geometry.
   public let forEachInteractingPair: (
     _ positions: [Double], _ neighbours: NeighbourList, _ body: (InteractingPair) -> Void) -> Void
+  /// W_ab = Σ_pairs U'(r) d_a d_b / r = V σ_ab (energy units, symmetric d×d), the pair virial over the
+  /// pairs of a list, d the separation in the cell's geometry.
+  public let virial: (_ positions: [Double], _ neighbours: NeighbourList) -> [[Double]]
   /// The pair energy's derivatives at (r, σ) (plain numbers).
   public let pairDerivatives: (_ distance: Double, _ diameter: Double) -> PairEnergyDerivatives
   /// The pair pass of the seeded interaction with positions R + εṘ (`tangents` Ṙ): separations,

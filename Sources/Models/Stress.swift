@@ -1,3 +1,5 @@
+import Particles
+
 extension ParticleModel {
   /// The stress of the configuration (energy / length^d, symmetric d×d):
   ///
@@ -9,17 +11,8 @@ extension ParticleModel {
   /// U' < 0), so that the pressure is p = −tr(σ)/d > 0 there.
   public func stress(at positions: [Double]) -> [[Double]] {
     let kernels = kernels()
-    var stress = [[Double]](repeating: [Double](repeating: 0, count: dimension), count: dimension)
-    kernels.forEachInteractingPair(positions, neighbourList(at: positions)) { pair in
-      let slope = kernels.pairDerivatives(pair.distance, pair.diameter).slope
-      for a in 0..<dimension {
-        for b in a..<dimension { stress[a][b] += slope * pair.separation[a] * pair.separation[b] / pair.distance }
-      }
-    }
-    // Symmetric by construction: the lower triangle is the upper one.
-    for a in 0..<dimension { for b in 0..<a { stress[a][b] = stress[b][a] } }
     let volume = boxVolume
-    return stress.map { $0.map { $0 / volume } }
+    return kernels.virial(positions, neighbourList(at: positions)).map { $0.map { $0 / volume } }
   }
 
   /// p = −tr(σ)/d (energy / length^d): positive when the particles push the walls apart.

@@ -30,5 +30,21 @@ extension MinimizerChoice {
     if let limit = maximumDisplacement, !(limit.isFinite && limit > 0) {
       throw SystemError("minimizer.max_displacement must be a finite positive length, got \(limit)")
     }
+    if let fire2 = settings?.fire2, !fire2.isEmpty {
+      guard kind == .fire2 else {
+        throw SystemError("minimizer.fire2 sets FIRE 2.0's parameters; it needs \"kind\": \"fire2\" (the kind is \(kind.rawValue))")
+      }
+      if fire2[.tmax] != nil, settings?.maximumTimeStep != nil {
+        throw SystemError("give either minimizer.max_time_step or minimizer.fire2.tmax (= max_time_step / time_step), not both")
+      }
+      if fire2[.dmax] != nil, settings?.maximumDisplacement != nil {
+        throw SystemError("give either minimizer.max_displacement or minimizer.fire2.dmax, not both")
+      }
+      // In the order of the keywords, so that tmax reads the time step already set.
+      for keyword in FIRE2Keyword.allCases {
+        guard let value = fire2[keyword] else { continue }
+        do { try set(keyword, to: value) } catch { throw SystemError("minimizer.fire2.\(error.message)") }
+      }
+    }
   }
 }

@@ -11,6 +11,8 @@ public struct ParticleSystem: Sendable {
   public private(set) var model: ParticleModel
   public let speciesNames: [String]
   public let minimizer: MinimizerChoice
+  /// The cell relaxation the file asks for (`minimizer.pressure`, `minimizer.relax_shear`), or nil.
+  public let cellRelaxation: CellRelaxation?
   /// Directory the system file is in: relative paths inside it are resolved from here.
   public let baseDirectory: URL?
 
@@ -141,9 +143,22 @@ public struct ParticleSystem: Sendable {
       }
     }
     minimizer = try MinimizerChoice(description.minimizer, largestDiameter: model.largestDiameter, potential: potential)
+    cellRelaxation = try Self.cellRelaxation(description.minimizer, model: model)
     if let seed = description.initial?.seed, description.initial?.positions != nil {
       throw SystemError("initial: give either seed (\(seed)) or positions, not both")
     }
+  }
+
+  /// `minimizer.pressure` and `minimizer.relax_shear`, checked against the model.
+  static func cellRelaxation(_ settings: SystemDescription.MinimizerSettings?, model: ParticleModel) throws
+    -> CellRelaxation? {
+    guard let pressure = settings?.pressure else {
+      if settings?.relaxShear != nil { throw SystemError("minimizer.relax_shear needs minimizer.pressure (the target pressure)") }
+      return nil
+    }
+    let relaxation = CellRelaxation(pressure: pressure, freedom: settings?.relaxShear == true ? .full : .isotropic)
+    do { try relaxation.check(for: model) } catch { throw SystemError("minimizer.pressure: \(error.message)") }
+    return relaxation
   }
 
   /// A deformation F of the cell, checked: d×d, finite, det F > 0, and only for a periodic cell.
@@ -204,6 +219,14 @@ public struct ParticleSystem: Sendable {
     changed.box = edges
     changed.deformation = deformation
     return try ParticleSystem(changed, baseDirectory: baseDirectory)
+  }
+
+  /// The same system in the cell of `model` (its box edges and deformation; a relaxed cell).
+  public func inCell(of model: ParticleModel) -> ParticleSystem {
+    var copy = self
+    copy.model.boxEdges = model.boxEdges
+    copy.model.deformation = model.deformation
+    return copy
   }
 
   /// The same system with particles assigned to species in another order (as a positions file

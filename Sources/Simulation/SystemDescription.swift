@@ -1,4 +1,5 @@
 import Foundation
+import Models
 
 /// A particle system as a user writes it in a JSON file under `Systems/`.
 ///
@@ -73,10 +74,17 @@ public struct SystemDescription: Sendable, Equatable {
     public var maximumTimeStep: Double?
     /// FIRE's largest move of a coordinate per step (default: none for soft spheres, 0.1 σ otherwise).
     public var maximumDisplacement: Double?
+    /// FIRE 2.0's parameters by LAMMPS's `min_modify` names (the `fire2` object), `etol` included.
+    public var fire2: [FIRE2Keyword: FIRE2Keyword.Value]?
+    /// A target pressure P: relax the cell with the particles to the minimum of E + P·V.
+    public var pressure: Double?
+    /// With `pressure`: relax every component of the cell (zero shear stress), not only its size.
+    public var relaxShear: Bool?
 
     public init(kind: String? = "fire", forceTolerance: Double? = nil, maxSteps: Int? = nil,
                 neighbourSkin: Double? = nil, stepSize: Double? = nil, timeStep: Double? = nil,
-                maximumTimeStep: Double? = nil, maximumDisplacement: Double? = nil) {
+                maximumTimeStep: Double? = nil, maximumDisplacement: Double? = nil,
+                fire2: [FIRE2Keyword: FIRE2Keyword.Value]? = nil, pressure: Double? = nil, relaxShear: Bool? = nil) {
       self.kind = kind
       self.forceTolerance = forceTolerance
       self.maxSteps = maxSteps
@@ -85,6 +93,9 @@ public struct SystemDescription: Sendable, Equatable {
       self.timeStep = timeStep
       self.maximumTimeStep = maximumTimeStep
       self.maximumDisplacement = maximumDisplacement
+      self.fire2 = fire2
+      self.pressure = pressure
+      self.relaxShear = relaxShear
     }
   }
 

@@ -1,3 +1,26 @@
+import Models
+extension SystemDescription {
+  /// The `minimizer.fire2` object: LAMMPS's `min_modify` keywords of the fire style, each with the
+  /// type it takes (yes/no as true/false, the integrator by name, numbers), no other key.
+  static func fire2(_ object: JSONFields) throws(SystemError) -> [FIRE2Keyword: FIRE2Keyword.Value] {
+    var fields = object
+    var values: [FIRE2Keyword: FIRE2Keyword.Value] = [:]
+    for keyword in FIRE2Keyword.allCases {
+      let value: FIRE2Keyword.Value?
+      if keyword.isFlag {
+        value = try fields.bool(keyword.rawValue).map(FIRE2Keyword.Value.flag)
+      } else if keyword.isName {
+        value = try fields.string(keyword.rawValue).map(FIRE2Keyword.Value.name)
+      } else {
+        value = try fields.number(keyword.rawValue).map(FIRE2Keyword.Value.number)
+      }
+      if let value { values[keyword] = value }
+    }
+    try fields.finish()
+    return values
+  }
+}
+
 /// Reading a ``SystemDescription`` from a strictly parsed system file.
 ///
 /// Field names are those of `Systems/*.json` (snake case). Every object refuses fields it does not
@@ -98,7 +121,9 @@ extension SystemDescription {
         stepSize: try settings.number("step_size"),
         timeStep: try settings.number("time_step"),
         maximumTimeStep: try settings.number("max_time_step"),
-        maximumDisplacement: try settings.number("max_displacement"))
+        maximumDisplacement: try settings.number("max_displacement"),
+        fire2: try settings.object("fire2").map { (fields: JSONFields) throws(SystemError) in try Self.fire2(fields) },
+        pressure: try settings.number("pressure"), relaxShear: try settings.bool("relax_shear"))
       try settings.finish()
     } else {
       minimizer = nil

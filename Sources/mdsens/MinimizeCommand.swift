@@ -34,6 +34,17 @@ enum MinimizeCommand {
                            double-double: minimise in double precision to max |F| <= max(--ftol,
                            1e-12), then run the minimiser in double-double arithmetic (~32 digits) to
                            --ftol (e.g. 1e-20); the output keeps the leading double of each position
+      --min-modify K=V,... FIRE 2.0 parameters by LAMMPS's min_modify names (with --minimizer fire2):
+                           delaystep, dtgrow, dtshrink, alpha0, alphashrink, tmax, tmin, dmax,
+                           vdfmax, halfstepback=yes|no, initialdelay=yes|no, abcfire=yes|no,
+                           integrator=eulerimplicit|verlet|leapfrog|eulerexplicit, etol
+      --etol X             FIRE 2.0's energy tolerance, as LAMMPS's minimize etol (default 0: off);
+                           a run it stops has not reached --ftol (exit status 3)
+      --pressure P         relax the periodic cell with the particles to the minimum of the enthalpy
+                           E + P*V (P in energy/length^d; the system file's minimizer.pressure):
+                           the cell keeps its shape and its pressure becomes P
+      --relax-shear        with --pressure: relax every component of the cell (an upper-triangular
+                           deformation), so that the stress becomes -P*I: zero shear stress
       --seed S             seed of the uniform random start (default: the system file's, else 0)
       --every K            also record every K-th step in the output
     \(Arguments.fileHelp)
@@ -47,8 +58,8 @@ enum MinimizeCommand {
     """
 
   /// The options that take a value and the flags (shell completions list them too).
-  static let valuedOptions: Set<String> = Set(["positions", "out", "format", "ftol", "max-steps", "seed", "every", "minimizer", "finish", "newton-from", "precision"]).union(Arguments.fileValued)
-  static let flagOptions: Set<String> = Set(["json", "help", "progress"]).union(Arguments.fileFlags)
+  static let valuedOptions: Set<String> = Set(["positions", "out", "format", "ftol", "max-steps", "seed", "every", "minimizer", "finish", "newton-from", "precision", "min-modify", "etol", "pressure"]).union(Arguments.fileValued)
+  static let flagOptions: Set<String> = Set(["json", "help", "progress", "relax-shear"]).union(Arguments.fileFlags)
 
   static func run(_ arguments: [String]) throws -> Int32 {
     let options = try Arguments(arguments, valued: valuedOptions, flags: flagOptions, command: "minimize")
@@ -78,6 +89,7 @@ enum MinimizeCommand {
       }
       choice.kind = kind
     }
+    try applyFIRE2Options(options, to: &choice)
     let finishName = options.values["finish"] ?? MinimizationFinish.none.rawValue
     guard let finish = MinimizationFinish(rawValue: finishName) else {
       throw UsageError("--finish '\(finishName)' is unknown; use none or newton")
@@ -96,6 +108,13 @@ enum MinimizeCommand {
     let precision = options.values["precision"] ?? "double"
     guard precision == "double" || precision == "double-double" else {
       throw UsageError("--precision '\(precision)' is unknown; use double or double-double")
+    }
+    if let relaxation = try cellRelaxation(options, system: system) {
+      guard finish == .none, precision == "double" else {
+        throw UsageError("--pressure relaxes the cell with the minimiser alone: --finish newton and --precision double-double are not supported with it")
+      }
+      return try relaxCell(system: system, start: start, relaxation: relaxation, choice: choice, interval: interval,
+                           output: output, format: format, settings: settings, options: options)
     }
     let extended = precision == "double-double"
     let requestedTolerance = choice.forceTolerance

@@ -11,9 +11,12 @@ private struct LAMMPSTrace: Decodable {
   var positions: [Double]
   var energy: [Double]
   var max_force: [Double]
+  var iterations: Int?
+  var etol: Double?
+  var stop: String?
 
-  static func load() throws -> LAMMPSTrace {
-    let url = PaperReference.packageRoot.appendingPathComponent("Tests/Fixtures/lammps-fire2-trace.json")
+  static func load(_ name: String = "lammps-fire2-trace.json") throws -> LAMMPSTrace {
+    let url = PaperReference.packageRoot.appendingPathComponent("Tests/Fixtures/\(name)")
     return try JSONDecoder().decode(LAMMPSTrace.self, from: Data(contentsOf: url))
   }
 
@@ -63,5 +66,23 @@ struct FIRE2Tests {
     let ours = energies(fire2, iterations: trace.energy.count - 1, trace: trace)
     let largest = zip(ours, trace.energy).map { abs($0 - $1) / $1 }.max()!
     #expect(largest > 1e-6)
+  }
+
+  @Test("with LAMMPS's energy tolerance etol it stops at the iteration LAMMPS stops at, with its energy")
+  func energyToleranceMatchesLAMMPS() throws {
+    let trace = try LAMMPSTrace.load("lammps-fire2-etol.json")
+    #expect(trace.stop == "energy tolerance")
+    var fire2 = FIRE2(forceTolerance: 0, maximumSteps: 1_000_000)
+    fire2.maximumTimeStepFactor = 4
+    fire2.energyTolerance = try #require(trace.etol)
+    var landscape = ParticleLandscape(trace.interaction, skin: 0.3)
+    let result = fire2.minimize(&landscape, from: trace.positions)
+    #expect(result.stopReason == .energyTolerance)
+    #expect(result.steps == trace.iterations)
+    #expect(abs(result.energy - trace.energy.last!) <= 1e-11 * trace.energy.last!)
+    // Without it the same run goes on: the tolerance, not the step budget, stopped it.
+    fire2.energyTolerance = 0
+    fire2.maximumSteps = result.steps + 50
+    #expect(fire2.minimize(&landscape, from: trace.positions).steps == result.steps + 50)
   }
 }
