@@ -51,7 +51,7 @@ extension MinimizeCommand {
   /// and reports the final cell, stress and enthalpy.
   static func relaxCell(system: ParticleSystem, start: [Double], relaxation: CellRelaxation, choice: MinimizerChoice,
                         interval: Int, output: String, format: TrajectoryFormat, settings: FileSettings,
-                        options: Arguments) throws -> Int32 {
+                        options: Arguments) throws -> CommandReport {
     let outcome: CellRelaxationOutcome
     do {
       outcome = try system.model.relaxCell(
@@ -72,16 +72,18 @@ extension MinimizeCommand {
     // An H5MD box series keeps one form: an orthorhombic start of a cell that relaxed into a
     // triclinic one is left out (the extended XYZ output keeps every frame's own cell).
     let finalForm = frames.last!.box.isOrthorhombic
+    var warnings: [String] = []
     if format == .h5md, frames.contains(where: { $0.box.isOrthorhombic != finalForm }) {
-      Output.warning("the recorded frames with an orthorhombic cell are left out of \(output): H5MD keeps one form of box, and the relaxed cell is triclinic")
+      warnings.append("the recorded frames with an orthorhombic cell are left out of \(output): H5MD keeps one form of box, and the relaxed cell is triclinic")
       frames.removeAll { $0.box.isOrthorhombic != finalForm }
     }
     try settings.write(frames, system: relaxed, to: output, format: format)
 
     let name = system.description.name ?? "system"
     let edges = outcome.model.edgeVectors
-    if options.has("json") {
-      Output.json([
+    let cell = edges.map { "(" + $0.map(Output.short).joined(separator: ", ") + ")" }.joined(separator: ", ")
+    return CommandReport(
+      json: [
         "system": name, "n_particles": system.particleCount, "dimension": system.dimension,
         "box": outcome.model.boxEdges, "edge_vectors": edges, "deformation": outcome.model.deformation ?? NSNull(),
         "volume": outcome.model.boxVolume, "periodic": true, "converged": outcome.converged,
@@ -93,10 +95,8 @@ extension MinimizeCommand {
         "frames": frames.count, "neighbour_list_builds": outcome.neighbourListBuilds, "stress": outcome.stress,
         "pressure": outcome.pressure, "force_evaluations": outcome.forceEvaluations, "finish": "none",
         "precision": "double",
-      ])
-    } else {
-      let cell = edges.map { "(" + $0.map(Output.short).joined(separator: ", ") + ")" }.joined(separator: ", ")
-      Output.result("""
+      ],
+      summary: """
         mdsens minimize: \(name), \(system.particleCount) particles in \(system.dimension)D, periodic cell relaxed \
         \(relaxation.freedom == .full ? "in every component" : "isotropically") to pressure \(Output.short(relaxation.pressure))
         \(outcome.converged ? "converged" : "NOT converged (\(outcome.stopReason.rawValue))"): \
@@ -108,8 +108,7 @@ extension MinimizeCommand {
         largest |σ + P·I| on the relaxed components \(Output.short(outcome.stressResidual)))
         cell: edge vectors \(cell); volume \(Output.exact(outcome.model.boxVolume)); packing fraction \(Output.short(outcome.model.packingFraction))
         output: \(output) (\(format.rawValue), \(frames.count) frames)
-        """)
-    }
-    return outcome.converged ? 0 : 3
+        """,
+      warnings: warnings, status: outcome.converged ? 0 : 3)
   }
 }
