@@ -73,3 +73,19 @@ func relativeDifference(_ a: [Double], _ b: [Double]) -> Double {
 
 /// Whether the slow tests are requested.
 var slowTestsEnabled: Bool { ProcessInfo.processInfo.environment["MDSENS_SLOW_TESTS"] == "1" }
+
+extension PaperReference {
+  /// The paper's model at the reference FIRE minimum and the sensitivity to the small diameter there
+  /// by the dense LAPACK solve: the reference every iterative solve is compared with.
+  static func denseSensitivityAtMinimum() throws
+    -> (reference: PaperReference, model: ParticleModel, positions: [Double], dense: PositionSensitivity)
+  {
+    let reference = try load()
+    let model = try paperModel()
+    let positions = reference.physical(reference.xFire)
+    let options = ImplicitOptions(solver: SolverChoice(.dense), validate: false)
+    let dense = try ImplicitSensitivity.compute(model: model, positions: positions, parameter: .speciesDiameter(0),
+                                                options: options)
+    return (reference, model, positions, dense)
+  }
+}

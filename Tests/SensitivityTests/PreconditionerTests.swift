@@ -13,13 +13,8 @@ struct PreconditionerTests {
 
   @Test("the sensitivity at the paper's minimum agrees with the dense solve to 1e-9; SSOR needs fewer iterations")
   func paperMinimum() throws {
-    let reference = try PaperReference.load()
-    let model = try PaperReference.paperModel()
-    let positions = reference.physical(reference.xFire)
-    var options = ImplicitOptions(solver: SolverChoice(.dense), validate: false)
-    let dense = try ImplicitSensitivity.compute(model: model, positions: positions, parameter: .speciesDiameter(0),
-                                                options: options)
-    options.solver = SolverChoice(.conjugateGradient, tolerance: 1e-12)
+    let (_, model, positions, dense) = try PaperReference.denseSensitivityAtMinimum()
+    var options = ImplicitOptions(solver: SolverChoice(.conjugateGradient, tolerance: 1e-12), validate: false)
     options.preconditioner = .none
     let plain = try ImplicitSensitivity.compute(model: model, positions: positions, parameter: .speciesDiameter(0),
                                                 options: options)

@@ -17,12 +17,8 @@ struct SolverAgreementTests {
   /// default tolerance 1e-10 leaves ~10⁻⁸, so the comparison uses 1e-12.
   @Test("iterative solvers agree with the dense LAPACK solve to 1e-9 at the reference minimum")
   func solversAgreeWithDense() throws {
-    let reference = try PaperReference.load()
-    let model = try PaperReference.paperModel()
-    let positions = reference.physical(reference.xFire)
+    let (reference, model, positions, dense) = try PaperReference.denseSensitivityAtMinimum()
     var options = ImplicitOptions(solver: SolverChoice(.dense), validate: false)
-    let dense = try ImplicitSensitivity.compute(model: model, positions: positions, parameter: .speciesDiameter(0),
-                                                options: options)
     let toReference = relativeDifference(dense.normalised, reference.dxImplicitTight.flatMap { $0 })
     print("dense vs reference: \(toReference)")
     #expect(toReference < 1e-7)
