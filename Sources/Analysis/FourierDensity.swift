@@ -1,4 +1,3 @@
-import CFFTW
 import Foundation
 
 /// The Fourier components of a set of particles in a periodic box,
@@ -92,13 +91,10 @@ public struct FourierDensity: Sendable {
     let lastCount = points / 2 + 1
     let outputCount = total / points * lastCount
     var spectrum = [(Double, Double)](repeating: (0, 0), count: outputCount)
-    var sizes = [Int32](repeating: Int32(points), count: dimension)
     grid.withUnsafeMutableBufferPointer { input in
       spectrum.withUnsafeMutableBufferPointer { output in
-        let plan = fftw_plan_dft_r2c(Int32(dimension), &sizes, input.baseAddress, output.baseAddress,
-                                     UInt32(FFTW_ESTIMATE))
-        fftw_execute(plan)
-        fftw_destroy_plan(plan)
+        FFTWPlanner.transformRealToComplex(sizes: [Int](repeating: points, count: dimension),
+                                           input: input.baseAddress!, output: output.baseAddress!)
       }
     }
 

@@ -37,6 +37,30 @@ struct StructureFactorTests {
     #expect(abs(mean - 1) < 0.3)
   }
 
+  @Test("ρ(k) computed on many threads at once equals ρ(k) computed alone, bit for bit")
+  func concurrentTransforms() throws {
+    // FFTW's planner is not thread-safe; unguarded, concurrent plans corrupted the heap.
+    let cases = (0..<64).map { seed -> (positions: [Double], dimension: Int, edges: [Double]) in
+      let dimension = 2 + seed % 2
+      let edges = dimension == 2 ? [6.0, 5.0] : [4.0, 4.5, 5.0]
+      return (RandomConfiguration.uniform(count: 20 + seed, edges: edges, seed: UInt64(seed)), dimension, edges)
+    }
+    @Sendable func density(_ index: Int) throws -> FourierDensity {
+      let item = cases[index]
+      return try FourierDensity(positions: item.positions, dimension: item.dimension, edges: item.edges,
+                                maximumIndex: 2 + index % 5, accuracy: 1e-8)
+    }
+    let alone = try cases.indices.map(density)
+    let together = ConcurrentResults(count: cases.count)
+    DispatchQueue.concurrentPerform(iterations: 8 * cases.count) { iteration in
+      together.store(try? density(iteration % cases.count), at: iteration % cases.count)
+    }
+    for (index, reference) in alone.enumerated() {
+      let concurrent = try #require(together.value(at: index))
+      #expect(concurrent.real == reference.real && concurrent.imaginary == reference.imaginary)
+    }
+  }
+
   @Test("the species-resolved S_ab(k) add up to S(k): S = Σ_ab √(x_a x_b) S_ab")
   func partialsAddUp() throws {
     let edges = [8.0, 8.0]
@@ -87,4 +111,13 @@ struct StructureFactorTests {
       #expect(abs(g.values[bin] - expected) <= 1e-12 * max(1, expected))
     }
   }
+}
+
+/// Results written by concurrent iterations, one slot each.
+private final class ConcurrentResults: @unchecked Sendable {
+  private let lock = NSLock()
+  private var values: [FourierDensity?]
+  init(count: Int) { values = Array(repeating: nil, count: count) }
+  func store(_ value: FourierDensity?, at index: Int) { lock.withLock { values[index] = value } }
+  func value(at index: Int) -> FourierDensity? { lock.withLock { values[index] } }
 }
