@@ -77,7 +77,8 @@ let package = Package(
 
     // Machine-learning bilevel problems built on the engine (secondary module).
     .target(name: "BilevelExamples",
-            dependencies: ["DualNumbers", "RandomNumbers", "LinearAlgebra", "ImplicitDifferentiation", "CBLAS"],
+            dependencies: ["DualNumbers", "RandomNumbers", "LinearAlgebra", "ImplicitDifferentiation", "Minimization",
+                           "CBLAS"],
             resources: [.copy("Data")], linkerSettings: linuxMath),
 
     // Programs.
@@ -102,7 +103,8 @@ let package = Package(
     .testTarget(name: "ImplicitDifferentiationTests",
                 dependencies: ["ImplicitDifferentiation", "DualNumbers", "LinearAlgebra", "RandomNumbers"]),
     .testTarget(name: "ParticlesTests", dependencies: ["Particles", "DualNumbers", "RandomNumbers"]),
-    .testTarget(name: "MinimizationTests", dependencies: ["Minimization", "Particles", "Models", "Simulation"]),
+    .testTarget(name: "MinimizationTests",
+                dependencies: ["Minimization", "Particles", "Models", "Simulation", "LinearAlgebra", "RandomNumbers"]),
     .testTarget(name: "ModelsTests", dependencies: ["Models", "Particles", "Minimization", "DualNumbers"]),
     .testTarget(name: "TrajectoriesTests", dependencies: ["Trajectories"]),
     .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Models", "Trajectories"]),

@@ -325,8 +325,8 @@ def main():
     parser.add_argument("--threads", type=int, default=1, help="MDSENS_THREADS for mdsens (LAMMPS runs 1 rank)")
     parser.add_argument("--mdsens", help="the mdsens executable (default .build/release/mdsens)")
     parser.add_argument("--mdsens-minimizer", action="append", default=None,
-                        help="mdsens minimisers to run, NAME or NAME+newton for the Newton finish "
-                             "(repeatable; default fire2)")
+                        help="mdsens minimisers to run (fire, fire2, lbfgs, gradient-descent), NAME or "
+                             "NAME+newton for the Newton finish (repeatable; default fire2)")
     parser.add_argument("--check-only", action="store_true", help="only check the harmonic/cut mapping")
     parser.add_argument("--trace", type=int, help="write LAMMPS's energies of the first N iterations")
     parser.add_argument("--etol", type=float, default=0.0,

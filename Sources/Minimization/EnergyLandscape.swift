@@ -71,6 +71,8 @@ public enum MinimizationStopReason: String, Sendable, Codable {
   case nonFinite = "non-finite force or position"
   /// FIRE 2.0 went uphill more often in a row than its `vdfmax` allows (stuck in a basin).
   case uphillLimit = "too many consecutive uphill iterations"
+  /// L-BFGS found no step that does not raise the energy, twice in a row (the rounding floor).
+  case noDescent = "no step lowers the energy"
 }
 
 /// The configuration a minimiser ended in and how it got there.

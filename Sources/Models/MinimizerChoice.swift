@@ -3,11 +3,19 @@ import Minimization
 /// Which minimiser descends a model's energy, with its settings: the one place their defaults are
 /// defined (a system file overrides them field by field).
 public struct MinimizerChoice: Sendable, Equatable {
-  public enum Kind: String, Sendable {
+  public enum Kind: String, Sendable, CaseIterable {
     case fire
     /// FIRE 2.0 as LAMMPS's `min_style fire`.
     case fire2
     case gradientDescent = "gradient-descent"
+    /// Limited-memory BFGS with a limited, energy-checked step (``LBFGS``).
+    case lbfgs
+  }
+
+  /// The names of every kind, for messages: "fire, fire2, gradient-descent or lbfgs".
+  public static var kindNames: String {
+    let names = Kind.allCases.map(\.rawValue)
+    return names.dropLast().joined(separator: ", ") + " or " + names.last!
   }
 
   public var kind: Kind
@@ -16,13 +24,16 @@ public struct MinimizerChoice: Sendable, Equatable {
   public var maximumSteps: Int
   /// Verlet skin (length units).
   public var neighbourSkin: Double
-  /// Gradient descent's step size.
+  /// Gradient descent's step size, and L-BFGS's γ₀ of H₀ = γ₀ I before its first step pair
+  /// (length² / energy).
   public var stepSize: Double
+  /// L-BFGS's memory m (step pairs kept).
+  public var memory = LBFGS().memory
   /// FIRE's initial and largest time step.
   public var timeStep: Double
   public var maximumTimeStep: Double
-  /// FIRE's largest move of a coordinate in one step (length units; nil: no limit, and FIRE 2.0's
-  /// default dmax = 0.1).
+  /// FIRE's largest move of a coordinate in one step (length units; nil: no limit, FIRE 2.0's
+  /// default dmax = 0.1 and L-BFGS's default Δmax = 0.5).
   public var maximumDisplacement: Double?
   /// FIRE 2.0's own parameters (N_delay, f_inc, f_dec, α₀, f_α, t_min, integrator, half step back,
   /// initial delay, vdfmax, ABC-FIRE); its dt₀, t_max = dt_max/dt₀, dmax, force tolerance and
@@ -87,6 +98,15 @@ public struct MinimizerChoice: Sendable, Equatable {
     GradientDescent(stepSize: stepSize, forceTolerance: forceTolerance, maximumSteps: maximumSteps)
   }
 
+  /// The L-BFGS these settings describe.
+  public var lbfgs: LBFGS {
+    var lbfgs = LBFGS(forceTolerance: forceTolerance, maximumSteps: maximumSteps)
+    lbfgs.memory = memory
+    lbfgs.initialInverseCurvature = stepSize
+    lbfgs.maximumStep = maximumDisplacement ?? lbfgs.maximumStep
+    return lbfgs
+  }
+
   /// Runs the chosen minimiser on `landscape`: the one switch over the kinds. The concrete
   /// minimisers are called directly so that their generic loops specialise for the landscape
   /// (through the `Minimizer` existential they would run unspecialised).
@@ -99,6 +119,7 @@ public struct MinimizerChoice: Sendable, Equatable {
     case .fire: return fire.minimize(&landscape, from: start, every: interval, observer: observer)
     case .fire2: return fire2.minimize(&landscape, from: start, every: interval, observer: observer)
     case .gradientDescent: return gradientDescent.minimize(&landscape, from: start, every: interval, observer: observer)
+    case .lbfgs: return lbfgs.minimize(&landscape, from: start, every: interval, observer: observer)
     }
   }
 }

@@ -6,7 +6,7 @@ extension MinimizerChoice {
   init(_ settings: SystemDescription.MinimizerSettings?, largestDiameter: Double, potential: PotentialChoice) throws {
     let kindName = settings?.kind ?? Kind.fire.rawValue
     guard let kind = Kind(rawValue: kindName) else {
-      throw SystemError("minimizer.kind '\(kindName)' is unknown; use fire, fire2 or gradient-descent")
+      throw SystemError("minimizer.kind '\(kindName)' is unknown; use \(MinimizerChoice.kindNames)")
     }
     self.init(kind, potential: potential, largestDiameter: largestDiameter)
     forceTolerance = settings?.forceTolerance ?? forceTolerance
@@ -21,6 +21,7 @@ extension MinimizerChoice {
     }
     stepSize = settings?.stepSize ?? stepSize
     guard stepSize.isFinite, stepSize > 0 else { throw SystemError("minimizer.step_size must be positive") }
+    memory = settings?.memory ?? memory
     timeStep = settings?.timeStep ?? timeStep
     maximumTimeStep = settings?.maximumTimeStep ?? maximumTimeStep
     maximumDisplacement = settings?.maximumDisplacement ?? maximumDisplacement

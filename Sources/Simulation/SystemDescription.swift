@@ -60,14 +60,16 @@ public struct SystemDescription: Sendable, Equatable {
   }
 
   public struct MinimizerSettings: Sendable, Equatable {
-    /// "fire", "fire2" or "gradient-descent".
+    /// "fire", "fire2", "gradient-descent" or "lbfgs".
     public var kind: String?
     public var forceTolerance: Double?
     public var maxSteps: Int?
     /// Neighbour-list skin (length units).
     public var neighbourSkin: Double?
-    /// Gradient descent's step size.
+    /// Gradient descent's step size; L-BFGS's initial inverse curvature γ₀.
     public var stepSize: Double?
+    /// L-BFGS's memory m (1 … 1000 step pairs).
+    public var memory: Int?
     /// FIRE's initial time step dt_start (default 0.1 for soft spheres, 0.005 otherwise).
     public var timeStep: Double?
     /// FIRE's dt_max (default 0.4 for soft spheres, 0.02 otherwise: a dense LJ glass is unstable at 0.05).
@@ -84,7 +86,8 @@ public struct SystemDescription: Sendable, Equatable {
     public init(kind: String? = "fire", forceTolerance: Double? = nil, maxSteps: Int? = nil,
                 neighbourSkin: Double? = nil, stepSize: Double? = nil, timeStep: Double? = nil,
                 maximumTimeStep: Double? = nil, maximumDisplacement: Double? = nil,
-                fire2: [FIRE2Keyword: FIRE2Keyword.Value]? = nil, pressure: Double? = nil, relaxShear: Bool? = nil) {
+                fire2: [FIRE2Keyword: FIRE2Keyword.Value]? = nil, pressure: Double? = nil, relaxShear: Bool? = nil,
+                memory: Int? = nil) {
       self.kind = kind
       self.forceTolerance = forceTolerance
       self.maxSteps = maxSteps
@@ -96,6 +99,7 @@ public struct SystemDescription: Sendable, Equatable {
       self.fire2 = fire2
       self.pressure = pressure
       self.relaxShear = relaxShear
+      self.memory = memory
     }
   }
 

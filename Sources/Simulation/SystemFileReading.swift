@@ -123,7 +123,8 @@ extension SystemDescription {
         maximumTimeStep: try settings.number("max_time_step"),
         maximumDisplacement: try settings.number("max_displacement"),
         fire2: try settings.object("fire2").map { (fields: JSONFields) throws(SystemError) in try Self.fire2(fields) },
-        pressure: try settings.number("pressure"), relaxShear: try settings.bool("relax_shear"))
+        pressure: try settings.number("pressure"), relaxShear: try settings.bool("relax_shear"),
+        memory: try settings.integer("memory", in: 1...1000))
       try settings.finish()
     } else {
       minimizer = nil

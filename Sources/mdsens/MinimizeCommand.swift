@@ -26,7 +26,9 @@ enum MinimizeCommand {
       --ftol X             stop when max |F| component <= X (default: the system file's, else 1e-12)
       --max-steps N        step limit (default: the system file's, else 100000)
       --minimizer NAME     fire (Bitzek et al. 2006, as JAX-MD), fire2 (FIRE 2.0, as LAMMPS's
-                           min_style fire) or gradient-descent (default: the system file's, else fire)
+                           min_style fire), gradient-descent or lbfgs (limited-memory BFGS, memory
+                           from the system file's minimizer.memory, default 10) (default: the system
+                           file's, else fire)
       --finish none|newton newton: the minimiser to max |F| <= 1e-5, then Newton-Krylov steps on the
                            Hessian to --ftol (the minimiser again if Newton fails) (default: none)
       --newton-from X      with --finish newton: hand over to Newton at max |F| <= X (default 1e-5)
@@ -85,7 +87,7 @@ enum MinimizeCommand {
     if let steps = try options.integer("max-steps") { choice.maximumSteps = steps }
     if let name = options.values["minimizer"] {
       guard let kind = MinimizerChoice.Kind(rawValue: name) else {
-        throw UsageError("--minimizer '\(name)' is unknown; use fire, fire2 or gradient-descent")
+        throw UsageError("--minimizer '\(name)' is unknown; use \(MinimizerChoice.kindNames)")
       }
       choice.kind = kind
     }

@@ -1,4 +1,6 @@
+import CBLAS
 import Foundation
+import Particles
 import Simulation
 
 /// mdsens: energy-minimised particle configurations and their parameter sensitivities.
@@ -27,6 +29,11 @@ func main() -> Int32 {
     return 0
   }
   arguments.removeFirst()
+  // MDSENS_THREADS bounds every thread the process runs, OpenBLAS's too (whose idle threads would
+  // otherwise spin beside a one-thread run), unless OPENBLAS_NUM_THREADS says otherwise.
+  if getenv("MDSENS_THREADS") != nil, getenv("OPENBLAS_NUM_THREADS") == nil {
+    openblas_set_num_threads(Int32(ThreadCount.available))
+  }
   do {
     switch command {
     case "minimize", "minimise":

@@ -99,6 +99,7 @@ struct HostileInputTests {
   @Test("command-line options: repeated, malformed, out of range or contradicting each other", arguments: [
     (["minimize", "--seed", "1", "--seed", "2"], "option --seed is given twice"),
     (["minimize", "--json", "--json"], "option --json is given twice"),
+    (["minimize", "--minimizer", "bfgs"], "use fire, fire2, gradient-descent or lbfgs"),
     (["sensitivity", "--param", "diameter", "--tol", "1e300"], "--tol is a relative residual"),
     (["sensitivity", "--param", "diameter", "--tol", "1"], "--tol is a relative residual"),
     (["sensitivity", "--param", "diameter", "--method", "fd", "--h", "1e-300"], "finite-difference step h = 1e-300 is too small"),

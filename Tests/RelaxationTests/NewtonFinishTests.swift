@@ -88,4 +88,31 @@ struct NewtonFinishTests {
     let (alone, finished) = try bothWays(model, defaults, start: start, kind: .fire)
     expectSameMinimum(model, alone, finished, label: "Lennard-Jones seed \(seed)")
   }
+
+  @Test("after L-BFGS it reaches L-BFGS's own minimum: paper system and 3D", arguments: [UInt64(0), 1])
+  func afterLimitedMemoryBFGS(seed: UInt64) throws {
+    let system = try BuiltInSystems.paper()
+    let (_, start) = try system.startingPositions(seed: seed)
+    let (alone, finished) = try bothWays(system.model, system.minimizer, start: start, kind: .lbfgs)
+    expectSameMinimum(system.model, alone, finished, label: "paper seed \(seed), L-BFGS")
+
+    let model = bidisperse(count: 96, dimension: 3, packingFraction: 0.70, potential: .softSphere(epsilon: 1, alpha: 2))
+    let start3D = RandomConfiguration.uniform(count: model.particleCount, edges: model.boxEdges, seed: seed + 1)
+    let defaults = MinimizerChoice(.lbfgs, potential: model.potential, largestDiameter: model.largestDiameter)
+    let (alone3D, finished3D) = try bothWays(model, defaults, start: start3D, kind: .lbfgs)
+    expectSameMinimum(model, alone3D, finished3D, label: "3D seed \(seed + 1), L-BFGS")
+  }
+
+  @Test("L-BFGS alone on a Lennard-Jones glass (2D, cut at 2.5σ) converges from a random start",
+        arguments: [UInt64(3), 4])
+  func limitedMemoryBFGSOnLennardJones(seed: UInt64) throws {
+    let model = bidisperse(count: 64, dimension: 2, packingFraction: 0.80,
+                           potential: .lennardJones(epsilon: 1, cutoff: 2.5))
+    let start = RandomConfiguration.uniform(count: model.particleCount, edges: model.boxEdges, seed: seed)
+    var choice = MinimizerChoice(.lbfgs, potential: model.potential, largestDiameter: model.largestDiameter)
+    choice.forceTolerance = 1e-10
+    let outcome = try model.minimize(from: start, using: choice)
+    #expect(outcome.converged, "seed \(seed): \(outcome.stopReason.rawValue) after \(outcome.steps) steps")
+    #expect(outcome.energy < 0, "a Lennard-Jones glass is bound")
+  }
 }

@@ -63,6 +63,25 @@ struct MinimizerSettingsTests {
     #expect(refuses(minimizer, saying: message))
   }
 
+  @Test("L-BFGS's memory, step limit and initial inverse curvature reach the minimiser")
+  func limitedMemoryBFGS() throws {
+    let read = try system(minimizer: #"{"kind": "lbfgs", "memory": 7, "max_displacement": 0.3, "step_size": 0.05}"#)
+      .minimizer
+    #expect(read.kind == .lbfgs)
+    #expect(read.lbfgs.memory == 7 && LBFGS().memory == 10)
+    #expect(read.lbfgs.maximumStep == 0.3 && read.lbfgs.initialInverseCurvature == 0.05)
+    #expect(try system(minimizer: #"{"kind": "lbfgs"}"#).minimizer.lbfgs.maximumStep == LBFGS().maximumStep)
+  }
+
+  @Test("an L-BFGS memory outside 1 … 1000 or an unknown kind is refused, naming the kinds", arguments: [
+    (#"{"kind": "lbfgs", "memory": 0}"#, "minimizer.memory"),
+    (#"{"kind": "lbfgs", "memory": 2.5}"#, "minimizer.memory"),
+    (#"{"kind": "bfgs"}"#, "use fire, fire2, gradient-descent or lbfgs"),
+  ])
+  func badLimitedMemoryBFGSSettings(minimizer: String, message: String) {
+    #expect(refuses(minimizer, saying: message))
+  }
+
   @Test("a target pressure gives the cell relaxation; relax_shear relaxes every component")
   func targetPressure() throws {
     #expect(try system(minimizer: "{}").cellRelaxation == nil)

@@ -1,4 +1,7 @@
-/// L-BFGS (Nocedal & Wright, Algorithm 7.4) with a backtracking Armijo line search: a tight
+import Minimization
+
+/// L-BFGS (Nocedal & Wright, Algorithm 7.4; the two-loop recursion is `InverseHessianMemory`'s,
+/// shared with the particle minimiser `LBFGS`) with a backtracking Armijo line search: a tight
 /// solver for the smooth strongly convex inner problems. How x* is found does not enter the
 /// implicit derivative; only its accuracy does (Theorem 1), hence the tight default tolerance.
 public struct LimitedMemoryBFGS: Sendable {
@@ -19,34 +22,26 @@ public struct LimitedMemoryBFGS: Sendable {
   ) -> (solution: [Double], iterations: Int, gradientNorm: Double) {
     var x = x0
     var (value, gradient) = valueAndGradient(x)
-    var steps = [[Double]](), changes = [[Double]](), curvatures = [Double]()
+    // H = I until the first pair (γ = 1), and again after a restart.
+    func emptyMemory() -> InverseHessianMemory<Double> {
+      InverseHessianMemory(capacity: memory, length: x0.count, initialScale: 1)
+    }
+    var inverseHessian = emptyMemory()
     var iteration = 0
     while iteration < maximumIterations {
       let norm = gradient.reduce(0) { max($0, abs($1)) }
       if norm <= tolerance { return (x, iteration, norm) }
-      // Two-loop recursion: direction = −H·∇f.
-      var q = gradient
-      var alphas = [Double](repeating: 0, count: steps.count)
-      for index in stride(from: steps.count - 1, through: 0, by: -1) {
-        alphas[index] = curvatures[index] * dotProduct(steps[index], q)
-        for j in q.indices { q[j] -= alphas[index] * changes[index][j] }
-      }
-      if let lastStep = steps.last, let lastChange = changes.last {
-        let scale = dotProduct(lastStep, lastChange) / dotProduct(lastChange, lastChange)
-        for j in q.indices { q[j] *= scale }
-      }
-      for index in steps.indices {
-        let beta = curvatures[index] * dotProduct(changes[index], q)
-        for j in q.indices { q[j] += steps[index][j] * (alphas[index] - beta) }
-      }
-      var direction = q.map { -$0 }
+      // direction = −H·∇f by the two-loop recursion.
+      var direction = gradient
+      inverseHessian.apply(to: &direction)
+      for j in direction.indices { direction[j] = -direction[j] }
       var slope = dotProduct(direction, gradient)
       if slope >= 0 {  // Not a descent direction (lost curvature): restart from steepest descent.
         direction = gradient.map { -$0 }
         slope = -dotProduct(gradient, gradient)
-        steps.removeAll(); changes.removeAll(); curvatures.removeAll()
+        inverseHessian = emptyMemory()
       }
-      var stepLength = steps.isEmpty ? min(1, 1 / max(norm, 1e-300)) : 1
+      var stepLength = inverseHessian.count == 0 ? min(1, 1 / max(norm, 1e-300)) : 1
       var candidate = x, candidateValue = value, candidateGradient = gradient
       var accepted = false
       for _ in 0..<60 {
@@ -58,11 +53,7 @@ public struct LimitedMemoryBFGS: Sendable {
       if !accepted { return (x, iteration, norm) }  // At rounding level: no further decrease.
       let step = zip(candidate, x).map { $0 - $1 }
       let change = zip(candidateGradient, gradient).map { $0 - $1 }
-      let curvature = dotProduct(step, change)
-      if curvature > 1e-300 {
-        steps.append(step); changes.append(change); curvatures.append(1 / curvature)
-        if steps.count > memory { steps.removeFirst(); changes.removeFirst(); curvatures.removeFirst() }
-      }
+      inverseHessian.remember(step: step, change: change)
       x = candidate; value = candidateValue; gradient = candidateGradient
       iteration += 1
     }

@@ -1,0 +1,213 @@
+import DualNumbers
+
+/// The limited-memory BFGS approximation H ≈ (∇²E)⁻¹ from the last m steps sᵢ = xᵢ₊₁ − xᵢ and
+/// force changes yᵢ = Fᵢ − Fᵢ₊₁ = ∇Eᵢ₊₁ − ∇Eᵢ, applied by the two-loop recursion (Nocedal 1980;
+/// Nocedal & Wright, *Numerical Optimization*, Algorithm 7.4):
+///
+///     q ← v;  for i = newest … oldest:  aᵢ = ρᵢ sᵢ·q,  q ← q − aᵢ yᵢ          (ρᵢ = 1/(sᵢ·yᵢ))
+///     r ← γ q,  γ = s·y / y·y of the newest pair
+///     for i = oldest … newest:  bᵢ = ρᵢ yᵢ·r,  r ← r + (aᵢ − bᵢ) sᵢ;   H v = r
+///
+/// A pair with s·y ≤ 0 (curvature not positive along the step: a contact opened, a saddle crossed)
+/// would make H indefinite and is not stored. Storage is 2m vectors of the coordinates' length,
+/// reused in a ring so that no iteration allocates. γ has units length²/energy.
+public struct InverseHessianMemory<Scalar: RealScalar> {
+  /// m, the number of pairs kept.
+  public let capacity: Int
+  @usableFromInline var steps: [[Scalar]]
+  @usableFromInline var changes: [[Scalar]]
+  @usableFromInline var inverseCurvatures: [Scalar]
+  @usableFromInline var newest = -1
+  @usableFromInline var storedCount = 0
+  @usableFromInline var scale: Scalar
+  /// Pairs currently stored (≤ m).
+  public var count: Int { storedCount }
+  /// γ, the scale of H₀ = γ I: s·y / y·y of the newest pair, or the value given before any pair.
+  public var initialScale: Scalar { scale }
+  @usableFromInline var coefficients: [Scalar]
+
+  /// An empty memory of `capacity` pairs for vectors of `length` coordinates; H = `initialScale`·I
+  /// until the first pair arrives.
+  public init(capacity: Int, length: Int, initialScale: Double) {
+    precondition(capacity >= 1, "L-BFGS needs room for at least one pair")
+    self.capacity = capacity
+    steps = Array(repeating: Array(repeating: 0, count: length), count: capacity)
+    changes = steps
+    inverseCurvatures = Array(repeating: 0, count: capacity)
+    coefficients = Array(repeating: 0, count: capacity)
+    scale = Scalar(initialScale)
+  }
+
+  /// Stores the pair (s, y) unless s·y ≤ 0; returns whether it was stored. The oldest pair gives
+  /// way once m are stored.
+  @discardableResult @inlinable
+  public mutating func remember(step: [Scalar], change: [Scalar]) -> Bool {
+    remember(step: step, scaledBy: 1, forcesBefore: change, forcesAfter: nil)
+  }
+
+  /// Stores s = t·d and y = F_before − F_after (y = F_before when `forcesAfter` is nil) in one
+  /// pass, unless s·y ≤ 0; returns whether the pair was stored. The pair is formed in the slot
+  /// after the newest, so with the memory full a refused pair costs the oldest one.
+  @discardableResult @inlinable
+  public mutating func remember(step direction: [Scalar], scaledBy factor: Double, forcesBefore: [Scalar],
+                                forcesAfter: [Scalar]?) -> Bool {
+    precondition(direction.count == forcesBefore.count && (forcesAfter?.count ?? direction.count) == direction.count,
+                 "vectors of different lengths")
+    let slot = (newest + 1) % capacity
+    var curvature = Scalar.zero
+    var changeSquared = Scalar.zero
+    direction.withUnsafeBufferPointer { d in
+      forcesBefore.withUnsafeBufferPointer { before in
+        steps[slot].withUnsafeMutableBufferPointer { s in
+          changes[slot].withUnsafeMutableBufferPointer { y in
+            if let forcesAfter {
+              forcesAfter.withUnsafeBufferPointer { after in
+                for k in s.indices {
+                  s[k] = Scalar.scaled(d[k], by: factor)
+                  y[k] = before[k] - after[k]
+                  curvature += s[k] * y[k]
+                  changeSquared += y[k] * y[k]
+                }
+              }
+            } else {
+              for k in s.indices {
+                s[k] = Scalar.scaled(d[k], by: factor)
+                y[k] = before[k]
+                curvature += s[k] * y[k]
+                changeSquared += y[k] * y[k]
+              }
+            }
+          }
+        }
+      }
+    }
+    guard curvature.primalValue > 0, curvature.isFinite, changeSquared.isFinite else {
+      if storedCount == capacity { forgetOldestOverwritten() }
+      return false
+    }
+    inverseCurvatures[slot] = 1 / curvature
+    scale = curvature / changeSquared
+    newest = slot
+    storedCount = min(storedCount + 1, capacity)
+    return true
+  }
+
+  /// A refused pair overwrote the slot after the newest, which, with the memory full, held the
+  /// oldest pair: that pair is gone, so it is no longer counted.
+  @usableFromInline mutating func forgetOldestOverwritten() {
+    storedCount -= 1
+  }
+
+  /// Drops every pair (γ is kept): H = γ I again.
+  public mutating func forget() {
+    storedCount = 0
+    newest = -1
+  }
+
+  /// v ← H v by the two-loop recursion. Each update of v is fused with the dot product the next
+  /// coefficient needs, so that v streams through memory once per stored pair and loop.
+  @inlinable
+  public mutating func apply(to vector: inout [Scalar]) {
+    let pairs = storedCount
+    func slot(_ age: Int) -> Int { (newest - age + capacity) % capacity }
+    if pairs == 0 {
+      let scale = self.scale
+      vector.withUnsafeMutableBufferPointer { v in for k in v.indices { v[k] *= scale } }
+      return
+    }
+    // First loop, newest to oldest: aᵢ = ρᵢ sᵢ·q, then q ← q − aᵢ yᵢ together with sᵢ₋₁·q.
+    var product = dotProduct(steps[slot(0)], vector)
+    for age in 0..<pairs {
+      let current = slot(age)
+      let a = inverseCurvatures[current] * product
+      coefficients[current] = a
+      if age + 1 < pairs {
+        product = subtractMultiple(a, of: changes[current], from: &vector, thenDotWith: steps[slot(age + 1)])
+      } else {
+        // The last update, then r = γ q, and y of the oldest pair · r for the second loop.
+        product = subtractMultiple(a, of: changes[current], from: &vector, thenScaleBy: scale,
+                                   thenDotWith: changes[current])
+      }
+    }
+    // Second loop, oldest to newest: bᵢ = ρᵢ yᵢ·r, then r ← r + (aᵢ − bᵢ) sᵢ together with yᵢ₊₁·r.
+    for age in stride(from: pairs - 1, through: 0, by: -1) {
+      let current = slot(age)
+      let b = inverseCurvatures[current] * product
+      let factor = coefficients[current] - b
+      if age > 0 {
+        product = subtractMultiple(-factor, of: steps[current], from: &vector, thenDotWith: changes[slot(age - 1)])
+      } else {
+        addMultiple(factor, of: steps[current], to: &vector)
+      }
+    }
+  }
+}
+
+/// v ← (v − c·u)·scale, then returns w·v, in one pass over the three vectors (four interleaved
+/// partial sums, as `dotProduct`).
+@inlinable
+func subtractMultiple<Scalar: RealScalar>(_ factor: Scalar, of u: [Scalar], from vector: inout [Scalar],
+                                          thenScaleBy scale: Scalar = 1, thenDotWith w: [Scalar]) -> Scalar {
+  precondition(u.count == vector.count && w.count == vector.count, "vectors of different lengths")
+  return u.withUnsafeBufferPointer { u in
+    w.withUnsafeBufferPointer { w in
+      vector.withUnsafeMutableBufferPointer { v in
+        var sums = (Scalar.zero, Scalar.zero, Scalar.zero, Scalar.zero)
+        let count = v.count
+        var k = 0
+        while k &+ 4 <= count {
+          v[k] = (v[k] - factor * u[k]) * scale
+          v[k &+ 1] = (v[k &+ 1] - factor * u[k &+ 1]) * scale
+          v[k &+ 2] = (v[k &+ 2] - factor * u[k &+ 2]) * scale
+          v[k &+ 3] = (v[k &+ 3] - factor * u[k &+ 3]) * scale
+          sums.0 += w[k] * v[k]
+          sums.1 += w[k &+ 1] * v[k &+ 1]
+          sums.2 += w[k &+ 2] * v[k &+ 2]
+          sums.3 += w[k &+ 3] * v[k &+ 3]
+          k &+= 4
+        }
+        while k < count {
+          v[k] = (v[k] - factor * u[k]) * scale
+          sums.0 += w[k] * v[k]
+          k &+= 1
+        }
+        return (sums.0 + sums.1) + (sums.2 + sums.3)
+      }
+    }
+  }
+}
+
+/// a·b over all coordinates, in four interleaved partial sums (independent, so that they pipeline
+/// and vectorise).
+@inlinable
+func dotProduct<Scalar: RealScalar>(_ a: [Scalar], _ b: [Scalar]) -> Scalar {
+  precondition(a.count == b.count, "vectors of different lengths")
+  return a.withUnsafeBufferPointer { a in
+    b.withUnsafeBufferPointer { b in
+      var sums = (Scalar.zero, Scalar.zero, Scalar.zero, Scalar.zero)
+      let count = a.count
+      var k = 0
+      while k &+ 4 <= count {
+        sums.0 += a[k] * b[k]
+        sums.1 += a[k &+ 1] * b[k &+ 1]
+        sums.2 += a[k &+ 2] * b[k &+ 2]
+        sums.3 += a[k &+ 3] * b[k &+ 3]
+        k &+= 4
+      }
+      while k < count {
+        sums.0 += a[k] * b[k]
+        k &+= 1
+      }
+      return (sums.0 + sums.1) + (sums.2 + sums.3)
+    }
+  }
+}
+
+/// v ← v + c·u.
+@inlinable
+func addMultiple<Scalar: RealScalar>(_ factor: Scalar, of u: [Scalar], to vector: inout [Scalar]) {
+  precondition(u.count == vector.count, "vectors of different lengths")
+  u.withUnsafeBufferPointer { u in
+    vector.withUnsafeMutableBufferPointer { v in for k in v.indices { v[k] += factor * u[k] } }
+  }
+}

@@ -1,0 +1,130 @@
+import DualNumbers
+
+/// Limited-memory BFGS (Nocedal 1980; Liu & Nocedal, Math. Program. 45, 503 (1989)) in the form
+/// energy-landscape codes use for particle packings (pele's `LBFGS`, Wales group): no line search,
+/// a step limited in length and accepted unless it raises the energy.
+///
+///     d = H F                      (H ≈ (∇²E)⁻¹ from the last m steps, ``InverseHessianMemory``)
+///     s = t d,  t = min(1, Δmax / max |dᵢₖ|)
+///     x ← x + s;  while E(x) > E_old + δ|E_old|: s ← s/2, x ← x − s   (at most b halvings)
+///     remember (s, F_old − F(x))
+///
+/// d·F ≤ 0 (H has lost positive curvature) restarts from d = γF with the memory cleared. When b
+/// halvings do not lower the energy, the move is undone and the memory cleared; a second such
+/// failure in a row means no representable step lowers E, and the minimisation stops.
+///
+/// Why energies only in the acceptance test: near max |F| ~ 10⁻¹⁰ energy changes are ~10⁻²⁰ of E,
+/// far below rounding, so a sufficient-decrease (Armijo) test would reject good steps; the relative
+/// slack δ (10⁻¹² by default) tolerates rounding and still catches the overshoots that matter.
+/// L-BFGS ends in a local minimum, generally not the one FIRE reaches from the same start.
+///
+/// Written generically: on double-double or dual numbers the same iterations run in that arithmetic.
+public struct LBFGS: Minimizer, Sendable, Equatable {
+  /// m, the step pairs the inverse-Hessian approximation keeps.
+  public var memory = 10
+  /// Δmax, the largest move of one coordinate in one iteration (length units).
+  public var maximumStep = 0.5
+  /// δ: a step is accepted when it raises the energy by at most δ|E| (dimensionless).
+  public var energyRiseTolerance = 1e-12
+  /// γ₀ of H₀ = γ₀ I before the first pair is stored (length² / energy).
+  public var initialInverseCurvature = 0.1
+  /// b, the halvings of a rejected step before the move is undone.
+  public var maximumHalvings = 10
+  /// Stop when max |Fᵢₖ| ≤ this (energy / length units).
+  public var forceTolerance: Double
+  public var maximumSteps: Int
+
+  public init(forceTolerance: Double = 1e-12, maximumSteps: Int = 100_000) {
+    self.forceTolerance = forceTolerance
+    self.maximumSteps = maximumSteps
+  }
+
+  @inlinable
+  public func minimize<Landscape: EnergyLandscape>(
+    _ landscape: inout Landscape, from start: [Landscape.Scalar],
+    every interval: Int, observer: MinimizationObserver<Landscape.Scalar>?
+  ) -> MinimizationResult<Landscape.Scalar> {
+    typealias S = Landscape.Scalar
+    let length = start.count
+    var positions = start
+    var forces = [S](repeating: 0, count: length)
+    var newForces = forces
+    var move = forces
+    var energy = landscape.forces(at: positions, into: &forces)
+    var (maximumForce, finite) = largestComponent(forces)
+    finite = finite && largestComponent(positions).finite
+    var inverseHessian = InverseHessianMemory<S>(capacity: memory, length: length,
+                                                 initialScale: initialInverseCurvature)
+    var failedInARow = 0
+    var step = 0
+    observer?(0, positions, energy, maximumForce)
+    while finite && maximumForce > forceTolerance && step < maximumSteps {
+      step += 1
+      // d = H F, a descent direction unless H has lost positive curvature.
+      for k in 0..<length { move[k] = forces[k] }
+      inverseHessian.apply(to: &move)
+      var (slope, longest, finiteMove) = Self.slopeAndLength(move, forces)
+      if !(slope.primalValue > 0) || !finiteMove {
+        inverseHessian.forget()
+        let scale = inverseHessian.initialScale
+        for k in 0..<length { move[k] = scale * forces[k] }
+        (slope, longest, finiteMove) = Self.slopeAndLength(move, forces)
+      }
+      // s = t d: t scales the move where it is added and where it is remembered.
+      var factor = longest > maximumStep ? maximumStep / longest : 1
+
+      var newEnergy = landscape.displace(&positions, along: move, scaledBy: factor, thenForcesInto: &newForces)
+      var halvings = 0
+      while !(newEnergy.primalValue <= energy.primalValue + energyRiseTolerance * abs(energy.primalValue))
+              && halvings < maximumHalvings {
+        halvings += 1
+        factor *= 0.5
+        newEnergy = landscape.displace(&positions, along: move, scaledBy: -factor, thenForcesInto: &newForces)
+      }
+      if !(newEnergy.primalValue <= energy.primalValue + energyRiseTolerance * abs(energy.primalValue)) {
+        // Undo the move; the forces there are recomputed rather than kept, so that the landscape's
+        // bookkeeping (neighbour lists) follows every move.
+        energy = landscape.displace(&positions, along: move, scaledBy: -factor, thenForcesInto: &forces)
+        inverseHessian.forget()
+        failedInARow += 1
+        (maximumForce, finite) = largestComponent(forces)
+        if failedInARow >= 2 { break }
+        continue
+      }
+      failedInARow = 0
+      inverseHessian.remember(step: move, scaledBy: factor, forcesBefore: forces, forcesAfter: newForces)
+      swap(&forces, &newForces)
+      energy = newEnergy
+      (maximumForce, finite) = largestComponent(forces)
+      if let observer, interval > 0, step % interval == 0 { observer(step, positions, energy, maximumForce) }
+    }
+    let reason: MinimizationStopReason =
+      !finite ? .nonFinite : maximumForce <= forceTolerance ? .forceTolerance
+      : failedInARow >= 2 ? .noDescent : .maximumSteps
+    return MinimizationResult(positions: positions, forces: forces, energy: energy, steps: step,
+                              maximumForce: maximumForce, stopReason: reason)
+  }
+}
+
+extension LBFGS {
+  /// d·F, max |dᵢₖ| and whether d is finite, in one pass.
+  @inlinable
+  static func slopeAndLength<Scalar: RealScalar>(_ direction: [Scalar], _ forces: [Scalar])
+    -> (slope: Scalar, longest: Double, finite: Bool)
+  {
+    direction.withUnsafeBufferPointer { d in
+      forces.withUnsafeBufferPointer { f in
+        var slope = Scalar.zero
+        var longest = 0.0
+        var finite = true
+        for k in d.indices {
+          slope += d[k] * f[k]
+          let magnitude = Swift.abs(d[k].primalValue)
+          if magnitude > longest { longest = magnitude }
+          if !d[k].isFinite { finite = false }
+        }
+        return (slope, longest, finite)
+      }
+    }
+  }
+}

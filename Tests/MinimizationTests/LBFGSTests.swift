@@ -1,0 +1,169 @@
+import DualNumbers
+import Foundation
+import LinearAlgebra
+import Minimization
+import Models
+import Particles
+import RandomNumbers
+import Simulation
+import Testing
+
+/// E = ½ xᵀA x − bᵀx with A symmetric positive definite: F = b − A x, minimum at A x = b.
+private struct QuadraticLandscape: EnergyLandscape {
+  let matrix: [[Double]]
+  let vector: [Double]
+
+  mutating func forces(at positions: [Double], into forces: inout [Double]) -> Double {
+    var energy = 0.0
+    for i in positions.indices {
+      var row = 0.0
+      for j in positions.indices { row += matrix[i][j] * positions[j] }
+      forces[i] = vector[i] - row
+      energy += 0.5 * positions[i] * row - vector[i] * positions[i]
+    }
+    return energy
+  }
+}
+
+/// A random symmetric positive definite n×n matrix, eigenvalues spread over [0.5, 50].
+private func randomPositiveDefinite(_ n: Int, seed: UInt64) -> [[Double]] {
+  var generator = SplitMix64(seed: seed)
+  let entries = (0..<(n * n)).map { _ in Double.random(in: -1...1, using: &generator) }
+  var matrix = [[Double]](repeating: [Double](repeating: 0, count: n), count: n)
+  for i in 0..<n {
+    for j in 0..<n {
+      for k in 0..<n { matrix[i][j] += entries[i * n + k] * entries[j * n + k] }
+    }
+    matrix[i][i] += 0.5 + 5 * Double(i) / Double(n)
+  }
+  return matrix
+}
+
+private func multiply(_ matrix: [[Double]], _ vector: [Double]) -> [Double] {
+  matrix.map { row in zip(row, vector).reduce(0) { $0 + $1.0 * $1.1 } }
+}
+
+private func dot(_ a: [Double], _ b: [Double]) -> Double { zip(a, b).reduce(0) { $0 + $1.0 * $1.1 } }
+
+/// The BFGS inverse update written densely, H ← (I − ρ s yᵀ) H (I − ρ y sᵀ) + ρ s sᵀ, from H₀ = γ I:
+/// what the two-loop recursion must reproduce on the pairs it keeps.
+private func denseInverseBFGS(pairs: [(step: [Double], change: [Double])], initialScale γ: Double) -> [[Double]] {
+  let n = pairs[0].step.count
+  var h = (0..<n).map { i in (0..<n).map { j in i == j ? γ : 0 } }
+  for (s, y) in pairs {
+    let ρ = 1 / dot(s, y)
+    var left = [[Double]](repeating: [Double](repeating: 0, count: n), count: n)
+    for i in 0..<n { for j in 0..<n { left[i][j] = (i == j ? 1 : 0) - ρ * s[i] * y[j] } }
+    var product = [[Double]](repeating: [Double](repeating: 0, count: n), count: n)
+    for i in 0..<n {
+      for j in 0..<n {
+        var sum = 0.0
+        for k in 0..<n { for l in 0..<n { sum += left[i][k] * h[k][l] * left[j][l] } }
+        product[i][j] = sum + ρ * s[i] * s[j]
+      }
+    }
+    h = product
+  }
+  return h
+}
+
+@Suite("L-BFGS")
+struct LBFGSTests {
+  @Test("the two-loop recursion equals the dense BFGS inverse update on the pairs it keeps (m = 3 of 5 and m = 8)",
+        arguments: [3, 8])
+  func twoLoopAgainstDenseUpdate(memory: Int) {
+    let n = 7
+    let matrix = randomPositiveDefinite(n, seed: 11)
+    var generator = SplitMix64(seed: 5)
+    let pairs = (0..<5).map { _ -> (step: [Double], change: [Double]) in
+      let step = (0..<n).map { _ in Double.random(in: -1...1, using: &generator) }
+      return (step, multiply(matrix, step))
+    }
+    var inverseHessian = InverseHessianMemory<Double>(capacity: memory, length: n, initialScale: 0.3)
+    for pair in pairs {
+      let stored = inverseHessian.remember(step: pair.step, change: pair.change)
+      #expect(stored)
+    }
+    #expect(inverseHessian.count == min(memory, 5))
+    let kept = Array(pairs.suffix(memory))
+    let newest = pairs[4]
+    let γ = dot(newest.step, newest.change) / dot(newest.change, newest.change)
+    #expect(abs(inverseHessian.initialScale - γ) <= 1e-15 * γ)
+    let dense = denseInverseBFGS(pairs: kept, initialScale: γ)
+    for trial in 0..<3 {
+      let vector = (0..<n).map { _ in Double.random(in: -1...1, using: &generator) }
+      var applied = vector
+      inverseHessian.apply(to: &applied)
+      let expected = multiply(dense, vector)
+      let scale = expected.map(abs).max()!
+      for i in 0..<n { #expect(abs(applied[i] - expected[i]) <= 1e-12 * scale, "trial \(trial), component \(i)") }
+    }
+    // The secant condition of the newest pair: H y = s.
+    var secant = newest.change
+    inverseHessian.apply(to: &secant)
+    for i in 0..<n { #expect(abs(secant[i] - newest.step[i]) <= 1e-12) }
+  }
+
+  @Test("a pair with s·y ≤ 0 (negative curvature along the step) is not stored; forget() leaves γ I")
+  func curvatureCondition() {
+    var inverseHessian = InverseHessianMemory<Double>(capacity: 4, length: 2, initialScale: 0.25)
+    let negative = inverseHessian.remember(step: [1, 0], change: [-1, 0])
+    let orthogonal = inverseHessian.remember(step: [1, 0], change: [0, 1])
+    #expect(!negative && !orthogonal)
+    #expect(inverseHessian.count == 0)
+    let positive = inverseHessian.remember(step: [1, 0], change: [2, 0])
+    #expect(positive)
+    inverseHessian.forget()
+    var vector = [1.0, -3.0]
+    inverseHessian.apply(to: &vector)
+    #expect(vector == [0.5, -1.5], "after forget(), H = γ I with γ = s·y / y·y = 1/2 of the last stored pair")
+  }
+
+  @Test("on a quadratic it reaches A x = b to the force tolerance, never raising the energy")
+  func quadraticMinimum() {
+    let n = 30
+    let matrix = randomPositiveDefinite(n, seed: 3)
+    var generator = SplitMix64(seed: 9)
+    let vector = (0..<n).map { _ in Double.random(in: -1...1, using: &generator) }
+    var landscape = QuadraticLandscape(matrix: matrix, vector: vector)
+    var energies = [Double]()
+    let result = LBFGS(forceTolerance: 1e-12, maximumSteps: 1000).minimize(
+      &landscape, from: [Double](repeating: 0, count: n), every: 1) { _, _, energy, _ in energies.append(energy) }
+    #expect(result.converged, "\(result.stopReason.rawValue) after \(result.steps) steps")
+    #expect(result.steps < 200, "L-BFGS on a 30-dimensional quadratic: \(result.steps) steps")
+    let residual = zip(multiply(matrix, result.positions), vector).map { abs($0 - $1) }.max()!
+    #expect(residual <= 1e-12)
+    for (previous, next) in zip(energies, energies.dropFirst()) { #expect(next <= previous + 1e-12 * abs(previous)) }
+  }
+
+  @Test("the paper's discs converge to 1e-12 from several seeds, every accepted step downhill within δ|E|",
+        arguments: [0, 1, 2] as [UInt64])
+  func paperSystem(seed: UInt64) throws {
+    let system = try BuiltInSystems.paper()
+    let start = RandomConfiguration.uniform(count: system.model.particleCount, edges: system.model.boxEdges, seed: seed)
+    var choice = system.minimizer
+    choice.kind = .lbfgs
+    choice.forceTolerance = 1e-12
+    let outcome = try system.model.minimize(from: start, using: choice, recordEvery: 1)
+    let energies = outcome.frames.map(\.energy)
+    #expect(outcome.converged, "seed \(seed): \(outcome.stopReason.rawValue) after \(outcome.steps) steps")
+    #expect(outcome.maximumForce <= 1e-12)
+    #expect(outcome.energy > 0, "at φ = 0.98 the packing is jammed")
+    for (previous, next) in zip(energies, energies.dropFirst()) { #expect(next <= previous + 1e-12 * abs(previous)) }
+    // A minimum, not a saddle: no negative eigenvalue of the Hessian (dense LAPACK; the zeros are
+    // the translations and the rattlers).
+    let hessian = system.model.kernels().hessian(outcome.positions, system.model.neighbourList(at: outcome.positions))
+    let n = outcome.positions.count
+    var elements = [Double](repeating: 0, count: n * n)
+    var column = [Double](repeating: 0, count: n)
+    for j in 0..<n {
+      var unit = [Double](repeating: 0, count: n)
+      unit[j] = 1
+      hessian(unit, into: &column)
+      elements.replaceSubrange((j * n)..<((j + 1) * n), with: column)
+    }
+    let spectrum = try SymmetricEigendecomposition(DenseMatrix(rowCount: n, columnCount: n, columnMajorElements: elements))
+    #expect(spectrum.eigenvalues[0] > -1e-9, "lowest eigenvalue \(spectrum.eigenvalues[0])")
+    #expect(spectrum.eigenvalues[n - 1] > 0)
+  }
+}
