@@ -143,8 +143,7 @@ public struct InverseHessianMemory<Scalar: RealScalar> {
   }
 }
 
-/// v ← (v − c·u)·scale, then returns w·v, in one pass over the three vectors (four interleaved
-/// partial sums, as `dotProduct`).
+/// v ← (v − c·u)·scale, then returns w·v, in one pass over the three vectors.
 @inlinable
 func subtractMultiple<Scalar: RealScalar>(_ factor: Scalar, of u: [Scalar], from vector: inout [Scalar],
                                           thenScaleBy scale: Scalar = 1, thenDotWith w: [Scalar]) -> Scalar {
@@ -152,55 +151,43 @@ func subtractMultiple<Scalar: RealScalar>(_ factor: Scalar, of u: [Scalar], from
   return u.withUnsafeBufferPointer { u in
     w.withUnsafeBufferPointer { w in
       vector.withUnsafeMutableBufferPointer { v in
-        var sums = (Scalar.zero, Scalar.zero, Scalar.zero, Scalar.zero)
-        let count = v.count
-        var k = 0
-        while k &+ 4 <= count {
+        interleavedSum(count: v.count) { k in
           v[k] = (v[k] - factor * u[k]) * scale
-          v[k &+ 1] = (v[k &+ 1] - factor * u[k &+ 1]) * scale
-          v[k &+ 2] = (v[k &+ 2] - factor * u[k &+ 2]) * scale
-          v[k &+ 3] = (v[k &+ 3] - factor * u[k &+ 3]) * scale
-          sums.0 += w[k] * v[k]
-          sums.1 += w[k &+ 1] * v[k &+ 1]
-          sums.2 += w[k &+ 2] * v[k &+ 2]
-          sums.3 += w[k &+ 3] * v[k &+ 3]
-          k &+= 4
+          return w[k] * v[k]
         }
-        while k < count {
-          v[k] = (v[k] - factor * u[k]) * scale
-          sums.0 += w[k] * v[k]
-          k &+= 1
-        }
-        return (sums.0 + sums.1) + (sums.2 + sums.3)
       }
     }
   }
 }
 
-/// a·b over all coordinates, in four interleaved partial sums (independent, so that they pipeline
-/// and vectorise).
+/// a·b over all coordinates.
 @inlinable
 func dotProduct<Scalar: RealScalar>(_ a: [Scalar], _ b: [Scalar]) -> Scalar {
   precondition(a.count == b.count, "vectors of different lengths")
   return a.withUnsafeBufferPointer { a in
-    b.withUnsafeBufferPointer { b in
-      var sums = (Scalar.zero, Scalar.zero, Scalar.zero, Scalar.zero)
-      let count = a.count
-      var k = 0
-      while k &+ 4 <= count {
-        sums.0 += a[k] * b[k]
-        sums.1 += a[k &+ 1] * b[k &+ 1]
-        sums.2 += a[k &+ 2] * b[k &+ 2]
-        sums.3 += a[k &+ 3] * b[k &+ 3]
-        k &+= 4
-      }
-      while k < count {
-        sums.0 += a[k] * b[k]
-        k &+= 1
-      }
-      return (sums.0 + sums.1) + (sums.2 + sums.3)
-    }
+    b.withUnsafeBufferPointer { b in interleavedSum(count: a.count) { k in a[k] * b[k] } }
   }
+}
+
+/// Σₖ term(k) for k < count, in four interleaved partial sums (k mod 4) added at the end: the
+/// four are independent, so they pipeline and vectorise, where one running sum would serialise
+/// on the latency of each addition.
+@inlinable @inline(__always)
+func interleavedSum<Scalar: RealScalar>(count: Int, _ term: (Int) -> Scalar) -> Scalar {
+  var sums = (Scalar.zero, Scalar.zero, Scalar.zero, Scalar.zero)
+  var k = 0
+  while k &+ 4 <= count {
+    sums.0 += term(k)
+    sums.1 += term(k &+ 1)
+    sums.2 += term(k &+ 2)
+    sums.3 += term(k &+ 3)
+    k &+= 4
+  }
+  while k < count {
+    sums.0 += term(k)
+    k &+= 1
+  }
+  return (sums.0 + sums.1) + (sums.2 + sums.3)
 }
 
 /// v ← v + c·u.
