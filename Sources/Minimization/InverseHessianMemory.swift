@@ -151,10 +151,31 @@ func subtractMultiple<Scalar: RealScalar>(_ factor: Scalar, of u: [Scalar], from
   return u.withUnsafeBufferPointer { u in
     w.withUnsafeBufferPointer { w in
       vector.withUnsafeMutableBufferPointer { v in
-        interleavedSum(count: v.count) { k in
-          v[k] = (v[k] - factor * u[k]) * scale
-          return w[k] * v[k]
+        // Four coordinates at a time, every load before any store: v may alias u or w as far as
+        // the compiler knows, and a store between loads would keep it from packing them.
+        var sums = (Scalar.zero, Scalar.zero, Scalar.zero, Scalar.zero)
+        let count = v.count
+        var k = 0
+        while k &+ 4 <= count {
+          let (u0, u1, u2, u3) = (u[k], u[k &+ 1], u[k &+ 2], u[k &+ 3])
+          let (w0, w1, w2, w3) = (w[k], w[k &+ 1], w[k &+ 2], w[k &+ 3])
+          let v0 = (v[k] - factor * u0) * scale
+          let v1 = (v[k &+ 1] - factor * u1) * scale
+          let v2 = (v[k &+ 2] - factor * u2) * scale
+          let v3 = (v[k &+ 3] - factor * u3) * scale
+          (v[k], v[k &+ 1], v[k &+ 2], v[k &+ 3]) = (v0, v1, v2, v3)
+          sums.0 += w0 * v0
+          sums.1 += w1 * v1
+          sums.2 += w2 * v2
+          sums.3 += w3 * v3
+          k &+= 4
         }
+        while k < count {
+          v[k] = (v[k] - factor * u[k]) * scale
+          sums.0 += w[k] * v[k]
+          k &+= 1
+        }
+        return (sums.0 + sums.1) + (sums.2 + sums.3)
       }
     }
   }
