@@ -8,7 +8,7 @@ public struct MinimizerChoice: Sendable, Equatable {
     /// FIRE 2.0 as LAMMPS's `min_style fire`.
     case fire2
     case gradientDescent = "gradient-descent"
-    /// Limited-memory BFGS with a limited, energy-checked step (``LBFGS``).
+    /// Limited-memory BFGS with a limited, energy-checked step (`LBFGS`).
     case lbfgs
   }
 
