@@ -73,15 +73,15 @@ public struct LBFGS: Minimizer, Sendable, Equatable {
       // s = t d: t scales the move where it is added and where it is remembered.
       var factor = longest > maximumStep ? maximumStep / longest : 1
 
+      let highestAccepted = energy.primalValue + energyRiseTolerance * abs(energy.primalValue)
       var newEnergy = landscape.displace(&positions, along: move, scaledBy: factor, thenForcesInto: &newForces)
       var halvings = 0
-      while !(newEnergy.primalValue <= energy.primalValue + energyRiseTolerance * abs(energy.primalValue))
-              && halvings < maximumHalvings {
+      while !(newEnergy.primalValue <= highestAccepted) && halvings < maximumHalvings {
         halvings += 1
         factor *= 0.5
         newEnergy = landscape.displace(&positions, along: move, scaledBy: -factor, thenForcesInto: &newForces)
       }
-      if !(newEnergy.primalValue <= energy.primalValue + energyRiseTolerance * abs(energy.primalValue)) {
+      if !(newEnergy.primalValue <= highestAccepted) {
         // Undo the move; the forces there are recomputed rather than kept, so that the landscape's
         // bookkeeping (neighbour lists) follows every move.
         energy = landscape.displace(&positions, along: move, scaledBy: -factor, thenForcesInto: &forces)

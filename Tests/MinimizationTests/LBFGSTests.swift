@@ -136,6 +136,26 @@ struct LBFGSTests {
     for (previous, next) in zip(energies, energies.dropFirst()) { #expect(next <= previous + 1e-12 * abs(previous)) }
   }
 
+  @Test("forces that point uphill: every move is halved, undone, and the second failure stops it where it began")
+  func noDescent() {
+    // The energy of the quadratic with the forces' sign flipped: d = γF then always climbs.
+    struct Uphill: EnergyLandscape {
+      var quadratic: QuadraticLandscape
+      mutating func forces(at positions: [Double], into forces: inout [Double]) -> Double {
+        let energy = quadratic.forces(at: positions, into: &forces)
+        for index in forces.indices { forces[index] = -forces[index] }
+        return energy
+      }
+    }
+    var landscape = Uphill(quadratic: QuadraticLandscape(matrix: randomPositiveDefinite(6, seed: 2),
+                                                          vector: [1, -1, 0.5, 0, 2, -0.3]))
+    let start = [0.1, 0.2, -0.3, 0.4, 0.0, 0.05]
+    let result = LBFGS(forceTolerance: 1e-12, maximumSteps: 1000).minimize(&landscape, from: start)
+    #expect(result.stopReason == .noDescent)
+    #expect(result.steps == 2)
+    for (end, begin) in zip(result.positions, start) { #expect(abs(end - begin) <= 1e-15) }
+  }
+
   @Test("the paper's discs converge to 1e-12 from several seeds, every accepted step downhill within δ|E|",
         arguments: [0, 1, 2] as [UInt64])
   func paperSystem(seed: UInt64) throws {
