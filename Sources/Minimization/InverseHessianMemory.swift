@@ -39,40 +39,32 @@ public struct InverseHessianMemory<Scalar: RealScalar> {
   }
 
   /// Stores the pair (s, y) unless s·y ≤ 0; returns whether it was stored. The oldest pair gives
-  /// way once m are stored.
+  /// way once m are stored. (A convenience for given vectors; minimisers use
+  /// ``remember(step:scaledBy:change:minus:)``, which forms s and y where it stores them.)
   @discardableResult @inlinable
   public mutating func remember(step: [Scalar], change: [Scalar]) -> Bool {
-    remember(step: step, scaledBy: 1, forcesBefore: change, forcesAfter: nil)
+    remember(step: step, scaledBy: 1, change: change, minus: [Scalar](repeating: 0, count: change.count))
   }
 
-  /// Stores s = t·d and y = F_before − F_after (y = F_before when `forcesAfter` is nil) in one
-  /// pass, unless s·y ≤ 0; returns whether the pair was stored. The pair is formed in the slot
-  /// after the newest, so with the memory full a refused pair costs the oldest one.
+  /// Stores s = t·d and y = a − b (for a minimiser, a = F before the step and b = F after it; for
+  /// gradients, a = ∇f after and b = ∇f before) in one pass, unless s·y ≤ 0; returns whether the pair
+  /// was stored. The pair is formed in the slot after the newest, so with the memory full a refused
+  /// pair costs the oldest one.
   @discardableResult @inlinable
-  public mutating func remember(step direction: [Scalar], scaledBy factor: Double, forcesBefore: [Scalar],
-                                forcesAfter: [Scalar]?) -> Bool {
-    precondition(direction.count == forcesBefore.count && (forcesAfter?.count ?? direction.count) == direction.count,
-                 "vectors of different lengths")
+  public mutating func remember(step direction: [Scalar], scaledBy factor: Double, change a: [Scalar],
+                                minus b: [Scalar]) -> Bool {
+    precondition(direction.count == a.count && b.count == a.count, "vectors of different lengths")
     let slot = (newest + 1) % capacity
     var curvature = Scalar.zero
     var changeSquared = Scalar.zero
     direction.withUnsafeBufferPointer { d in
-      forcesBefore.withUnsafeBufferPointer { before in
-        steps[slot].withUnsafeMutableBufferPointer { s in
-          changes[slot].withUnsafeMutableBufferPointer { y in
-            if let forcesAfter {
-              forcesAfter.withUnsafeBufferPointer { after in
-                for k in s.indices {
-                  s[k] = Scalar.scaled(d[k], by: factor)
-                  y[k] = before[k] - after[k]
-                  curvature += s[k] * y[k]
-                  changeSquared += y[k] * y[k]
-                }
-              }
-            } else {
+      a.withUnsafeBufferPointer { a in
+        b.withUnsafeBufferPointer { b in
+          steps[slot].withUnsafeMutableBufferPointer { s in
+            changes[slot].withUnsafeMutableBufferPointer { y in
               for k in s.indices {
                 s[k] = Scalar.scaled(d[k], by: factor)
-                y[k] = before[k]
+                y[k] = a[k] - b[k]
                 curvature += s[k] * y[k]
                 changeSquared += y[k] * y[k]
               }
@@ -82,7 +74,7 @@ public struct InverseHessianMemory<Scalar: RealScalar> {
       }
     }
     guard curvature.primalValue > 0, curvature.isFinite, changeSquared.isFinite else {
-      if storedCount == capacity { forgetOldestOverwritten() }
+      if storedCount == capacity { storedCount -= 1 }
       return false
     }
     inverseCurvatures[slot] = 1 / curvature
@@ -90,12 +82,6 @@ public struct InverseHessianMemory<Scalar: RealScalar> {
     newest = slot
     storedCount = min(storedCount + 1, capacity)
     return true
-  }
-
-  /// A refused pair overwrote the slot after the newest, which, with the memory full, held the
-  /// oldest pair: that pair is gone, so it is no longer counted.
-  @usableFromInline mutating func forgetOldestOverwritten() {
-    storedCount -= 1
   }
 
   /// Drops every pair (γ is kept): H = γ I again.
@@ -181,34 +167,31 @@ func subtractMultiple<Scalar: RealScalar>(_ factor: Scalar, of u: [Scalar], from
   }
 }
 
-/// a·b over all coordinates.
+/// a·b over all coordinates, in four interleaved partial sums (k mod 4) added at the end: the four
+/// are independent, so they pipeline and vectorise, where one running sum would serialise on the
+/// latency of each addition.
 @inlinable
 func dotProduct<Scalar: RealScalar>(_ a: [Scalar], _ b: [Scalar]) -> Scalar {
   precondition(a.count == b.count, "vectors of different lengths")
   return a.withUnsafeBufferPointer { a in
-    b.withUnsafeBufferPointer { b in interleavedSum(count: a.count) { k in a[k] * b[k] } }
+    b.withUnsafeBufferPointer { b in
+      var sums = (Scalar.zero, Scalar.zero, Scalar.zero, Scalar.zero)
+      let count = a.count
+      var k = 0
+      while k &+ 4 <= count {
+        sums.0 += a[k] * b[k]
+        sums.1 += a[k &+ 1] * b[k &+ 1]
+        sums.2 += a[k &+ 2] * b[k &+ 2]
+        sums.3 += a[k &+ 3] * b[k &+ 3]
+        k &+= 4
+      }
+      while k < count {
+        sums.0 += a[k] * b[k]
+        k &+= 1
+      }
+      return (sums.0 + sums.1) + (sums.2 + sums.3)
+    }
   }
-}
-
-/// Σₖ term(k) for k < count, in four interleaved partial sums (k mod 4) added at the end: the
-/// four are independent, so they pipeline and vectorise, where one running sum would serialise
-/// on the latency of each addition.
-@inlinable @inline(__always)
-func interleavedSum<Scalar: RealScalar>(count: Int, _ term: (Int) -> Scalar) -> Scalar {
-  var sums = (Scalar.zero, Scalar.zero, Scalar.zero, Scalar.zero)
-  var k = 0
-  while k &+ 4 <= count {
-    sums.0 += term(k)
-    sums.1 += term(k &+ 1)
-    sums.2 += term(k &+ 2)
-    sums.3 += term(k &+ 3)
-    k &+= 4
-  }
-  while k < count {
-    sums.0 += term(k)
-    k &+= 1
-  }
-  return (sums.0 + sums.1) + (sums.2 + sums.3)
 }
 
 /// v ← v + c·u.

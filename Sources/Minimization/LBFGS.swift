@@ -92,7 +92,7 @@ public struct LBFGS: Minimizer, Sendable, Equatable {
         continue
       }
       failedInARow = 0
-      inverseHessian.remember(step: move, scaledBy: factor, forcesBefore: forces, forcesAfter: newForces)
+      inverseHessian.remember(step: move, scaledBy: factor, change: forces, minus: newForces)
       swap(&forces, &newForces)
       energy = newEnergy
       (maximumForce, finite) = largestComponent(forces)

@@ -51,9 +51,7 @@ public struct LimitedMemoryBFGS: Sendable {
         stepLength *= 0.5
       }
       if !accepted { return (x, iteration, norm) }  // At rounding level: no further decrease.
-      let step = zip(candidate, x).map { $0 - $1 }
-      let change = zip(candidateGradient, gradient).map { $0 - $1 }
-      inverseHessian.remember(step: step, change: change)
+      inverseHessian.remember(step: direction, scaledBy: stepLength, change: candidateGradient, minus: gradient)
       x = candidate; value = candidateValue; gradient = candidateGradient
       iteration += 1
     }
