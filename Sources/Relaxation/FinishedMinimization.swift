@@ -6,7 +6,8 @@ public enum MinimizationFinish: String, Sendable, CaseIterable {
   /// The minimiser alone, all the way.
   case none
   /// The minimiser to `ParticleModel.newtonSwitchForce`, then Newton–Krylov
-  /// (``NewtonKrylovFinish``), and the minimiser again should Newton fail.
+  /// (``NewtonKrylovFinish``); the minimiser on to a tenfold smaller force where Newton finds the
+  /// configuration not yet in a convex region (and Newton again), and to the end should Newton fail.
   case newton
 }
 
@@ -19,6 +20,9 @@ public struct FinishedMinimization: Sendable {
   public var newton: NewtonKrylovOutcome?
   /// Minimiser steps before Newton took over.
   public var stepsBeforeNewton: Int
+  /// Times the minimiser handed the configuration to Newton (more than one when Newton found it
+  /// not yet in a convex region and the minimiser went on to a smaller force).
+  public var handOvers = 0
 }
 
 extension ParticleModel {
@@ -38,38 +42,75 @@ extension ParticleModel {
     }
     let clock = ContinuousClock()
     let began = clock.now
+    // The minimiser to the switch force, then Newton; where Newton finds the configuration not yet
+    // in a convex region, the minimiser goes on to a tenfold smaller force and Newton tries again.
+    var switchForce = switchForce
     var rough = choice
     rough.forceTolerance = switchForce
     var outcome = try minimize(from: start, using: rough, recordEvery: interval, progress: progress)
-    let stepsBeforeNewton = outcome.steps
-    guard outcome.converged else {
-      return FinishedMinimization(outcome: outcome, newton: nil, stepsBeforeNewton: stepsBeforeNewton)
+    var newton: NewtonKrylovOutcome
+    var newtonProducts = 0
+    var handOvers = 0
+    while true {
+      guard outcome.converged else {
+        return FinishedMinimization(outcome: outcome, newton: nil, stepsBeforeNewton: outcome.steps)
+      }
+      newton = finishWithNewton(
+        from: outcome.positions,
+        using: NewtonKrylovFinish(forceTolerance: choice.forceTolerance, neighbourSkin: choice.neighbourSkin))
+      newtonProducts += newton.hessianProducts
+      handOvers += 1
+      outcome.forceEvaluations += newton.forceEvaluations
+      switchForce /= 10
+      guard newton.stop == .notConvex, switchForce > 10 * choice.forceTolerance else { break }
+      rough.forceTolerance = switchForce
+      rough.maximumSteps = max(0, choice.maximumSteps - outcome.steps)
+      outcome.continue(with: try minimize(from: outcome.positions, using: rough, recordEvery: interval,
+                                          progress: progress))
     }
-    let newton = finishWithNewton(
-      from: outcome.positions,
-      using: NewtonKrylovFinish(forceTolerance: choice.forceTolerance, neighbourSkin: choice.neighbourSkin))
-    outcome.forceEvaluations += newton.forceEvaluations
-    var final = (positions: newton.positions, energy: newton.energy, maximumForce: newton.maximumForce,
-                 stop: newton.converged ? MinimizationStopReason.forceTolerance : .maximumSteps)
-    if !newton.converged {
+    newton.hessianProducts = newtonProducts
+    let stepsBeforeNewton = outcome.steps
+    if newton.converged {
+      outcome.end(at: newton.positions, energy: newton.energy, maximumForce: newton.maximumForce,
+                  stop: .forceTolerance)
+    } else {
       // Back to the minimiser, from where Newton left off, with the steps it has left.
       var rest = choice
       rest.maximumSteps = max(0, choice.maximumSteps - outcome.steps)
-      let again = try minimize(from: newton.positions, using: rest, progress: progress)
-      outcome.steps += again.steps
-      outcome.forceEvaluations += again.forceEvaluations
-      outcome.neighbourListBuilds += again.neighbourListBuilds
-      final = (again.positions, again.energy, again.maximumForce, again.stopReason)
+      outcome.continue(with: try minimize(from: newton.positions, using: rest, recordEvery: interval,
+                                          progress: progress))
     }
-    outcome.positions = final.positions
-    outcome.energy = final.energy
-    outcome.maximumForce = final.maximumForce
-    outcome.stopReason = final.stop
-    if outcome.frames.last?.step == outcome.steps { outcome.frames.removeLast() }
-    outcome.frames.append(MinimizationOutcome.Frame(step: outcome.steps, positions: final.positions,
-                                                    energy: final.energy, maximumForce: final.maximumForce))
     let elapsed = clock.now - began
     outcome.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-    return FinishedMinimization(outcome: outcome, newton: newton, stepsBeforeNewton: stepsBeforeNewton)
+    return FinishedMinimization(outcome: outcome, newton: newton, stepsBeforeNewton: stepsBeforeNewton,
+                                handOvers: handOvers)
+  }
+}
+
+extension MinimizationOutcome {
+  /// Appends a minimisation that started where this one ended: its steps, evaluations, neighbour
+  /// lists and frames (numbered on from this one's steps), and its end.
+  fileprivate mutating func `continue`(with next: MinimizationOutcome) {
+    frames.append(contentsOf: next.frames.dropFirst().map { frame in
+      var frame = frame
+      frame.step += steps
+      return frame
+    })
+    steps += next.steps
+    forceEvaluations += next.forceEvaluations
+    neighbourListBuilds += next.neighbourListBuilds
+    end(at: next.positions, energy: next.energy, maximumForce: next.maximumForce, stop: next.stopReason)
+  }
+
+  /// Ends the run at a configuration reached outside the minimiser (by Newton), with it as the
+  /// last frame.
+  fileprivate mutating func end(at positions: [Double], energy: Double, maximumForce: Double,
+                                stop: MinimizationStopReason) {
+    self.positions = positions
+    self.energy = energy
+    self.maximumForce = maximumForce
+    stopReason = stop
+    if frames.last?.step == steps { frames.removeLast() }
+    frames.append(Frame(step: steps, positions: positions, energy: energy, maximumForce: maximumForce))
   }
 }

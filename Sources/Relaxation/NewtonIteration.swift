@@ -44,6 +44,7 @@ extension ParticleModel {
     var forcingTerm = settings.maximumForcingTerm
     var previousForceNorm: Double? = nil
     var network = contactNetwork(at: point.positions, neighbours: point.neighbours)
+    var shortenedInARow = 0
 
     func finish(_ stop: NewtonKrylovOutcome.Stop) -> NewtonKrylovOutcome {
       outcome.positions = point.positions
@@ -81,12 +82,16 @@ extension ParticleModel {
       outcome.hessianProducts += solve.iterations
       if solve.stop == .nonPositiveCurvature { outcome.truncatedSolves += 1 }
       guard solve.stop != .nonFinite else { return finish(.nonFinite) }
+      if solve.stop == .nonPositiveCurvature && outcome.newtonSteps == 0 && settings.requiresConvexStart {
+        return finish(.notConvex)
+      }
       var step = solve.solution
       removeMean(&step)
 
-      // Backtracking on the energy; at the resolution limit of E, on ‖F‖.
+      // Backtracking on the energy; below the resolution of E, on ‖F‖.
       let slope = VectorOperations.dot(point.forces, step)
       guard slope > 0 else { return finish(.lineSearchFailed) }
+      let resolution = NewtonKrylovFinish.energyResolution(point.energy, coordinates: point.forces.count)
       var scale = 1.0
       var accepted: NewtonPoint? = nil
       for _ in 0...settings.maximumHalvings {
@@ -95,16 +100,19 @@ extension ParticleModel {
         let candidate = NewtonPoint(trial, kernels: kernels, skin: settings.neighbourSkin)
         outcome.forceEvaluations += 1
         let change = candidate.energy - point.energy
-        let resolution = 4 * Double.ulpOfOne * abs(point.energy)
         if candidate.isFinite
-          && (change <= -settings.sufficientDecrease * scale * slope
-            || (abs(change) <= resolution && candidate.forceNorm < forceNorm)) {
+          && settings.accepts(energyChange: change, resolution: resolution, scale: scale, slope: slope,
+                              forceNorm: forceNorm, trialForceNorm: candidate.forceNorm) {
           accepted = candidate
           break
         }
         scale *= 0.5
       }
       guard let next = accepted else { return finish(.lineSearchFailed) }
+      // Steps cut a thousandfold, again and again: the quadratic model no longer describes the
+      // landscape at the step's length (contacts opening and closing); the minimiser does better.
+      shortenedInARow = scale < settings.shortStep ? shortenedInARow + 1 : 0
+      if shortenedInARow >= settings.maximumShortSteps { point = next; return finish(.stalled) }
       point = next
       outcome.newtonSteps += 1
       outcome.energies.append(point.energy)

@@ -17,10 +17,14 @@ import Models
 /// - **Safeguards.** A direction of non-positive curvature (the stress terms of compressed
 ///   contacts, a contact about to open) truncates the solve at a descent step of the quadratic
 ///   model; the line search then asks E(x + sδ) ≤ E(x) − c·s·Fᵀδ, halving s. Below double
-///   precision's resolution of E (|ΔE| ≤ 4ε|E|) it accepts a step that lowers ‖F‖ instead: there
-///   the energy can no longer tell. Changes of the contact network are counted.
-/// - **Failure.** A line search that cannot find a step, or the Newton-step limit, ends the finish
-///   unconverged; the caller then hands the configuration back to FIRE.
+///   precision's resolution of E (|ΔE| ≤ 4√n·ε|E| for n coordinates, the rounding noise of a sum of
+///   n-fold many pair terms) it accepts a step that lowers ‖F‖ by the same Armijo fraction
+///   instead: there the energy can no longer tell, and ‖F‖ is the merit function of Newton's
+///   method for F(x) = 0. Changes of the contact network are counted.
+/// - **Failure.** A line search that cannot find a step, steps that are accepted only after
+///   being cut a thousandfold three times in a row (the quadratic model has stopped describing the
+///   landscape: contacts opening and closing), or the Newton-step limit end the finish unconverged;
+///   the caller then hands the configuration back to the minimiser.
 public struct NewtonKrylovFinish: Sendable, Equatable {
   /// Stop at max |Fᵢₖ|² < tolerance² (energy / length units).
   public var forceTolerance: Double
@@ -36,6 +40,15 @@ public struct NewtonKrylovFinish: Sendable, Equatable {
   public var sufficientDecrease = 1e-4
   /// Halvings of the step before the line search gives up.
   public var maximumHalvings = 30
+  /// A step accepted only at a fraction s < shortStep of the Newton step counts as shortened.
+  public var shortStep = 1.0 / 1024
+  /// Shortened steps in a row that end the finish as stalled (the minimiser takes over).
+  public var maximumShortSteps = 3
+  /// Whether a start where H is not positive definite on the first Krylov space ends the finish
+  /// at once (``NewtonKrylovOutcome/Stop/notConvex``), unmoved: the minimiser has not yet reached
+  /// the convex region around a minimum, where Newton converges fast, and is the better method
+  /// until it does. When false, Newton goes on with truncated steps.
+  public var requiresConvexStart = true
   /// Verlet skin of the neighbour lists built at each Newton iterate (length units).
   public var neighbourSkin: Double
 
@@ -45,12 +58,36 @@ public struct NewtonKrylovFinish: Sendable, Equatable {
   }
 }
 
+extension NewtonKrylovFinish {
+  /// How far a computed E may lie from the exact sum of its terms: a sum of many rounded terms
+  /// errs by about √n·ε|E| (a random walk of roundings), so the energies of two nearby
+  /// configurations differ by that noise even when the true change is far smaller. Four times
+  /// that, n the number of coordinates, bounds the noise seen in practice (energy units).
+  public static func energyResolution(_ energy: Double, coordinates: Int) -> Double {
+    4 * Double(coordinates).squareRoot() * Double.ulpOfOne * abs(energy)
+  }
+
+  /// The line search's test of the trial point x + sδ: Armijo's sufficient decrease of the energy,
+  /// ΔE ≤ −c·s·Fᵀδ (`slope` = Fᵀδ); or, where the energy cannot tell (|ΔE| ≤ `resolution`), the
+  /// same fraction on the force norm, ‖F(x + sδ)‖ ≤ (1 − c·s)‖F(x)‖.
+  public func accepts(energyChange: Double, resolution: Double, scale: Double, slope: Double,
+                      forceNorm: Double, trialForceNorm: Double) -> Bool {
+    energyChange <= -sufficientDecrease * scale * slope
+      || (abs(energyChange) <= resolution && trialForceNorm <= (1 - sufficientDecrease * scale) * forceNorm)
+  }
+}
+
 /// What a Newton–Krylov finish did.
 public struct NewtonKrylovOutcome: Sendable {
   public enum Stop: String, Sendable {
     case forceTolerance = "force tolerance reached"
     case lineSearchFailed = "line search found no decrease"
     case maximumNewtonSteps = "maximum Newton steps reached"
+    /// The first Newton solve met non-positive curvature (with ``NewtonKrylovFinish/requiresConvexStart``):
+    /// the start is not yet in a convex region; no step was taken.
+    case notConvex = "not yet in a convex region"
+    /// Several steps in a row were accepted only after shortening below ``NewtonKrylovFinish/shortStep``.
+    case stalled = "Newton steps stalled"
     case nonFinite = "non-finite force or position"
   }
 

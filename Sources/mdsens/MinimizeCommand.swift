@@ -30,7 +30,9 @@ enum MinimizeCommand {
                            from the system file's minimizer.memory, default 10) (default: the system
                            file's, else fire)
       --finish none|newton newton: the minimiser to max |F| <= 1e-5, then Newton-Krylov steps on the
-                           Hessian to --ftol (the minimiser again if Newton fails) (default: none)
+                           Hessian to --ftol; where the Hessian is not yet positive definite, the
+                           minimiser on to a 10x smaller force first; the minimiser again if
+                           Newton fails (default: none)
       --newton-from X      with --finish newton: hand over to Newton at max |F| <= X (default 1e-5)
       --precision double|double-double
                            double-double: minimise in double precision to max |F| <= max(--ftol,
@@ -187,6 +189,7 @@ enum MinimizeCommand {
         "steps_before_newton": finished.stepsBeforeNewton, "newton_steps": finished.newton?.newtonSteps ?? 0,
         "hessian_products": finished.newton?.hessianProducts ?? 0,
         "newton_converged": finished.newton?.converged ?? false,
+        "newton_stop": finished.newton?.stop.rawValue ?? NSNull(), "newton_hand_overs": finished.handOvers,
         "newton_truncated_solves": finished.newton?.truncatedSolves ?? 0,
         "newton_contact_network_changes": finished.newton?.contactNetworkChanges ?? 0,
         "newton_max_forces": finished.newton?.maximumForces ?? [],

@@ -51,9 +51,16 @@ private func expectSameMinimum(_ model: ParticleModel, _ alone: MinimizationOutc
           "\(label): backbone contacts differ by \(backbones[0].symmetricDifference(backbones[1]).count)")
   #expect(backbones[0].count > model.particleCount, "\(label): no backbone")
   if let energies = newton?.energies {
-    for (before, after) in zip(energies, energies.dropFirst()) {
-      #expect(after <= before + 4 * Double.ulpOfOne * abs(before), "\(label): energy rose from \(before) to \(after)")
-    }
+    expectNoEnergyRise(energies, coordinates: model.degreesOfFreedom, label: label)
+  }
+}
+
+/// No Newton step raised the energy beyond the rounding noise of its sum, 4√n·ε|E| for n
+/// coordinates (the resolution below which the line search judges steps by ‖F‖).
+private func expectNoEnergyRise(_ energies: [Double], coordinates: Int, label: String) {
+  let noise = 4 * Double(coordinates).squareRoot() * Double.ulpOfOne
+  for (before, after) in zip(energies, energies.dropFirst()) {
+    #expect(after <= before + noise * abs(before), "\(label): energy rose from \(before) to \(after)")
   }
 }
 
@@ -114,5 +121,93 @@ struct NewtonFinishTests {
     let outcome = try model.minimize(from: start, using: choice)
     #expect(outcome.converged, "seed \(seed): \(outcome.stopReason.rawValue) after \(outcome.steps) steps")
     #expect(outcome.energy < 0, "a Lennard-Jones glass is bound")
+  }
+
+  /// L-BFGS to `switchForce`, then Newton to `tolerance`, on `count` bidisperse discs at φ = 0.90.
+  private func newtonBelowResolution(count: Int, seed: UInt64, switchForce: Double, tolerance: Double) throws {
+    let model = bidisperse(count: count, dimension: 2, packingFraction: 0.90,
+                           potential: .softSphere(epsilon: 1, alpha: 2))
+    let start = RandomConfiguration.uniform(count: model.particleCount, edges: model.boxEdges, seed: seed)
+    var choice = MinimizerChoice(.lbfgs, potential: model.potential, largestDiameter: model.largestDiameter)
+    choice.forceTolerance = switchForce
+    let rough = try model.minimize(from: start, using: choice)
+    #expect(rough.converged)
+    let newton = model.finishWithNewton(
+      from: rough.positions, using: NewtonKrylovFinish(forceTolerance: tolerance, neighbourSkin: choice.neighbourSkin))
+    #expect(newton.converged, "stopped: \(newton.stop.rawValue) after \(newton.newtonSteps) Newton steps")
+    #expect(newton.newtonSteps <= 8, "\(newton.newtonSteps) Newton steps")
+    #expect(newton.maximumForce < tolerance)
+    expectNoEnergyRise(newton.energies, coordinates: model.degreesOfFreedom, label: "\(count) discs")
+  }
+
+  @Test("at max |F| ~ 1e-13 it converges in a few steps (1024 discs)")
+  func farBelowEnergyResolution() throws {
+    try newtonBelowResolution(count: 1024, seed: 5, switchForce: 1e-7, tolerance: 1e-13)
+  }
+
+  /// The step that stalled the finish on 10⁴ discs (the compare_lammps.py start, seed 0, Newton
+  /// from max |F| 1e-6): E = 7.58, n = 2·10⁴ coordinates, the full Newton step took ‖F‖ from
+  /// 7.4e-9 to 4.8e-11 (max |F| 6e-10 → 4e-12) while E, a sum of ~2.6·10⁴ rounded pair terms,
+  /// came out 1.24e-14 (14 ulps) higher: noise, the true change being ~−1e-15. Judged by
+  /// |ΔE| ≤ 4ε|E| (6.7e-15) it was refused; steps were cut a millionfold and the finish ran out of
+  /// its 60 steps (10497 H·v).
+  @Test("below the rounding noise of E it judges a step by ‖F‖")
+  func lineSearchBelowEnergyResolution() {
+    let settings = NewtonKrylovFinish(forceTolerance: 1e-10, neighbourSkin: 0.28)
+    let resolution = NewtonKrylovFinish.energyResolution(7.580157567876, coordinates: 20_000)
+    #expect(resolution > 1.24e-14 && resolution < 1e-11)
+    #expect(settings.accepts(energyChange: 1.2434497875801753e-14, resolution: resolution, scale: 1,
+                             slope: 1.904165748992963e-15, forceNorm: 7.417013531320452e-09,
+                             trialForceNorm: 4.807493674118999e-11))
+    // Not when ‖F‖ does not fall by the Armijo fraction, nor when E rises beyond its noise.
+    #expect(!settings.accepts(energyChange: 1.2434497875801753e-14, resolution: resolution, scale: 1,
+                              slope: 1.904165748992963e-15, forceNorm: 7.417013531320452e-09,
+                              trialForceNorm: 7.417e-09))
+    #expect(!settings.accepts(energyChange: 2 * resolution, resolution: resolution, scale: 1,
+                              slope: 1.904165748992963e-15, forceNorm: 7.417013531320452e-09,
+                              trialForceNorm: 4.807493674118999e-11))
+    // Above the resolution Armijo on E decides, whatever ‖F‖ does.
+    #expect(settings.accepts(energyChange: -1e-6, resolution: resolution, scale: 0.5, slope: 1e-3,
+                             forceNorm: 1e-4, trialForceNorm: 2e-4))
+    #expect(!settings.accepts(energyChange: -1e-9, resolution: 1e-14, scale: 0.5, slope: 1e-3,
+                              forceNorm: 1e-4, trialForceNorm: 1e-6))
+  }
+
+  @Test("a start that is not yet in a convex region is handed back unmoved")
+  func notConvexStart() throws {
+    // A random start: compressed contacts everywhere, whose stress terms make H indefinite.
+    let system = try BuiltInSystems.paper()
+    let (_, start) = try system.startingPositions(seed: 0)
+    let settings = NewtonKrylovFinish(forceTolerance: 1e-12, neighbourSkin: system.minimizer.neighbourSkin)
+    let newton = system.model.finishWithNewton(from: start, using: settings)
+    #expect(newton.stop == .notConvex)
+    #expect(newton.newtonSteps == 0)
+    var wrapped = start
+    system.model.kernels().wrap(&wrapped)
+    #expect(newton.positions == wrapped, "no step was taken")
+
+    var anyway = settings
+    anyway.requiresConvexStart = false
+    #expect(system.model.finishWithNewton(from: start, using: anyway).newtonSteps > 0)
+  }
+
+  @Test("where Newton hands back, the minimiser goes on to a smaller force; frames are numbered on")
+  func handBackAndRetry() throws {
+    let system = try BuiltInSystems.paper()
+    let (_, start) = try system.startingPositions(seed: 1)
+    var choice = system.minimizer
+    choice.kind = .lbfgs
+    choice.forceTolerance = 1e-12
+    // A switch force so large that the first hand-over finds the packing far from convex.
+    let finished = try system.model.minimize(from: start, using: choice, finish: .newton, switchingAt: 1,
+                                             recordEvery: 25)
+    #expect(finished.outcome.converged)
+    #expect(finished.newton?.converged == true, "\(finished.newton?.stop.rawValue ?? "no Newton")")
+    let steps = finished.outcome.frames.map(\.step)
+    #expect(steps.first == 0 && steps.last == finished.outcome.steps)
+    #expect(zip(steps, steps.dropFirst()).allSatisfy { $0 < $1 }, "frame steps \(steps)")
+    #expect(finished.handOvers >= 2, "handed over \(finished.handOvers) time(s)")
+    #expect(finished.stepsBeforeNewton == finished.outcome.steps)
+    #expect(finished.outcome.maximumForce < 1e-12)
   }
 }
