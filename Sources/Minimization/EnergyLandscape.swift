@@ -123,13 +123,17 @@ extension Minimizer {
 
 /// max |Fᵢₖ| over the primal values, and whether every component is finite.
 @inlinable
-func largestComponent<Scalar: RealScalar>(_ forces: [Scalar]) -> (maximum: Double, finite: Bool) {
-  var maximum = 0.0
-  var finite = true
-  for force in forces {
-    let magnitude = Swift.abs(force.primalValue)
-    if magnitude > maximum { maximum = magnitude }
-    if !force.isFinite { finite = false }
+func largestComponent<Scalar: RealScalar>(_ forces: [Scalar], threads: Int = 1) -> (maximum: Double, finite: Bool) {
+  forces.withUnsafeBufferPointer { forces in
+    mapChunks(of: forces.count, threads: threads, minimumChunk: 4096) { range in
+      var maximum = 0.0
+      var finite = true
+      for k in range {
+        let magnitude = Swift.abs(forces[k].primalValue)
+        if magnitude > maximum { maximum = magnitude }
+        if !forces[k].isFinite { finite = false }
+      }
+      return (maximum, finite)
+    }.reduce((0.0, true)) { (Swift.max($0.0, $1.0), $0.1 && $1.1) }
   }
-  return (maximum, finite)
 }

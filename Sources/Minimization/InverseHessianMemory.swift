@@ -1,4 +1,5 @@
 import DualNumbers
+import Particles
 
 /// The limited-memory BFGS approximation H ≈ (∇²E)⁻¹ from the last m steps sᵢ = xᵢ₊₁ − xᵢ and
 /// force changes yᵢ = Fᵢ − Fᵢ₊₁ = ∇Eᵢ₊₁ − ∇Eᵢ, applied by the two-loop recursion (Nocedal 1980;
@@ -11,9 +12,15 @@ import DualNumbers
 /// A pair with s·y ≤ 0 (curvature not positive along the step: a contact opened, a saddle crossed)
 /// would make H indefinite and is not stored. Storage is 2m vectors of the coordinates' length,
 /// reused in a ring so that no iteration allocates. γ has units length²/energy.
+///
+/// Every pass is split over `threads` threads for long vectors (as FIRE's passes are), its dot
+/// products summed chunk by chunk in a fixed order: results depend on the number of threads only
+/// through that order.
 public struct InverseHessianMemory<Scalar: RealScalar> {
   /// m, the number of pairs kept.
   public let capacity: Int
+  /// Threads the passes may split over.
+  public let threads: Int
   @usableFromInline var steps: [[Scalar]]
   @usableFromInline var changes: [[Scalar]]
   @usableFromInline var inverseCurvatures: [Scalar]
@@ -28,9 +35,10 @@ public struct InverseHessianMemory<Scalar: RealScalar> {
 
   /// An empty memory of `capacity` pairs for vectors of `length` coordinates; H = `initialScale`·I
   /// until the first pair arrives.
-  public init(capacity: Int, length: Int, initialScale: Double) {
+  public init(capacity: Int, length: Int, initialScale: Double, threads: Int = 1) {
     precondition(capacity >= 1, "L-BFGS needs room for at least one pair")
     self.capacity = capacity
+    self.threads = max(1, threads)
     steps = Array(repeating: Array(repeating: 0, count: length), count: capacity)
     changes = steps
     inverseCurvatures = Array(repeating: 0, count: capacity)
@@ -55,19 +63,24 @@ public struct InverseHessianMemory<Scalar: RealScalar> {
                                 minus b: [Scalar]) -> Bool {
     precondition(direction.count == a.count && b.count == a.count, "vectors of different lengths")
     let slot = (newest + 1) % capacity
-    var curvature = Scalar.zero
-    var changeSquared = Scalar.zero
-    direction.withUnsafeBufferPointer { d in
+    let threads = self.threads
+    let (curvature, changeSquared) = direction.withUnsafeBufferPointer { d in
       a.withUnsafeBufferPointer { a in
         b.withUnsafeBufferPointer { b in
           steps[slot].withUnsafeMutableBufferPointer { s in
             changes[slot].withUnsafeMutableBufferPointer { y in
-              for k in s.indices {
-                s[k] = Scalar.scaled(d[k], by: factor)
-                y[k] = a[k] - b[k]
-                curvature += s[k] * y[k]
-                changeSquared += y[k] * y[k]
-              }
+              nonisolated(unsafe) let (s, y) = (s, y)
+              return mapChunks(of: s.count, threads: threads, minimumChunk: inverseHessianPassChunk) { range in
+                var curvature = Scalar.zero
+                var changeSquared = Scalar.zero
+                for k in range {
+                  s[k] = Scalar.scaled(d[k], by: factor)
+                  y[k] = a[k] - b[k]
+                  curvature += s[k] * y[k]
+                  changeSquared += y[k] * y[k]
+                }
+                return (curvature, changeSquared)
+              }.reduce((Scalar.zero, Scalar.zero)) { ($0.0 + $1.0, $0.1 + $1.1) }
             }
           }
         }
@@ -97,22 +110,22 @@ public struct InverseHessianMemory<Scalar: RealScalar> {
     let pairs = storedCount
     func slot(_ age: Int) -> Int { (newest - age + capacity) % capacity }
     if pairs == 0 {
-      let scale = self.scale
-      vector.withUnsafeMutableBufferPointer { v in for k in v.indices { v[k] *= scale } }
+      scaleVector(&vector, by: scale, threads: threads)
       return
     }
     // First loop, newest to oldest: aᵢ = ρᵢ sᵢ·q, then q ← q − aᵢ yᵢ together with sᵢ₋₁·q.
-    var product = dotProduct(steps[slot(0)], vector)
+    var product = dotProduct(steps[slot(0)], vector, threads: threads)
     for age in 0..<pairs {
       let current = slot(age)
       let a = inverseCurvatures[current] * product
       coefficients[current] = a
       if age + 1 < pairs {
-        product = subtractMultiple(a, of: changes[current], from: &vector, thenDotWith: steps[slot(age + 1)])
+        product = subtractMultiple(a, of: changes[current], from: &vector, thenDotWith: steps[slot(age + 1)],
+                                   threads: threads)
       } else {
         // The last update, then r = γ q, and y of the oldest pair · r for the second loop.
         product = subtractMultiple(a, of: changes[current], from: &vector, thenScaleBy: scale,
-                                   thenDotWith: changes[current])
+                                   thenDotWith: changes[current], threads: threads)
       }
     }
     // Second loop, oldest to newest: bᵢ = ρᵢ yᵢ·r, then r ← r + (aᵢ − bᵢ) sᵢ together with yᵢ₊₁·r.
@@ -121,47 +134,55 @@ public struct InverseHessianMemory<Scalar: RealScalar> {
       let b = inverseCurvatures[current] * product
       let factor = coefficients[current] - b
       if age > 0 {
-        product = subtractMultiple(-factor, of: steps[current], from: &vector, thenDotWith: changes[slot(age - 1)])
+        product = subtractMultiple(-factor, of: steps[current], from: &vector, thenDotWith: changes[slot(age - 1)],
+                                   threads: threads)
       } else {
-        addMultiple(factor, of: steps[current], to: &vector)
+        addMultiple(factor, of: steps[current], to: &vector, threads: threads)
       }
     }
   }
 }
 
+/// Elements per thread below which the passes stay serial (FIRE's threshold, `firePassChunk`).
+@usableFromInline let inverseHessianPassChunk = 4096
+
 /// v ← (v − c·u)·scale, then returns w·v, in one pass over the three vectors.
 @inlinable
 func subtractMultiple<Scalar: RealScalar>(_ factor: Scalar, of u: [Scalar], from vector: inout [Scalar],
-                                          thenScaleBy scale: Scalar = 1, thenDotWith w: [Scalar]) -> Scalar {
+                                          thenScaleBy scale: Scalar = 1, thenDotWith w: [Scalar],
+                                          threads: Int) -> Scalar {
   precondition(u.count == vector.count && w.count == vector.count, "vectors of different lengths")
   return u.withUnsafeBufferPointer { u in
     w.withUnsafeBufferPointer { w in
       vector.withUnsafeMutableBufferPointer { v in
-        // Four coordinates at a time, every load before any store: v may alias u or w as far as
-        // the compiler knows, and a store between loads would keep it from packing them.
-        var sums = (Scalar.zero, Scalar.zero, Scalar.zero, Scalar.zero)
-        let count = v.count
-        var k = 0
-        while k &+ 4 <= count {
-          let (u0, u1, u2, u3) = (u[k], u[k &+ 1], u[k &+ 2], u[k &+ 3])
-          let (w0, w1, w2, w3) = (w[k], w[k &+ 1], w[k &+ 2], w[k &+ 3])
-          let v0 = (v[k] - factor * u0) * scale
-          let v1 = (v[k &+ 1] - factor * u1) * scale
-          let v2 = (v[k &+ 2] - factor * u2) * scale
-          let v3 = (v[k &+ 3] - factor * u3) * scale
-          (v[k], v[k &+ 1], v[k &+ 2], v[k &+ 3]) = (v0, v1, v2, v3)
-          sums.0 += w0 * v0
-          sums.1 += w1 * v1
-          sums.2 += w2 * v2
-          sums.3 += w3 * v3
-          k &+= 4
-        }
-        while k < count {
-          v[k] = (v[k] - factor * u[k]) * scale
-          sums.0 += w[k] * v[k]
-          k &+= 1
-        }
-        return (sums.0 + sums.1) + (sums.2 + sums.3)
+        nonisolated(unsafe) let v = v
+        return mapChunks(of: v.count, threads: threads, minimumChunk: inverseHessianPassChunk) { range in
+          // Four coordinates at a time, every load before any store: v may alias u or w as far as
+          // the compiler knows, and a store between loads would keep it from packing them.
+          var sums = (Scalar.zero, Scalar.zero, Scalar.zero, Scalar.zero)
+          let end = range.upperBound
+          var k = range.lowerBound
+          while k &+ 4 <= end {
+            let (u0, u1, u2, u3) = (u[k], u[k &+ 1], u[k &+ 2], u[k &+ 3])
+            let (w0, w1, w2, w3) = (w[k], w[k &+ 1], w[k &+ 2], w[k &+ 3])
+            let v0 = (v[k] - factor * u0) * scale
+            let v1 = (v[k &+ 1] - factor * u1) * scale
+            let v2 = (v[k &+ 2] - factor * u2) * scale
+            let v3 = (v[k &+ 3] - factor * u3) * scale
+            (v[k], v[k &+ 1], v[k &+ 2], v[k &+ 3]) = (v0, v1, v2, v3)
+            sums.0 += w0 * v0
+            sums.1 += w1 * v1
+            sums.2 += w2 * v2
+            sums.3 += w3 * v3
+            k &+= 4
+          }
+          while k < end {
+            v[k] = (v[k] - factor * u[k]) * scale
+            sums.0 += w[k] * v[k]
+            k &+= 1
+          }
+          return (sums.0 + sums.1) + (sums.2 + sums.3)
+        }.reduce(Scalar.zero, +)
       }
     }
   }
@@ -171,34 +192,52 @@ func subtractMultiple<Scalar: RealScalar>(_ factor: Scalar, of u: [Scalar], from
 /// are independent, so they pipeline and vectorise, where one running sum would serialise on the
 /// latency of each addition.
 @inlinable
-func dotProduct<Scalar: RealScalar>(_ a: [Scalar], _ b: [Scalar]) -> Scalar {
+func dotProduct<Scalar: RealScalar>(_ a: [Scalar], _ b: [Scalar], threads: Int = 1) -> Scalar {
   precondition(a.count == b.count, "vectors of different lengths")
   return a.withUnsafeBufferPointer { a in
     b.withUnsafeBufferPointer { b in
-      var sums = (Scalar.zero, Scalar.zero, Scalar.zero, Scalar.zero)
-      let count = a.count
-      var k = 0
-      while k &+ 4 <= count {
-        sums.0 += a[k] * b[k]
-        sums.1 += a[k &+ 1] * b[k &+ 1]
-        sums.2 += a[k &+ 2] * b[k &+ 2]
-        sums.3 += a[k &+ 3] * b[k &+ 3]
-        k &+= 4
-      }
-      while k < count {
-        sums.0 += a[k] * b[k]
-        k &+= 1
-      }
-      return (sums.0 + sums.1) + (sums.2 + sums.3)
+      mapChunks(of: a.count, threads: threads, minimumChunk: inverseHessianPassChunk) { range in
+        var sums = (Scalar.zero, Scalar.zero, Scalar.zero, Scalar.zero)
+        let end = range.upperBound
+        var k = range.lowerBound
+        while k &+ 4 <= end {
+          sums.0 += a[k] * b[k]
+          sums.1 += a[k &+ 1] * b[k &+ 1]
+          sums.2 += a[k &+ 2] * b[k &+ 2]
+          sums.3 += a[k &+ 3] * b[k &+ 3]
+          k &+= 4
+        }
+        while k < end {
+          sums.0 += a[k] * b[k]
+          k &+= 1
+        }
+        return (sums.0 + sums.1) + (sums.2 + sums.3)
+      }.reduce(Scalar.zero, +)
     }
   }
 }
 
 /// v ← v + c·u.
 @inlinable
-func addMultiple<Scalar: RealScalar>(_ factor: Scalar, of u: [Scalar], to vector: inout [Scalar]) {
+func addMultiple<Scalar: RealScalar>(_ factor: Scalar, of u: [Scalar], to vector: inout [Scalar], threads: Int) {
   precondition(u.count == vector.count, "vectors of different lengths")
   u.withUnsafeBufferPointer { u in
-    vector.withUnsafeMutableBufferPointer { v in for k in v.indices { v[k] += factor * u[k] } }
+    vector.withUnsafeMutableBufferPointer { v in
+      nonisolated(unsafe) let v = v
+      forEachChunk(of: v.count, threads: threads, minimumChunk: inverseHessianPassChunk) { _, range in
+        for k in range { v[k] += factor * u[k] }
+      }
+    }
+  }
+}
+
+/// v ← c·v.
+@inlinable
+func scaleVector<Scalar: RealScalar>(_ vector: inout [Scalar], by factor: Scalar, threads: Int) {
+  vector.withUnsafeMutableBufferPointer { v in
+    nonisolated(unsafe) let v = v
+    forEachChunk(of: v.count, threads: threads, minimumChunk: inverseHessianPassChunk) { _, range in
+      for k in range { v[k] *= factor }
+    }
   }
 }

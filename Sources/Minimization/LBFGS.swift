@@ -1,4 +1,5 @@
 import DualNumbers
+import Particles
 
 /// Limited-memory BFGS (Nocedal 1980; Liu & Nocedal, Math. Program. 45, 503 (1989)) in the form
 /// energy-landscape codes use for particle packings (pele's `LBFGS`, Wales group): no line search,
@@ -46,29 +47,29 @@ public struct LBFGS: Minimizer, Sendable, Equatable {
   ) -> MinimizationResult<Landscape.Scalar> {
     typealias S = Landscape.Scalar
     let length = start.count
+    let threads = landscape.threads
     var positions = start
     var forces = [S](repeating: 0, count: length)
     var newForces = forces
     var move = forces
     var energy = landscape.forces(at: positions, into: &forces)
-    var (maximumForce, finite) = largestComponent(forces)
+    var (maximumForce, finite) = largestComponent(forces, threads: threads)
     finite = finite && largestComponent(positions).finite
     var inverseHessian = InverseHessianMemory<S>(capacity: memory, length: length,
-                                                 initialScale: initialInverseCurvature)
+                                                 initialScale: initialInverseCurvature, threads: threads)
     var failedInARow = 0
     var step = 0
     observer?(0, positions, energy, maximumForce)
     while finite && maximumForce > forceTolerance && step < maximumSteps {
       step += 1
       // d = H F, a descent direction unless H has lost positive curvature.
-      for k in 0..<length { move[k] = forces[k] }
+      Self.copy(forces, into: &move, scaledBy: 1, threads: threads)
       inverseHessian.apply(to: &move)
-      var (slope, longest, finiteMove) = Self.slopeAndLength(move, forces)
+      var (slope, longest, finiteMove) = Self.slopeAndLength(move, forces, threads: threads)
       if !(slope.primalValue > 0) || !finiteMove {
         inverseHessian.forget()
-        let scale = inverseHessian.initialScale
-        for k in 0..<length { move[k] = scale * forces[k] }
-        (slope, longest, finiteMove) = Self.slopeAndLength(move, forces)
+        Self.copy(forces, into: &move, scaledBy: inverseHessian.initialScale, threads: threads)
+        (slope, longest, finiteMove) = Self.slopeAndLength(move, forces, threads: threads)
       }
       // s = t d: t scales the move where it is added and where it is remembered.
       var factor = longest > maximumStep ? maximumStep / longest : 1
@@ -87,7 +88,7 @@ public struct LBFGS: Minimizer, Sendable, Equatable {
         energy = landscape.displace(&positions, along: move, scaledBy: -factor, thenForcesInto: &forces)
         inverseHessian.forget()
         failedInARow += 1
-        (maximumForce, finite) = largestComponent(forces)
+        (maximumForce, finite) = largestComponent(forces, threads: threads)
         if failedInARow >= 2 { break }
         continue
       }
@@ -95,7 +96,7 @@ public struct LBFGS: Minimizer, Sendable, Equatable {
       inverseHessian.remember(step: move, scaledBy: factor, change: forces, minus: newForces)
       swap(&forces, &newForces)
       energy = newEnergy
-      (maximumForce, finite) = largestComponent(forces)
+      (maximumForce, finite) = largestComponent(forces, threads: threads)
       if let observer, interval > 0, step % interval == 0 { observer(step, positions, energy, maximumForce) }
     }
     let reason: MinimizationStopReason =
@@ -109,21 +110,37 @@ public struct LBFGS: Minimizer, Sendable, Equatable {
 extension LBFGS {
   /// d·F, max |dᵢₖ| and whether d is finite, in one pass.
   @inlinable
-  static func slopeAndLength<Scalar: RealScalar>(_ direction: [Scalar], _ forces: [Scalar])
+  static func slopeAndLength<Scalar: RealScalar>(_ direction: [Scalar], _ forces: [Scalar], threads: Int)
     -> (slope: Scalar, longest: Double, finite: Bool)
   {
     direction.withUnsafeBufferPointer { d in
       forces.withUnsafeBufferPointer { f in
-        var slope = Scalar.zero
-        var longest = 0.0
-        var finite = true
-        for k in d.indices {
-          slope += d[k] * f[k]
-          let magnitude = Swift.abs(d[k].primalValue)
-          if magnitude > longest { longest = magnitude }
-          if !d[k].isFinite { finite = false }
+        mapChunks(of: d.count, threads: threads, minimumChunk: inverseHessianPassChunk) { range in
+          var slope = Scalar.zero
+          var longest = 0.0
+          var finite = true
+          for k in range {
+            slope += d[k] * f[k]
+            let magnitude = Swift.abs(d[k].primalValue)
+            if magnitude > longest { longest = magnitude }
+            if !d[k].isFinite { finite = false }
+          }
+          return (slope, longest, finite)
+        }.reduce((Scalar.zero, 0.0, true)) { ($0.0 + $1.0, Swift.max($0.1, $1.1), $0.2 && $1.2) }
+      }
+    }
+  }
+
+  /// d ← c·F.
+  @inlinable
+  static func copy<Scalar: RealScalar>(_ forces: [Scalar], into direction: inout [Scalar], scaledBy factor: Scalar,
+                                       threads: Int) {
+    forces.withUnsafeBufferPointer { f in
+      direction.withUnsafeMutableBufferPointer { d in
+        nonisolated(unsafe) let d = d
+        forEachChunk(of: d.count, threads: threads, minimumChunk: inverseHessianPassChunk) { _, range in
+          for k in range { d[k] = factor * f[k] }
         }
-        return (slope, longest, finite)
       }
     }
   }

@@ -56,19 +56,16 @@ extension ParticleModel {
   /// particles keep the caller's numbering.
   public func relaxCell(
     from start: [Double], to relaxation: CellRelaxation, using choice: MinimizerChoice, recordEvery interval: Int = 0,
-    reorderingFrom threshold: Int = reorderingThreshold, progress: (@Sendable (Int, Double, Double) -> Void)? = nil
+    reorderingFrom threshold: Int? = nil, progress: (@Sendable (Int, Double, Double) -> Void)? = nil
   ) throws(ModelError) -> CellRelaxationOutcome {
     try relaxation.check(for: self)
     guard start.count == degreesOfFreedom else {
       throw ModelError("expected \(degreesOfFreedom) coordinates, got \(start.count)")
     }
     guard start.allSatisfy(\.isFinite) else { throw ModelError("the starting positions contain NaN or infinity") }
-    guard particleCount >= threshold else {
+    guard let order = cellOrder(of: start, using: choice, threshold: threshold) else {
       return relaxCellInPlace(from: start, to: relaxation, using: choice, recordEvery: interval, progress: progress)
     }
-    let order = SpatialOrder.cellOrder(
-      positions: start, dimension: dimension, edges: boxEdges,
-      cellSize: potential.cutoffRatio * largestDiameter + choice.neighbourSkin)
     var outcome = permuted(by: order).relaxCellInPlace(
       from: SpatialOrder.permuted(start, by: order, width: dimension), to: relaxation, using: choice,
       recordEvery: interval, progress: progress)

@@ -33,45 +33,72 @@ public struct MinimizationOutcome: Sendable {
   public var forceEvaluations: Int
 }
 
+extension MinimizationOutcome {
+  /// Positions and frames of a run in the numbering `order` (``SpatialOrder``) back in the
+  /// caller's.
+  public mutating func restoreNumbering(from order: [Int], width: Int) {
+    positions = SpatialOrder.restored(positions, from: order, width: width)
+    for index in frames.indices {
+      frames[index].positions = SpatialOrder.restored(frames[index].positions, from: order, width: width)
+    }
+  }
+}
+
 extension ParticleModel {
-  /// From this many particles on, periodic minimisations number particles cell by cell internally.
+  /// From this many particles on, periodic minimisations on one thread number particles cell by
+  /// cell internally (cache locality of the pair loop).
   public static let reorderingThreshold = 20_000
+  /// From this many particles on, periodic minimisations on several threads number particles cell
+  /// by cell: split by rows of a randomly numbered list, a thread finds about half the partners of
+  /// its particles owned by another thread, and those pair terms are set aside and applied serially
+  /// after the join; numbered cell by cell, only the pairs across a chunk boundary are.
+  public static let threadedReorderingThreshold = 4096
+
+  /// The threshold this model's minimisations use unless told otherwise: ``reorderingThreshold``
+  /// on one thread, ``threadedReorderingThreshold`` on several.
+  public var defaultReorderingThreshold: Int {
+    threads > 1 ? Self.threadedReorderingThreshold : Self.reorderingThreshold
+  }
+
+  /// The cell-by-cell numbering a minimisation from `start` runs in: nil when the model is not
+  /// periodic or has fewer than `threshold` (default ``defaultReorderingThreshold``) particles.
+  public func cellOrder(of start: [Double], using choice: MinimizerChoice, threshold: Int? = nil) -> [Int]? {
+    guard periodic, particleCount >= threshold ?? defaultReorderingThreshold else { return nil }
+    return SpatialOrder.cellOrder(
+      positions: start, dimension: dimension, edges: boxEdges,
+      cellSize: potential.cutoffRatio * largestDiameter + choice.neighbourSkin)
+  }
 
   /// Minimises from `start` (flat, length units) with the chosen minimiser: the one minimisation
   /// path of the library (the command line, finite differences and the benchmarks all run it).
   ///
   /// Large periodic systems run with their particles numbered cell by cell (cache locality of the
-  /// pair loop); results come back in the caller's numbering.
+  /// pair loop, and threads that own their particles' partners); results come back in the
+  /// caller's numbering.
   ///
   /// - Parameters:
   ///   - start: the starting positions, flat N × d (length units).
   ///   - choice: the minimiser and its settings (force tolerance, step limit, skin).
   ///   - interval: record a frame every this many steps (0: only the first and the last).
   ///   - progress: called with (step, energy, max |F|) about once a second.
-  ///   - threshold: renumber periodic systems of at least this many particles.
+  ///   - threshold: renumber periodic systems of at least this many particles (default
+  ///     ``defaultReorderingThreshold``).
   public func minimize(
     from start: [Double], using choice: MinimizerChoice, recordEvery interval: Int = 0,
-    reorderingFrom threshold: Int = reorderingThreshold,
+    reorderingFrom threshold: Int? = nil,
     progress: (@Sendable (Int, Double, Double) -> Void)? = nil
   ) throws(ModelError) -> MinimizationOutcome {
     guard start.count == degreesOfFreedom else {
       throw ModelError("expected \(degreesOfFreedom) coordinates, got \(start.count)")
     }
     guard start.allSatisfy(\.isFinite) else { throw ModelError("the starting positions contain NaN or infinity") }
-    guard periodic, particleCount >= threshold else {
+    guard let order = cellOrder(of: start, using: choice, threshold: threshold) else {
       return minimizeInPlace(from: start, using: choice, recordEvery: interval, progress: progress)
     }
-    let order = SpatialOrder.cellOrder(
-      positions: start, dimension: dimension, edges: boxEdges,
-      cellSize: potential.cutoffRatio * largestDiameter + choice.neighbourSkin)
     var outcome = permuted(by: order).minimizeInPlace(
       from: SpatialOrder.permuted(start, by: order, width: dimension), using: choice, recordEvery: interval,
       progress: progress)
-    outcome.positions = SpatialOrder.restored(outcome.positions, from: order, width: dimension)
-    for index in outcome.frames.indices {
-      outcome.frames[index].positions = SpatialOrder.restored(outcome.frames[index].positions, from: order,
-                                                              width: dimension)
-    }
+    outcome.restoreNumbering(from: order, width: dimension)
     return outcome
   }
 

@@ -1,5 +1,6 @@
 import Minimization
 import Models
+import Particles
 
 /// How a minimisation takes its last decades of the force.
 public enum MinimizationFinish: String, Sendable, CaseIterable {
@@ -34,11 +35,23 @@ extension ParticleModel {
   public func minimize(
     from start: [Double], using choice: MinimizerChoice, finish: MinimizationFinish,
     switchingAt switchForce: Double = newtonSwitchForce, recordEvery interval: Int = 0,
-    progress: (@Sendable (Int, Double, Double) -> Void)? = nil
+    reorderingFrom threshold: Int? = nil, progress: (@Sendable (Int, Double, Double) -> Void)? = nil
   ) throws(ModelError) -> FinishedMinimization {
     guard finish == .newton, switchForce > choice.forceTolerance else {
-      let outcome = try minimize(from: start, using: choice, recordEvery: interval, progress: progress)
+      let outcome = try minimize(from: start, using: choice, recordEvery: interval, reorderingFrom: threshold,
+                                 progress: progress)
       return FinishedMinimization(outcome: outcome, newton: nil, stepsBeforeNewton: outcome.steps)
+    }
+    // The whole run, Newton's Hessian products included, in the cell-by-cell numbering.
+    if start.count == degreesOfFreedom, let order = cellOrder(of: start, using: choice, threshold: threshold) {
+      var finished = try permuted(by: order).minimize(
+        from: SpatialOrder.permuted(start, by: order, width: dimension), using: choice, finish: finish,
+        switchingAt: switchForce, recordEvery: interval, reorderingFrom: .max, progress: progress)
+      finished.outcome.restoreNumbering(from: order, width: dimension)
+      if let positions = finished.newton?.positions {
+        finished.newton?.positions = SpatialOrder.restored(positions, from: order, width: dimension)
+      }
+      return finished
     }
     let clock = ContinuousClock()
     let began = clock.now
@@ -47,7 +60,8 @@ extension ParticleModel {
     var switchForce = switchForce
     var rough = choice
     rough.forceTolerance = switchForce
-    var outcome = try minimize(from: start, using: rough, recordEvery: interval, progress: progress)
+    var outcome = try minimize(from: start, using: rough, recordEvery: interval, reorderingFrom: .max,
+                               progress: progress)
     var newton: NewtonKrylovOutcome
     var newtonProducts = 0
     var handOvers = 0
@@ -66,7 +80,7 @@ extension ParticleModel {
       rough.forceTolerance = switchForce
       rough.maximumSteps = max(0, choice.maximumSteps - outcome.steps)
       outcome.continue(with: try minimize(from: outcome.positions, using: rough, recordEvery: interval,
-                                          progress: progress))
+                                          reorderingFrom: .max, progress: progress))
     }
     newton.hessianProducts = newtonProducts
     let stepsBeforeNewton = outcome.steps
@@ -78,7 +92,7 @@ extension ParticleModel {
       var rest = choice
       rest.maximumSteps = max(0, choice.maximumSteps - outcome.steps)
       outcome.continue(with: try minimize(from: newton.positions, using: rest, recordEvery: interval,
-                                          progress: progress))
+                                          reorderingFrom: .max, progress: progress))
     }
     let elapsed = clock.now - began
     outcome.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18

@@ -104,6 +104,36 @@ struct LBFGSTests {
     for i in 0..<n { #expect(abs(secant[i] - newest.step[i]) <= 1e-12) }
   }
 
+  @Test("split over two threads, the passes give H v to rounding and keep the secant condition")
+  func threadedPasses() {
+    // 20,000 coordinates: two chunks of 10,000 (the passes split from 4,096 per thread on).
+    let n = 20_000
+    var generator = SplitMix64(seed: 9)
+    let curvatures = (0..<n).map { _ in Double.random(in: 0.5...4, using: &generator) }
+    var serial = InverseHessianMemory<Double>(capacity: 5, length: n, initialScale: 0.3)
+    var threaded = InverseHessianMemory<Double>(capacity: 5, length: n, initialScale: 0.3, threads: 2)
+    var newest: (step: [Double], change: [Double]) = ([], [])
+    for _ in 0..<7 {
+      let step = (0..<n).map { _ in Double.random(in: -1...1, using: &generator) }
+      newest = (step, zip(curvatures, step).map { $0 * $1 })
+      let stored = (serial.remember(step: newest.step, change: newest.change),
+                    threaded.remember(step: newest.step, change: newest.change))
+      #expect(stored.0 && stored.1)
+    }
+    #expect(abs(threaded.initialScale - serial.initialScale) <= 1e-14 * serial.initialScale)
+    let vector = (0..<n).map { _ in Double.random(in: -1...1, using: &generator) }
+    var one = vector
+    var two = vector
+    serial.apply(to: &one)
+    threaded.apply(to: &two)
+    let scale = one.map(abs).max()!
+    #expect(one != two, "the threaded sums are added in another order")
+    #expect(zip(one, two).allSatisfy { abs($0 - $1) <= 1e-12 * scale })
+    var secant = newest.change
+    threaded.apply(to: &secant)
+    #expect(zip(secant, newest.step).allSatisfy { abs($0 - $1) <= 1e-10 })
+  }
+
   @Test("a pair with s·y ≤ 0 (negative curvature along the step) is not stored; forget() leaves γ I")
   func curvatureCondition() {
     var inverseHessian = InverseHessianMemory<Double>(capacity: 4, length: 2, initialScale: 0.25)

@@ -210,4 +210,19 @@ struct NewtonFinishTests {
     #expect(finished.stepsBeforeNewton == finished.outcome.steps)
     #expect(finished.outcome.maximumForce < 1e-12)
   }
+
+  @Test("a Newton-finished minimisation run cell by cell returns its minimum in the caller's numbering")
+  func spatialReorderingWithNewtonFinish() throws {
+    let (system, start) = try BuiltInSystems.paper().startingPositions(seed: 2)
+    var choice = system.minimizer
+    choice.forceTolerance = 1e-12
+    let finished = try system.model.minimize(from: start, using: choice, finish: .newton, recordEvery: 100,
+                                             reorderingFrom: 0)
+    #expect(finished.outcome.converged)
+    #expect(finished.newton?.converged == true)
+    #expect(finished.newton?.positions == finished.outcome.positions)
+    let check = try system.minimize(from: finished.outcome.positions)
+    #expect(check.steps == 0 && check.maximumForce <= 1e-12)
+    #expect(abs(check.energy - finished.outcome.energy) < 1e-12)
+  }
 }
