@@ -6,8 +6,9 @@ import DualNumbers
 ///
 ///     (H·v)ᵢ = Σⱼ Kᵢⱼ (vᵢ − vⱼ)
 ///
-/// costs a few multiplications per pair. The blocks come from the pair energy evaluated on nested
-/// dual numbers, seeded along pairs of separation components (no hand-written second derivative);
+/// costs a few multiplications per pair. The blocks come from the pair energy evaluated once per
+/// pair on second-order dual numbers in r = |d| (no hand-written derivative), assembled as
+/// Kᵢⱼ = U″ n̂n̂ᵀ + (U′/r)(I − n̂n̂ᵀ) with n̂ = d/r, the Hessian of any radial U(|d|);
 /// they are computed once, at the configuration, and serve every product of a linear solve — the
 /// dual-number force loop would re-derive them at every product.
 ///
@@ -31,34 +32,42 @@ public struct PairStiffness<Dimension: SpatialDimension>: Sendable {
     rowStart = neighbours.rowStart
     partners = neighbours.neighbours
     threads = interaction.threads
+    let threads = interaction.threads
     var blocks = [Double](repeating: 0, count: neighbours.pairCount * d * d)
     let cutoffRatio = interaction.potential.cutoffRatio
-    positions.withUnsafeBufferPointer { positions in
-      for i in 0..<neighbours.particleCount {
-        let ri = SpatialVector(positions, particle: i, Dimension.self)
-        for slot in Int(neighbours.rowStart[i])..<Int(neighbours.rowStart[i + 1]) {
-          let j = Int(neighbours.neighbours[slot])
-          var separation = ri
-          let rj = SpatialVector(positions, particle: j, Dimension.self)
-          for k in 0..<d { separation[k] -= rj[k] }
-          interaction.boundary.minimumImage(&separation)
-          let σ = interaction.diameters.diameter(i, j)
-          let reach = cutoffRatio * σ
-          guard separation.squaredLength(Dimension.self) < reach * reach else { continue }
-          // ∂²U/∂dₐ∂d_b: inner tangent along eₐ, outer along e_b.
-          for a in 0..<d {
-            for b in a..<d {
-              var seeded = SpatialVector<Second>.zero
-              for k in 0..<d {
-                seeded[k] = Second(Dual(separation[k], tangent: k == a ? 1 : 0),
-                                   tangent: Dual(k == b ? 1 : 0, tangent: 0))
+    blocks.withUnsafeMutableBufferPointer { blocks in
+      nonisolated(unsafe) let blocks = blocks
+      positions.withUnsafeBufferPointer { positions in
+        // Rows are disjoint slots of `blocks`: split over threads as the force loop is.
+        forEachChunk(of: neighbours.particleCount, threads: threads, minimumChunk: 2048) { _, rows in
+          for i in rows {
+            let ri = SpatialVector(positions, particle: i, Dimension.self)
+            for slot in Int(neighbours.rowStart[i])..<Int(neighbours.rowStart[i + 1]) {
+              let j = Int(neighbours.neighbours[slot])
+              var separation = ri
+              let rj = SpatialVector(positions, particle: j, Dimension.self)
+              for k in 0..<d { separation[k] -= rj[k] }
+              interaction.boundary.minimumImage(&separation)
+              let σ = interaction.diameters.diameter(i, j)
+              let reach = cutoffRatio * σ
+              let squared = separation.squaredLength(Dimension.self)
+              guard squared < reach * reach else { continue }
+              // U′(r) and U″(r) from one evaluation on second-order duals in r, then
+              // K = U″ n̂n̂ᵀ + (U′/r)(I − n̂n̂ᵀ), n̂ = d/r: the Hessian of any radial U(|d|).
+              let r = squared.squareRoot()
+              let u = interaction.potential.energy(
+                distance: Second(Dual(r, tangent: 1), tangent: Dual(1, tangent: 0)), diameter: Second(σ),
+                lift: { Second(constant: Dual(constant: $0)) })
+              let (first, second) = (u.tangent.value, u.tangent.tangent)
+              let transverse = first / r
+              for a in 0..<d {
+                for b in a..<d {
+                  let normal = separation[a] * separation[b] / squared
+                  let curvature = second * normal + transverse * ((a == b ? 1 : 0) - normal)
+                  blocks[slot * d * d + a * d + b] = curvature
+                  blocks[slot * d * d + b * d + a] = curvature
+                }
               }
-              let r = Second.sqrt(seeded.squaredLength(Dimension.self))
-              let u = interaction.potential.energy(distance: r, diameter: Second(σ),
-                                                   lift: { Second(constant: Dual(constant: $0)) })
-              let curvature = u.tangent.tangent
-              blocks[slot * d * d + a * d + b] = curvature
-              blocks[slot * d * d + b * d + a] = curvature
             }
           }
         }
