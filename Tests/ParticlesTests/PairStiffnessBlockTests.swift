@@ -52,5 +52,31 @@ struct PairStiffnessBlockTests {
       check(ThreeDimensions.self, count: 4200, threads: 2, columns: k)
     }
   }
-}
 
+  @Test("the pair blocks are the same, to the bit, built on one thread or split over two")
+  func blocksIndependentOfThreads() {
+    for (d, count) in [(2, 5000), (3, 4200)] {
+      func blocks(threads: Int) -> [Double] {
+        let packing = d == 2 ? 0.9 : 0.7
+        let volume = Double(count / 2) * (d == 2 ? Double.pi * (1 + 1.96) / 4 : Double.pi * (1 + 2.744) / 6)
+        let side = Double.pow(volume / packing, 1 / Double(d))
+        let positions = uniformPositions(count: count, dimension: d, side: side, seed: 31)
+        let diameters = SpeciesPairDiameters<Double>(species: bidisperseSpecies(count), speciesDiameters: [1.0, 1.4])
+        var list = NeighbourList(skin: 0.3, threads: 1)
+        if d == 2 {
+          let interaction = PairInteraction(boundary: PeriodicBox<TwoDimensions, Double>(side: side),
+                                            potential: SoftSphere<Double>(), diameters: diameters, threads: threads)
+          interaction.updateNeighbours(&list, positions: positions)
+          return PairStiffness<TwoDimensions>(interaction, positions: positions, neighbours: list).blocks
+        }
+        let interaction = PairInteraction(boundary: PeriodicBox<ThreeDimensions, Double>(side: side),
+                                          potential: SoftSphere<Double>(), diameters: diameters, threads: threads)
+        interaction.updateNeighbours(&list, positions: positions)
+        return PairStiffness<ThreeDimensions>(interaction, positions: positions, neighbours: list).blocks
+      }
+      let serial = blocks(threads: 1)
+      #expect(serial.contains { $0 != 0 }, "\(d)D: some pairs interact")
+      #expect(blocks(threads: 2) == serial, "\(d)D")
+    }
+  }
+}
