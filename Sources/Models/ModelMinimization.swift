@@ -34,7 +34,7 @@ public struct MinimizationOutcome: Sendable {
 }
 
 extension MinimizationOutcome {
-  /// Positions and frames of a run in the numbering `order` (``SpatialOrder``) back in the
+  /// Positions and frames of a run in the numbering `order` (`SpatialOrder`) back in the
   /// caller's.
   public mutating func restoreNumbering(from order: [Int], width: Int) {
     positions = SpatialOrder.restored(positions, from: order, width: width)
