@@ -59,6 +59,7 @@ extension ParticleModel {
       let maximumForce = point.maximumForce
       if maximumForce * maximumForce < tolerance * tolerance { return finish(.forceTolerance) }
       if outcome.newtonSteps >= settings.maximumNewtonSteps { return finish(.maximumNewtonSteps) }
+      if shortenedInARow >= settings.maximumShortSteps { return finish(.stalled) }
 
       // Eisenstat–Walker choice 2, safeguarded, and no tighter than the target needs.
       let forceNorm = point.forceNorm
@@ -109,10 +110,6 @@ extension ParticleModel {
         scale *= 0.5
       }
       guard let next = accepted else { return finish(.lineSearchFailed) }
-      // Steps cut a thousandfold, again and again: the quadratic model no longer describes the
-      // landscape at the step's length (contacts opening and closing); the minimiser does better.
-      shortenedInARow = scale < settings.shortStep ? shortenedInARow + 1 : 0
-      if shortenedInARow >= settings.maximumShortSteps { point = next; return finish(.stalled) }
       point = next
       outcome.newtonSteps += 1
       outcome.energies.append(point.energy)
@@ -120,6 +117,9 @@ extension ParticleModel {
       let nextNetwork = contactNetwork(at: point.positions, neighbours: point.neighbours)
       if nextNetwork != network { outcome.contactNetworkChanges += 1 }
       network = nextNetwork
+      // Steps cut a thousandfold, again and again: the quadratic model no longer describes the
+      // landscape at the step's length (contacts opening and closing); the minimiser does better.
+      shortenedInARow = scale < settings.shortStep ? shortenedInARow + 1 : 0
     }
   }
 

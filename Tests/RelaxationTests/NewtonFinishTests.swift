@@ -191,6 +191,25 @@ struct NewtonFinishTests {
     #expect(system.model.finishWithNewton(from: start, using: anyway).newtonSteps > 0)
   }
 
+  @Test("steps that have to be shortened again and again end the finish as stalled, counted and recorded")
+  func stalledFinish() throws {
+    let system = try BuiltInSystems.paper()
+    let (_, start) = try system.startingPositions(seed: 3)
+    var choice = system.minimizer
+    choice.forceTolerance = 1e-3
+    let rough = try system.model.minimize(from: start, using: choice)
+    var settings = NewtonKrylovFinish(forceTolerance: 1e-13, neighbourSkin: choice.neighbourSkin)
+    settings.requiresConvexStart = false
+    // Every accepted step counts as shortened: the finish must stop after the second.
+    settings.shortStep = 2
+    settings.maximumShortSteps = 2
+    let newton = system.model.finishWithNewton(from: rough.positions, using: settings)
+    #expect(newton.stop == .stalled, "\(newton.stop.rawValue)")
+    #expect(newton.newtonSteps == 2)
+    #expect(newton.energies.count == 3 && newton.maximumForces.count == 3)
+    #expect(newton.energy == newton.energies.last && newton.maximumForce == newton.maximumForces.last)
+  }
+
   @Test("where Newton hands back, the minimiser goes on to a smaller force; frames are numbered on")
   func handBackAndRetry() throws {
     let system = try BuiltInSystems.paper()
