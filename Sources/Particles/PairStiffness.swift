@@ -31,8 +31,8 @@ public struct PairStiffness<Dimension: SpatialDimension>: Sendable {
     let d = Dimension.count
     rowStart = neighbours.rowStart
     partners = neighbours.neighbours
-    threads = interaction.threads
     let threads = interaction.threads
+    self.threads = threads
     var blocks = [Double](repeating: 0, count: neighbours.pairCount * d * d)
     let cutoffRatio = interaction.potential.cutoffRatio
     blocks.withUnsafeMutableBufferPointer { blocks in
