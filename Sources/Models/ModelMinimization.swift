@@ -45,25 +45,21 @@ extension MinimizationOutcome {
 }
 
 extension ParticleModel {
-  /// From this many particles on, periodic minimisations on one thread number particles cell by
-  /// cell internally (cache locality of the pair loop).
-  public static let reorderingThreshold = 20_000
-  /// From this many particles on, periodic minimisations on several threads number particles cell
-  /// by cell: split by rows of a randomly numbered list, a thread finds about half the partners of
-  /// its particles owned by another thread, and those pair terms are set aside and applied serially
-  /// after the join; numbered cell by cell, only the pairs across a chunk boundary are.
-  public static let threadedReorderingThreshold = 4096
-
-  /// The threshold this model's minimisations use unless told otherwise: ``reorderingThreshold``
-  /// on one thread, ``threadedReorderingThreshold`` on several.
-  public var defaultReorderingThreshold: Int {
-    threads > 1 ? Self.threadedReorderingThreshold : Self.reorderingThreshold
-  }
+  /// From this many particles on, periodic minimisations number particles cell by cell internally.
+  ///
+  /// On one thread this is cache locality: from a few thousand particles on, the positions and forces
+  /// no longer stay in the core's cache between force evaluations (the minimiser's own vectors pass
+  /// through it too), and a pair loop that reads partners in random order waits on memory. On several
+  /// threads it is also ownership: split by rows of a randomly numbered list, a thread finds about
+  /// half the partners of its particles owned by another thread, and those pair terms are set aside
+  /// and applied serially after the join; numbered cell by cell, only the pairs across a chunk
+  /// boundary are. Measurements: docs/benchmarks.md.
+  public static let reorderingThreshold = 4096
 
   /// The cell-by-cell numbering a minimisation from `start` runs in: nil when the model is not
-  /// periodic or has fewer than `threshold` (default ``defaultReorderingThreshold``) particles.
+  /// periodic or has fewer than `threshold` (default ``reorderingThreshold``) particles.
   public func cellOrder(of start: [Double], using choice: MinimizerChoice, threshold: Int? = nil) -> [Int]? {
-    guard periodic, particleCount >= threshold ?? defaultReorderingThreshold else { return nil }
+    guard periodic, particleCount >= threshold ?? Self.reorderingThreshold else { return nil }
     return SpatialOrder.cellOrder(
       positions: start, dimension: dimension, edges: boxEdges,
       cellSize: potential.cutoffRatio * largestDiameter + choice.neighbourSkin)
@@ -82,7 +78,7 @@ extension ParticleModel {
   ///   - interval: record a frame every this many steps (0: only the first and the last).
   ///   - progress: called with (step, energy, max |F|) about once a second.
   ///   - threshold: renumber periodic systems of at least this many particles (default
-  ///     ``defaultReorderingThreshold``).
+  ///     ``reorderingThreshold``).
   public func minimize(
     from start: [Double], using choice: MinimizerChoice, recordEvery interval: Int = 0,
     reorderingFrom threshold: Int? = nil,

@@ -106,6 +106,9 @@ where Space.Scalar == Potential.Scalar, Potential.Scalar == Diameters.Scalar {
     forces: UnsafeMutableBufferPointer<Scalar>, withForces: Bool, owned: Owned,
     outside: inout [PartnerTerm<Scalar>]
   ) -> Scalar {
+    // Local copies: the force stores below go through a pointer the compiler cannot tell apart from
+    // `self`, so fields read through `self` would be loaded again for every pair.
+    let potential = potential, boundary = boundary, diameters = diameters
     let cutoffRatio = potential.cutoffRatio
     var energy: Scalar = 0
     neighbours.rowStart.withUnsafeBufferPointer { rowStart in

@@ -45,7 +45,7 @@ struct MinimizationTests {
     #expect(abs(check.energy - outcome.energy) < 1e-12)
   }
 
-  @Test("particles are numbered cell by cell from 20,000 on one thread and from 4,096 on several")
+  @Test("particles are numbered cell by cell from 4,096 on, on one thread and on several")
   func reorderingThresholds() throws {
     let system = try BuiltInSystems.paper()
     let model = system.model
@@ -53,13 +53,16 @@ struct MinimizationTests {
     one.threads = 1
     var two = model
     two.threads = 2
-    #expect(one.defaultReorderingThreshold == 20_000)
-    #expect(two.defaultReorderingThreshold == 4096)
+    #expect(ParticleModel.reorderingThreshold == 4096)
     let start = RandomConfiguration.uniform(count: model.particleCount, edges: model.boxEdges, seed: 1)
-    #expect(two.cellOrder(of: start, using: system.minimizer) == nil, "128 particles stay as numbered")
-    let order = try #require(two.cellOrder(of: start, using: system.minimizer, threshold: 100))
+    for threaded in [one, two] {
+      #expect(threaded.cellOrder(of: start, using: system.minimizer) == nil, "128 particles stay as numbered")
+      #expect(threaded.cellOrder(of: start, using: system.minimizer, threshold: 129) == nil)
+    }
+    let order = try #require(two.cellOrder(of: start, using: system.minimizer, threshold: 128))
     #expect(order.sorted() == Array(0..<128), "a permutation")
-    #expect(one.cellOrder(of: start, using: system.minimizer, threshold: 100) == order)
+    #expect(order != Array(0..<128), "a random start is not already in cell order")
+    #expect(one.cellOrder(of: start, using: system.minimizer, threshold: 128) == order)
   }
 
   @Test("a positions file must match the system: count, species names, dimension")
