@@ -79,7 +79,8 @@ extension ParticleModel {
       guard newton.stop == .notConvex, switchForce > 10 * choice.forceTolerance else { break }
       rough.forceTolerance = switchForce
       rough.maximumSteps = max(0, choice.maximumSteps - outcome.steps)
-      outcome.continue(with: try minimize(from: outcome.positions, using: rough, recordEvery: interval,
+      // From Newton's last accepted iterate: unmoved, or lower in energy than the minimiser left it.
+      outcome.continue(with: try minimize(from: newton.positions, using: rough, recordEvery: interval,
                                           reorderingFrom: .max, progress: progress))
     }
     newton.hessianProducts = newtonProducts

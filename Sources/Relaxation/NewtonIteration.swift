@@ -81,10 +81,10 @@ extension ParticleModel {
                                              preconditioner: preconditioner)
       let solve = solver.solve(HessianOperator(hessian: hessian), point.forces)
       outcome.hessianProducts += solve.iterations
-      if solve.stop == .nonPositiveCurvature { outcome.truncatedSolves += 1 }
       guard solve.stop != .nonFinite else { return finish(.nonFinite) }
-      if solve.stop == .nonPositiveCurvature && outcome.newtonSteps == 0 && settings.requiresConvexStart {
-        return finish(.notConvex)
+      if solve.stop == .nonPositiveCurvature {
+        if settings.requiresConvexity { return finish(.notConvex) }
+        outcome.truncatedSolves += 1
       }
       var step = solve.solution
       removeMean(&step)

@@ -15,10 +15,12 @@ import Models
 ///   A rattler with no contacts has a zero row and a zero force and stays where it is; one with a
 ///   few force-bearing contacts is relaxed with the rest (its curvature may be negative: see next).
 /// - **Safeguards.** A direction of non-positive curvature (the stress terms of compressed
-///   contacts, a contact about to open) truncates the solve at a descent step of the quadratic
-///   model; the line search then asks E(x + sδ) ≤ E(x) − c·s·Fᵀδ, halving s. Below double
-///   precision's resolution of E (|ΔE| ≤ 4√n·ε|E| for n coordinates, the rounding noise of a sum of
-///   n-fold many pair terms) it accepts a step that lowers ‖F‖ by the same Armijo fraction
+///   contacts, a contact about to open) means the packing is still rearranging: the finish hands
+///   it back to the minimiser (``NewtonKrylovFinish/requiresConvexity``; without it the solve is
+///   truncated at a descent step of the quadratic model). The line search asks
+///   E(x + sδ) ≤ E(x) − c·s·Fᵀδ, halving s. Below double precision's resolution of E
+///   (|ΔE| ≤ 4√n·ε|E| for n coordinates, the rounding noise of a sum of n-fold many pair terms)
+///   it accepts a step that lowers ‖F‖ by the same Armijo fraction
 ///   instead: there the energy can no longer tell, and ‖F‖ is the merit function of Newton's
 ///   method for F(x) = 0. Changes of the contact network are counted.
 /// - **Failure.** A line search that cannot find a step, steps that are accepted only after
@@ -44,11 +46,14 @@ public struct NewtonKrylovFinish: Sendable, Equatable {
   public var shortStep = 1.0 / 1024
   /// Shortened steps in a row that end the finish as stalled (the minimiser takes over).
   public var maximumShortSteps = 3
-  /// Whether a start where H is not positive definite on the first Krylov space ends the finish
-  /// at once (``NewtonKrylovOutcome/Stop/notConvex``), unmoved: the minimiser has not yet reached
-  /// the convex region around a minimum, where Newton converges fast, and is the better method
-  /// until it does. When false, Newton goes on with truncated steps.
-  public var requiresConvexStart = true
+  /// Whether a solve that meets non-positive curvature of H ends the finish at once
+  /// (``NewtonKrylovOutcome/Stop/notConvex``), at the last accepted iterate (unmoved on the first
+  /// solve). Non-positive curvature means the packing is still rearranging: it has not reached, or
+  /// has left, the convex region around a minimum where Newton converges fast. The minimiser is the
+  /// better method there: truncated Newton steps wander through contact changes, 60 steps at
+  /// max |F| ~ 10⁻² on one start (docs/benchmarks.md). When false, Newton goes on with truncated
+  /// steps.
+  public var requiresConvexity = true
   /// Verlet skin of the neighbour lists built at each Newton iterate (length units).
   public var neighbourSkin: Double
 
@@ -83,8 +88,9 @@ public struct NewtonKrylovOutcome: Sendable {
     case forceTolerance = "force tolerance reached"
     case lineSearchFailed = "line search found no decrease"
     case maximumNewtonSteps = "maximum Newton steps reached"
-    /// The first Newton solve met non-positive curvature (with ``NewtonKrylovFinish/requiresConvexStart``):
-    /// the start is not yet in a convex region; no step was taken.
+    /// A Newton solve met non-positive curvature (with ``NewtonKrylovFinish/requiresConvexity``):
+    /// the configuration is not (or no longer) in a convex region; the finish ends at its last
+    /// accepted iterate.
     case notConvex = "not yet in a convex region"
     /// Several steps in a row were accepted only after shortening below ``NewtonKrylovFinish/shortStep``.
     case stalled = "Newton steps stalled"
@@ -102,7 +108,8 @@ public struct NewtonKrylovOutcome: Sendable {
   public var hessianProducts: Int
   /// Force evaluations (line-search trials included).
   public var forceEvaluations: Int
-  /// Solves truncated at non-positive curvature.
+  /// Steps taken along a solve truncated at non-positive curvature (none with
+  /// ``NewtonKrylovFinish/requiresConvexity``, which ends the finish at such a solve instead).
   public var truncatedSolves: Int
   /// Accepted steps after which the contact network differed from the one before.
   public var contactNetworkChanges: Int

@@ -187,8 +187,33 @@ struct NewtonFinishTests {
     #expect(newton.positions == wrapped, "no step was taken")
 
     var anyway = settings
-    anyway.requiresConvexStart = false
+    anyway.requiresConvexity = false
     #expect(system.model.finishWithNewton(from: start, using: anyway).newtonSteps > 0)
+  }
+
+  @Test("non-positive curvature met after accepted steps ends the finish there, lower in energy, with no truncated step")
+  func notConvexAfterSteps() throws {
+    // Seed 4 to max |F| = 10⁻³: the first solves are convex, a later one is not (the packing is
+    // still rearranging).
+    let system = try BuiltInSystems.paper()
+    let (_, start) = try system.startingPositions(seed: 4)
+    var choice = system.minimizer
+    choice.forceTolerance = 1e-3
+    let rough = try system.model.minimize(from: start, using: choice)
+    let settings = NewtonKrylovFinish(forceTolerance: 1e-13, neighbourSkin: choice.neighbourSkin)
+    let newton = system.model.finishWithNewton(from: rough.positions, using: settings)
+    #expect(newton.stop == .notConvex, "\(newton.stop.rawValue)")
+    #expect(newton.newtonSteps >= 1)
+    #expect(newton.truncatedSolves == 0, "a truncated step is never taken")
+    #expect(newton.energy < rough.energy)
+    #expect(newton.energy == newton.energies.last, "the last accepted iterate")
+    let (energy, _) = system.model.forces(at: newton.positions)
+    #expect(abs(energy - newton.energy) <= 1e-14 * abs(energy))
+
+    var anyway = settings
+    anyway.requiresConvexity = false
+    #expect(system.model.finishWithNewton(from: rough.positions, using: anyway).truncatedSolves > 0,
+            "without the requirement Newton goes on with truncated steps")
   }
 
   @Test("steps that have to be shortened again and again end the finish as stalled, counted and recorded")
@@ -199,7 +224,7 @@ struct NewtonFinishTests {
     choice.forceTolerance = 1e-3
     let rough = try system.model.minimize(from: start, using: choice)
     var settings = NewtonKrylovFinish(forceTolerance: 1e-13, neighbourSkin: choice.neighbourSkin)
-    settings.requiresConvexStart = false
+    settings.requiresConvexity = false
     // Every accepted step counts as shortened: the finish must stop after the second.
     settings.shortStep = 2
     settings.maximumShortSteps = 2
