@@ -191,16 +191,22 @@ struct NewtonFinishTests {
     #expect(system.model.finishWithNewton(from: start, using: anyway).newtonSteps > 0)
   }
 
+  /// The paper's system minimised from a random start only to max |F| = 10⁻³: a packing still
+  /// rearranging, where Newton meets non-positive curvature sooner or later.
+  private func rearranging(seed: UInt64) throws -> (system: ParticleSystem, rough: MinimizationOutcome) {
+    let system = try BuiltInSystems.paper()
+    let (_, start) = try system.startingPositions(seed: seed)
+    var choice = system.minimizer
+    choice.forceTolerance = 1e-3
+    return (system, try system.model.minimize(from: start, using: choice))
+  }
+
   @Test("non-positive curvature met after accepted steps ends the finish there, lower in energy, with no truncated step")
   func notConvexAfterSteps() throws {
     // Seed 4 to max |F| = 10⁻³: the first solves are convex, a later one is not (the packing is
     // still rearranging).
-    let system = try BuiltInSystems.paper()
-    let (_, start) = try system.startingPositions(seed: 4)
-    var choice = system.minimizer
-    choice.forceTolerance = 1e-3
-    let rough = try system.model.minimize(from: start, using: choice)
-    let settings = NewtonKrylovFinish(forceTolerance: 1e-13, neighbourSkin: choice.neighbourSkin)
+    let (system, rough) = try rearranging(seed: 4)
+    let settings = NewtonKrylovFinish(forceTolerance: 1e-13, neighbourSkin: system.minimizer.neighbourSkin)
     let newton = system.model.finishWithNewton(from: rough.positions, using: settings)
     #expect(newton.stop == .notConvex, "\(newton.stop.rawValue)")
     #expect(newton.newtonSteps >= 1)
@@ -218,12 +224,8 @@ struct NewtonFinishTests {
 
   @Test("steps that have to be shortened again and again end the finish as stalled, counted and recorded")
   func stalledFinish() throws {
-    let system = try BuiltInSystems.paper()
-    let (_, start) = try system.startingPositions(seed: 3)
-    var choice = system.minimizer
-    choice.forceTolerance = 1e-3
-    let rough = try system.model.minimize(from: start, using: choice)
-    var settings = NewtonKrylovFinish(forceTolerance: 1e-13, neighbourSkin: choice.neighbourSkin)
+    let (system, rough) = try rearranging(seed: 3)
+    var settings = NewtonKrylovFinish(forceTolerance: 1e-13, neighbourSkin: system.minimizer.neighbourSkin)
     settings.requiresConvexity = false
     // Every accepted step counts as shortened: the finish must stop after the second.
     settings.shortStep = 2
