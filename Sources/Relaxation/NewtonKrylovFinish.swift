@@ -20,9 +20,9 @@ import Models
 ///   truncated at a descent step of the quadratic model). The line search asks
 ///   E(x + sδ) ≤ E(x) − c·s·Fᵀδ, halving s. Below double precision's resolution of E
 ///   (|ΔE| ≤ 4√n·ε|E| for n coordinates, the rounding noise of a sum of n-fold many pair terms)
-///   it accepts a step that lowers ‖F‖ by the same Armijo fraction
-///   instead: there the energy can no longer tell, and ‖F‖ is the merit function of Newton's
-///   method for F(x) = 0. Changes of the contact network are counted.
+///   it accepts a step that lowers ‖F‖ by the same Armijo fraction instead: there the energy can
+///   no longer tell, and ‖F‖ is the merit function of Newton's method for F(x) = 0. Changes of the
+///   contact network are counted.
 /// - **Failure.** A line search that cannot find a step, steps that are accepted only after
 ///   being cut a thousandfold three times in a row (the quadratic model has stopped describing the
 ///   landscape: contacts opening and closing), or the Newton-step limit end the finish unconverged;
@@ -50,9 +50,8 @@ public struct NewtonKrylovFinish: Sendable, Equatable {
   /// (``NewtonKrylovOutcome/Stop/notConvex``), at the last accepted iterate (unmoved on the first
   /// solve). Non-positive curvature means the packing is still rearranging: it has not reached, or
   /// has left, the convex region around a minimum where Newton converges fast. The minimiser is the
-  /// better method there: truncated Newton steps wander through contact changes, 60 steps at
-  /// max |F| ~ 10⁻² on one start (docs/benchmarks.md). When false, Newton goes on with truncated
-  /// steps.
+  /// better method there: truncated Newton steps wander from one contact network to the next
+  /// without converging. When false, Newton goes on with truncated steps.
   public var requiresConvexity = true
   /// Verlet skin of the neighbour lists built at each Newton iterate (length units).
   public var neighbourSkin: Double
