@@ -49,7 +49,7 @@ let package = Package(
     .target(name: "Models", dependencies: ["DualNumbers", "Particles", "Minimization"], linkerSettings: linuxMath),
     .target(name: "Trajectories", dependencies: ["CHDF5"], linkerSettings: linuxMath),
     // System files, positions files and trajectories of a model.
-    .target(name: "Simulation", dependencies: ["Models", "Particles", "RandomNumbers", "Trajectories"],
+    .target(name: "Simulation", dependencies: ["Models", "Minimization", "Particles", "RandomNumbers", "Trajectories"],
             linkerSettings: linuxMath),
 
     // Position sensitivities of minimised configurations (implicit, unrolled, finite differences),

@@ -8,6 +8,8 @@ extension Double: RealScalar {
   @inlinable @inline(__always) public var primalValue: Double { self }
   @inlinable @inline(__always) public var isExactlyZero: Bool { self == 0 }
   @inlinable @inline(__always) public var isConstant: Bool { true }
+  @inlinable @inline(__always) public var narrowed: Float { Float(self) }
+  @inlinable @inline(__always) public init(widening narrow: Float) { self = Double(narrow) }
   @inlinable @inline(__always) public static func scaled(_ x: Double, by factor: Double) -> Double {
     x * factor
   }

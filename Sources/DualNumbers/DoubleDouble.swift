@@ -38,6 +38,9 @@ public struct DoubleDouble: RealScalar, CustomStringConvertible {
 
   @inlinable @inline(__always) public var primalValue: Double { high }
   @inlinable @inline(__always) public var isExactlyZero: Bool { high == 0 && low == 0 }
+  /// The leading part: the nearest `Double` (high + low rounds to high).
+  @inlinable @inline(__always) public var narrowed: Double { high }
+  @inlinable @inline(__always) public init(widening narrow: Double) { self.init(narrow) }
   @inlinable @inline(__always) public var isFinite: Bool { high.isFinite && low.isFinite }
   /// No derivative components: potentials may take their integer-power paths (harmonic contacts
   /// as a square, not through exp and log).

@@ -58,6 +58,21 @@ where FloatLiteralType == Double {
   static func pow(_ x: Self, _ y: Self) -> Self
   /// xⁿ by repeated multiplication: exact derivatives at x ≤ 0, no logarithm.
   static func pow(_ x: Self, _ n: Int) -> Self
+
+  /// A narrower type that can hold a value where about half the digits suffice: the step pairs of a
+  /// quasi-Newton approximation, which only precondition. Keeping them narrow halves the memory
+  /// they stream through. `Double` narrows to `Float` (≈ 7 digits), ``DoubleDouble`` to `Double`;
+  /// a dual number stays itself (the default), so that no derivative is ever rounded.
+  associatedtype Narrow: Sendable = Self
+  /// The value rounded to the narrower type.
+  var narrowed: Narrow { get }
+  /// The narrower value widened back, exactly.
+  init(widening narrow: Narrow)
+}
+
+extension RealScalar where Narrow == Self {
+  @inlinable @inline(__always) public var narrowed: Self { self }
+  @inlinable @inline(__always) public init(widening narrow: Self) { self = narrow }
 }
 
 extension RealScalar {

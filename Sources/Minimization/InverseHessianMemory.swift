@@ -13,16 +13,21 @@ import Particles
 /// would make H indefinite and is not stored. Storage is 2m vectors of the coordinates' length,
 /// reused in a ring so that no iteration allocates. γ has units length²/energy.
 ///
+/// `Storage` decides the type the 2m vectors are kept in (``FullPrecisionPairs``, ``NarrowPairs``);
+/// the recursion itself runs in `Storage.Scalar`, with ρᵢ and γ computed from the vectors as stored.
+///
 /// Every pass is split over `threads` threads for long vectors (as FIRE's passes are), its dot
 /// products summed chunk by chunk in a fixed order: results depend on the number of threads only
 /// through that order.
-public struct InverseHessianMemory<Scalar: RealScalar> {
+public struct InverseHessianMemory<Storage: PairStorage> {
+  public typealias Scalar = Storage.Scalar
+  public typealias Element = Storage.Element
   /// m, the number of pairs kept.
   public let capacity: Int
   /// Threads the passes may split over.
   public let threads: Int
-  @usableFromInline var steps: [[Scalar]]
-  @usableFromInline var changes: [[Scalar]]
+  @usableFromInline var steps: [[Element]]
+  @usableFromInline var changes: [[Element]]
   @usableFromInline var inverseCurvatures: [Scalar]
   @usableFromInline var newest = -1
   @usableFromInline var storedCount = 0
@@ -39,7 +44,7 @@ public struct InverseHessianMemory<Scalar: RealScalar> {
     precondition(capacity >= 1, "L-BFGS needs room for at least one pair")
     self.capacity = capacity
     self.threads = max(1, threads)
-    steps = Array(repeating: Array(repeating: 0, count: length), count: capacity)
+    steps = Array(repeating: Array(repeating: Storage.stored(0), count: length), count: capacity)
     changes = steps
     inverseCurvatures = Array(repeating: 0, count: capacity)
     coefficients = Array(repeating: 0, count: capacity)
@@ -57,7 +62,7 @@ public struct InverseHessianMemory<Scalar: RealScalar> {
   /// Stores s = t·d and y = a − b (for a minimiser, a = F before the step and b = F after it; for
   /// gradients, a = ∇f after and b = ∇f before) in one pass, unless s·y ≤ 0; returns whether the pair
   /// was stored. The pair is formed in the slot after the newest, so with the memory full a refused
-  /// pair costs the oldest one.
+  /// pair costs the oldest one. s·y and y·y are those of the vectors as stored.
   @discardableResult @inlinable
   public mutating func remember(step direction: [Scalar], scaledBy factor: Double, change a: [Scalar],
                                 minus b: [Scalar]) -> Bool {
@@ -74,10 +79,12 @@ public struct InverseHessianMemory<Scalar: RealScalar> {
                 var curvature = Scalar.zero
                 var changeSquared = Scalar.zero
                 for k in range {
-                  s[k] = Scalar.scaled(d[k], by: factor)
-                  y[k] = a[k] - b[k]
-                  curvature += s[k] * y[k]
-                  changeSquared += y[k] * y[k]
+                  let step = Storage.stored(Scalar.scaled(d[k], by: factor))
+                  let change = Storage.stored(a[k] - b[k])
+                  (s[k], y[k]) = (step, change)
+                  let (sk, yk) = (Storage.loaded(step), Storage.loaded(change))
+                  curvature += sk * yk
+                  changeSquared += yk * yk
                 }
                 return (curvature, changeSquared)
               }.reduce((Scalar.zero, Scalar.zero)) { ($0.0 + $1.0, $0.1 + $1.1) }
@@ -114,18 +121,18 @@ public struct InverseHessianMemory<Scalar: RealScalar> {
       return
     }
     // First loop, newest to oldest: aᵢ = ρᵢ sᵢ·q, then q ← q − aᵢ yᵢ together with sᵢ₋₁·q.
-    var product = dotProduct(steps[slot(0)], vector, threads: threads)
+    var product = Self.dotProduct(steps[slot(0)], vector, threads: threads)
     for age in 0..<pairs {
       let current = slot(age)
       let a = inverseCurvatures[current] * product
       coefficients[current] = a
       if age + 1 < pairs {
-        product = subtractMultiple(a, of: changes[current], from: &vector, thenDotWith: steps[slot(age + 1)],
-                                   threads: threads)
+        product = Self.subtractMultiple(a, of: changes[current], from: &vector, thenDotWith: steps[slot(age + 1)],
+                                        threads: threads)
       } else {
         // The last update, then r = γ q, and y of the oldest pair · r for the second loop.
-        product = subtractMultiple(a, of: changes[current], from: &vector, thenScaleBy: scale,
-                                   thenDotWith: changes[current], threads: threads)
+        product = Self.subtractMultiple(a, of: changes[current], from: &vector, thenScaleBy: scale,
+                                        thenDotWith: changes[current], threads: threads)
       }
     }
     // Second loop, oldest to newest: bᵢ = ρᵢ yᵢ·r, then r ← r + (aᵢ − bᵢ) sᵢ together with yᵢ₊₁·r.
@@ -134,10 +141,10 @@ public struct InverseHessianMemory<Scalar: RealScalar> {
       let b = inverseCurvatures[current] * product
       let factor = coefficients[current] - b
       if age > 0 {
-        product = subtractMultiple(-factor, of: steps[current], from: &vector, thenDotWith: changes[slot(age - 1)],
-                                   threads: threads)
+        product = Self.subtractMultiple(-factor, of: steps[current], from: &vector,
+                                        thenDotWith: changes[slot(age - 1)], threads: threads)
       } else {
-        addMultiple(factor, of: steps[current], to: &vector, threads: threads)
+        Self.addMultiple(factor, of: steps[current], to: &vector, threads: threads)
       }
     }
   }
@@ -146,39 +153,71 @@ public struct InverseHessianMemory<Scalar: RealScalar> {
 /// Elements per thread below which the passes stay serial (FIRE's threshold, `firePassChunk`).
 @usableFromInline let inverseHessianPassChunk = 4096
 
-/// v ← (v − c·u)·scale, then returns w·v, in one pass over the three vectors.
-@inlinable
-func subtractMultiple<Scalar: RealScalar>(_ factor: Scalar, of u: [Scalar], from vector: inout [Scalar],
-                                          thenScaleBy scale: Scalar = 1, thenDotWith w: [Scalar],
-                                          threads: Int) -> Scalar {
-  precondition(u.count == vector.count && w.count == vector.count, "vectors of different lengths")
-  return u.withUnsafeBufferPointer { u in
-    w.withUnsafeBufferPointer { w in
-      vector.withUnsafeMutableBufferPointer { v in
-        nonisolated(unsafe) let v = v
-        return mapChunks(of: v.count, threads: threads, minimumChunk: inverseHessianPassChunk) { range in
-          // Four coordinates at a time, every load before any store: v may alias u or w as far as
-          // the compiler knows, and a store between loads would keep it from packing them.
+extension InverseHessianMemory {
+  /// v ← (v − c·u)·scale, then returns w·v, in one pass over the three vectors.
+  @inlinable
+  static func subtractMultiple(_ factor: Scalar, of u: [Element], from vector: inout [Scalar],
+                               thenScaleBy scale: Scalar = 1, thenDotWith w: [Element], threads: Int) -> Scalar {
+    precondition(u.count == vector.count && w.count == vector.count, "vectors of different lengths")
+    return u.withUnsafeBufferPointer { u in
+      w.withUnsafeBufferPointer { w in
+        vector.withUnsafeMutableBufferPointer { v in
+          nonisolated(unsafe) let v = v
+          return mapChunks(of: v.count, threads: threads, minimumChunk: inverseHessianPassChunk) { range in
+            // Four coordinates at a time, every load before any store: v may alias u or w as far as
+            // the compiler knows, and a store between loads would keep it from packing them.
+            var sums = (Scalar.zero, Scalar.zero, Scalar.zero, Scalar.zero)
+            let end = range.upperBound
+            var k = range.lowerBound
+            while k &+ 4 <= end {
+              let (u0, u1, u2, u3) = (Storage.loaded(u[k]), Storage.loaded(u[k &+ 1]),
+                                      Storage.loaded(u[k &+ 2]), Storage.loaded(u[k &+ 3]))
+              let (w0, w1, w2, w3) = (Storage.loaded(w[k]), Storage.loaded(w[k &+ 1]),
+                                      Storage.loaded(w[k &+ 2]), Storage.loaded(w[k &+ 3]))
+              let v0 = (v[k] - factor * u0) * scale
+              let v1 = (v[k &+ 1] - factor * u1) * scale
+              let v2 = (v[k &+ 2] - factor * u2) * scale
+              let v3 = (v[k &+ 3] - factor * u3) * scale
+              (v[k], v[k &+ 1], v[k &+ 2], v[k &+ 3]) = (v0, v1, v2, v3)
+              sums.0 += w0 * v0
+              sums.1 += w1 * v1
+              sums.2 += w2 * v2
+              sums.3 += w3 * v3
+              k &+= 4
+            }
+            while k < end {
+              v[k] = (v[k] - factor * Storage.loaded(u[k])) * scale
+              sums.0 += Storage.loaded(w[k]) * v[k]
+              k &+= 1
+            }
+            return (sums.0 + sums.1) + (sums.2 + sums.3)
+          }.reduce(Scalar.zero, +)
+        }
+      }
+    }
+  }
+
+  /// a·b over all coordinates, in four interleaved partial sums (k mod 4) added at the end: the four
+  /// are independent, so they pipeline and vectorise, where one running sum would serialise on the
+  /// latency of each addition.
+  @inlinable
+  static func dotProduct(_ a: [Element], _ b: [Scalar], threads: Int) -> Scalar {
+    precondition(a.count == b.count, "vectors of different lengths")
+    return a.withUnsafeBufferPointer { a in
+      b.withUnsafeBufferPointer { b in
+        mapChunks(of: a.count, threads: threads, minimumChunk: inverseHessianPassChunk) { range in
           var sums = (Scalar.zero, Scalar.zero, Scalar.zero, Scalar.zero)
           let end = range.upperBound
           var k = range.lowerBound
           while k &+ 4 <= end {
-            let (u0, u1, u2, u3) = (u[k], u[k &+ 1], u[k &+ 2], u[k &+ 3])
-            let (w0, w1, w2, w3) = (w[k], w[k &+ 1], w[k &+ 2], w[k &+ 3])
-            let v0 = (v[k] - factor * u0) * scale
-            let v1 = (v[k &+ 1] - factor * u1) * scale
-            let v2 = (v[k &+ 2] - factor * u2) * scale
-            let v3 = (v[k &+ 3] - factor * u3) * scale
-            (v[k], v[k &+ 1], v[k &+ 2], v[k &+ 3]) = (v0, v1, v2, v3)
-            sums.0 += w0 * v0
-            sums.1 += w1 * v1
-            sums.2 += w2 * v2
-            sums.3 += w3 * v3
+            sums.0 += Storage.loaded(a[k]) * b[k]
+            sums.1 += Storage.loaded(a[k &+ 1]) * b[k &+ 1]
+            sums.2 += Storage.loaded(a[k &+ 2]) * b[k &+ 2]
+            sums.3 += Storage.loaded(a[k &+ 3]) * b[k &+ 3]
             k &+= 4
           }
           while k < end {
-            v[k] = (v[k] - factor * u[k]) * scale
-            sums.0 += w[k] * v[k]
+            sums.0 += Storage.loaded(a[k]) * b[k]
             k &+= 1
           }
           return (sums.0 + sums.1) + (sums.2 + sums.3)
@@ -186,46 +225,17 @@ func subtractMultiple<Scalar: RealScalar>(_ factor: Scalar, of u: [Scalar], from
       }
     }
   }
-}
 
-/// a·b over all coordinates, in four interleaved partial sums (k mod 4) added at the end: the four
-/// are independent, so they pipeline and vectorise, where one running sum would serialise on the
-/// latency of each addition.
-@inlinable
-func dotProduct<Scalar: RealScalar>(_ a: [Scalar], _ b: [Scalar], threads: Int = 1) -> Scalar {
-  precondition(a.count == b.count, "vectors of different lengths")
-  return a.withUnsafeBufferPointer { a in
-    b.withUnsafeBufferPointer { b in
-      mapChunks(of: a.count, threads: threads, minimumChunk: inverseHessianPassChunk) { range in
-        var sums = (Scalar.zero, Scalar.zero, Scalar.zero, Scalar.zero)
-        let end = range.upperBound
-        var k = range.lowerBound
-        while k &+ 4 <= end {
-          sums.0 += a[k] * b[k]
-          sums.1 += a[k &+ 1] * b[k &+ 1]
-          sums.2 += a[k &+ 2] * b[k &+ 2]
-          sums.3 += a[k &+ 3] * b[k &+ 3]
-          k &+= 4
+  /// v ← v + c·u.
+  @inlinable
+  static func addMultiple(_ factor: Scalar, of u: [Element], to vector: inout [Scalar], threads: Int) {
+    precondition(u.count == vector.count, "vectors of different lengths")
+    u.withUnsafeBufferPointer { u in
+      vector.withUnsafeMutableBufferPointer { v in
+        nonisolated(unsafe) let v = v
+        forEachChunk(of: v.count, threads: threads, minimumChunk: inverseHessianPassChunk) { _, range in
+          for k in range { v[k] += factor * Storage.loaded(u[k]) }
         }
-        while k < end {
-          sums.0 += a[k] * b[k]
-          k &+= 1
-        }
-        return (sums.0 + sums.1) + (sums.2 + sums.3)
-      }.reduce(Scalar.zero, +)
-    }
-  }
-}
-
-/// v ← v + c·u.
-@inlinable
-func addMultiple<Scalar: RealScalar>(_ factor: Scalar, of u: [Scalar], to vector: inout [Scalar], threads: Int) {
-  precondition(u.count == vector.count, "vectors of different lengths")
-  u.withUnsafeBufferPointer { u in
-    vector.withUnsafeMutableBufferPointer { v in
-      nonisolated(unsafe) let v = v
-      forEachChunk(of: v.count, threads: threads, minimumChunk: inverseHessianPassChunk) { _, range in
-        for k in range { v[k] += factor * u[k] }
       }
     }
   }

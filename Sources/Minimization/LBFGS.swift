@@ -31,6 +31,10 @@ public struct LBFGS: Minimizer, Sendable, Equatable {
   public var initialInverseCurvature = 0.1
   /// b, the halvings of a rejected step before the move is undone.
   public var maximumHalvings = 10
+  /// The type the m step pairs are kept in: narrow (`Float` pairs for a `Double` minimisation) by
+  /// default, since the two-loop recursion streams all 2m vectors twice per iteration and the pairs
+  /// only precondition (``PairStorage``).
+  public var pairPrecision = PairPrecision.narrow
   /// Stop when max |Fᵢₖ| ≤ this (energy / length units).
   public var forceTolerance: Double
   public var maximumSteps: Int
@@ -45,6 +49,26 @@ public struct LBFGS: Minimizer, Sendable, Equatable {
     _ landscape: inout Landscape, from start: [Landscape.Scalar],
     every interval: Int, observer: MinimizationObserver<Landscape.Scalar>?
   ) -> MinimizationResult<Landscape.Scalar> {
+    let (length, threads) = (start.count, landscape.threads)
+    switch pairPrecision {
+    case .full:
+      var memory = InverseHessianMemory<FullPrecisionPairs<Landscape.Scalar>>(
+        capacity: memory, length: length, initialScale: initialInverseCurvature, threads: threads)
+      return minimize(&landscape, from: start, every: interval, observer: observer, inverseHessian: &memory)
+    case .narrow:
+      var memory = InverseHessianMemory<NarrowPairs<Landscape.Scalar>>(
+        capacity: memory, length: length, initialScale: initialInverseCurvature, threads: threads)
+      return minimize(&landscape, from: start, every: interval, observer: observer, inverseHessian: &memory)
+    }
+  }
+
+  /// The iterations, with an empty memory of the chosen storage.
+  @inlinable
+  func minimize<Landscape: EnergyLandscape, Storage: PairStorage>(
+    _ landscape: inout Landscape, from start: [Landscape.Scalar],
+    every interval: Int, observer: MinimizationObserver<Landscape.Scalar>?,
+    inverseHessian: inout InverseHessianMemory<Storage>
+  ) -> MinimizationResult<Landscape.Scalar> where Storage.Scalar == Landscape.Scalar {
     typealias S = Landscape.Scalar
     let length = start.count
     let threads = landscape.threads
@@ -55,8 +79,6 @@ public struct LBFGS: Minimizer, Sendable, Equatable {
     var energy = landscape.forces(at: positions, into: &forces)
     var (maximumForce, finite) = largestComponent(forces, threads: threads)
     finite = finite && largestComponent(positions).finite
-    var inverseHessian = InverseHessianMemory<S>(capacity: memory, length: length,
-                                                 initialScale: initialInverseCurvature, threads: threads)
     var failedInARow = 0
     var step = 0
     observer?(0, positions, energy, maximumForce)

@@ -29,6 +29,8 @@ public struct MinimizerChoice: Sendable, Equatable {
   public var stepSize: Double
   /// L-BFGS's memory m (step pairs kept).
   public var memory = LBFGS().memory
+  /// The precision L-BFGS keeps its step pairs in.
+  public var pairPrecision = LBFGS().pairPrecision
   /// FIRE's initial and largest time step.
   public var timeStep: Double
   public var maximumTimeStep: Double
@@ -102,6 +104,7 @@ public struct MinimizerChoice: Sendable, Equatable {
   public var lbfgs: LBFGS {
     var lbfgs = LBFGS(forceTolerance: forceTolerance, maximumSteps: maximumSteps)
     lbfgs.memory = memory
+    lbfgs.pairPrecision = pairPrecision
     lbfgs.initialInverseCurvature = stepSize
     lbfgs.maximumStep = maximumDisplacement ?? lbfgs.maximumStep
     return lbfgs

@@ -1,3 +1,4 @@
+import Minimization
 import Models
 
 extension MinimizerChoice {
@@ -22,6 +23,12 @@ extension MinimizerChoice {
     stepSize = settings?.stepSize ?? stepSize
     guard stepSize.isFinite, stepSize > 0 else { throw SystemError("minimizer.step_size must be positive") }
     memory = settings?.memory ?? memory
+    if let name = settings?.pairPrecision {
+      guard let precision = PairPrecision(rawValue: name) else {
+        throw SystemError("minimizer.pair_precision '\(name)' is unknown; use full or narrow")
+      }
+      pairPrecision = precision
+    }
     timeStep = settings?.timeStep ?? timeStep
     maximumTimeStep = settings?.maximumTimeStep ?? maximumTimeStep
     maximumDisplacement = settings?.maximumDisplacement ?? maximumDisplacement

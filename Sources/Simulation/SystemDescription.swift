@@ -70,6 +70,8 @@ public struct SystemDescription: Sendable, Equatable {
     public var stepSize: Double?
     /// L-BFGS's memory m (1 … 1000 step pairs).
     public var memory: Int?
+    /// The precision L-BFGS keeps its step pairs in: "narrow" (single, the default) or "full".
+    public var pairPrecision: String?
     /// FIRE's initial time step dt_start (default 0.1 for soft spheres, 0.005 otherwise).
     public var timeStep: Double?
     /// FIRE's dt_max (default 0.4 for soft spheres, 0.02 otherwise: a dense LJ glass is unstable at 0.05).
@@ -87,7 +89,7 @@ public struct SystemDescription: Sendable, Equatable {
                 neighbourSkin: Double? = nil, stepSize: Double? = nil, timeStep: Double? = nil,
                 maximumTimeStep: Double? = nil, maximumDisplacement: Double? = nil,
                 fire2: [FIRE2Keyword: FIRE2Keyword.Value]? = nil, pressure: Double? = nil, relaxShear: Bool? = nil,
-                memory: Int? = nil) {
+                memory: Int? = nil, pairPrecision: String? = nil) {
       self.kind = kind
       self.forceTolerance = forceTolerance
       self.maxSteps = maxSteps
@@ -100,6 +102,7 @@ public struct SystemDescription: Sendable, Equatable {
       self.pressure = pressure
       self.relaxShear = relaxShear
       self.memory = memory
+      self.pairPrecision = pairPrecision
     }
   }
 

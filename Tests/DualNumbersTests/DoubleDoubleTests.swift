@@ -103,4 +103,17 @@ struct DoubleDoubleTests {
     #expect((slightlyMore - one).high == 0x1p-80)
     #expect(!DoubleDouble.sqrt(-1).isFinite)
   }
+
+  @Test("the narrower type of each scalar: Double rounds to Float, double-double keeps its leading Double, a dual stays whole")
+  func narrowTypes() {
+    let third = 1.0 / 3
+    #expect(third.narrowed == Float(third))
+    #expect(Double(widening: third.narrowed) == Double(Float(third)))
+    let x = DoubleDouble(1) / DoubleDouble(3)
+    #expect(x.narrowed == x.high && x.low != 0)
+    #expect(DoubleDouble(widening: x.narrowed).low == 0)
+    let dual = Dual<Double>(third, tangent: 2)
+    let kept = Dual<Double>(widening: dual.narrowed)
+    #expect(kept.value == third && kept.tangent == 2, "no derivative is rounded")
+  }
 }

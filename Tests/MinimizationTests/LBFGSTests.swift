@@ -79,7 +79,7 @@ struct LBFGSTests {
       let step = (0..<n).map { _ in Double.random(in: -1...1, using: &generator) }
       return (step, multiply(matrix, step))
     }
-    var inverseHessian = InverseHessianMemory<Double>(capacity: memory, length: n, initialScale: 0.3)
+    var inverseHessian = InverseHessianMemory<FullPrecisionPairs<Double>>(capacity: memory, length: n, initialScale: 0.3)
     for pair in pairs {
       let stored = inverseHessian.remember(step: pair.step, change: pair.change)
       #expect(stored)
@@ -104,14 +104,54 @@ struct LBFGSTests {
     for i in 0..<n { #expect(abs(secant[i] - newest.step[i]) <= 1e-12) }
   }
 
+  @Test("narrow pairs: the two-loop recursion is the dense BFGS update of the pairs as stored in Float, positive definite")
+  func narrowPairsAgainstDenseUpdate() {
+    let n = 7
+    let matrix = randomPositiveDefinite(n, seed: 11)
+    var generator = SplitMix64(seed: 5)
+    let pairs = (0..<5).map { _ -> (step: [Double], change: [Double]) in
+      let step = (0..<n).map { _ in Double.random(in: -1...1, using: &generator) }
+      return (step, multiply(matrix, step))
+    }
+    var inverseHessian = InverseHessianMemory<NarrowPairs<Double>>(capacity: 5, length: n, initialScale: 0.3)
+    for pair in pairs {
+      let kept = inverseHessian.remember(step: pair.step, change: pair.change)
+      #expect(kept)
+    }
+    // What the memory holds: each component rounded to the nearest Float.
+    func rounded(_ vector: [Double]) -> [Double] { vector.map { Double(Float($0)) } }
+    let stored = pairs.map { (step: rounded($0.step), change: rounded($0.change)) }
+    #expect(stored[4].step != pairs[4].step, "the test pairs are not representable in Float")
+    let newest = stored[4]
+    let γ = dot(newest.step, newest.change) / dot(newest.change, newest.change)
+    #expect(abs(inverseHessian.initialScale - γ) <= 1e-15 * γ, "γ from the vectors as stored")
+    let dense = denseInverseBFGS(pairs: stored, initialScale: γ)
+    for trial in 0..<3 {
+      let vector = (0..<n).map { _ in Double.random(in: -1...1, using: &generator) }
+      var applied = vector
+      inverseHessian.apply(to: &applied)
+      let expected = multiply(dense, vector)
+      let scale = expected.map(abs).max()!
+      for i in 0..<n { #expect(abs(applied[i] - expected[i]) <= 1e-12 * scale, "trial \(trial), component \(i)") }
+      #expect(dot(vector, applied) > 0, "H stays positive definite")
+    }
+    // The secant condition holds exactly for the stored pair and to Float rounding for the given one.
+    var secant = newest.change
+    inverseHessian.apply(to: &secant)
+    for i in 0..<n { #expect(abs(secant[i] - newest.step[i]) <= 1e-12) }
+    var given = pairs[4].change
+    inverseHessian.apply(to: &given)
+    for i in 0..<n { #expect(abs(given[i] - pairs[4].step[i]) <= 1e-5) }
+  }
+
   @Test("split over two threads, the passes give H v to rounding and keep the secant condition")
   func threadedPasses() {
     // 20,000 coordinates: two chunks of 10,000 (the passes split from 4,096 per thread on).
     let n = 20_000
     var generator = SplitMix64(seed: 9)
     let curvatures = (0..<n).map { _ in Double.random(in: 0.5...4, using: &generator) }
-    var serial = InverseHessianMemory<Double>(capacity: 5, length: n, initialScale: 0.3)
-    var threaded = InverseHessianMemory<Double>(capacity: 5, length: n, initialScale: 0.3, threads: 2)
+    var serial = InverseHessianMemory<FullPrecisionPairs<Double>>(capacity: 5, length: n, initialScale: 0.3)
+    var threaded = InverseHessianMemory<FullPrecisionPairs<Double>>(capacity: 5, length: n, initialScale: 0.3, threads: 2)
     var newest: (step: [Double], change: [Double]) = ([], [])
     for _ in 0..<7 {
       let step = (0..<n).map { _ in Double.random(in: -1...1, using: &generator) }
@@ -136,7 +176,7 @@ struct LBFGSTests {
 
   @Test("a pair with s·y ≤ 0 (negative curvature along the step) is not stored; forget() leaves γ I")
   func curvatureCondition() {
-    var inverseHessian = InverseHessianMemory<Double>(capacity: 4, length: 2, initialScale: 0.25)
+    var inverseHessian = InverseHessianMemory<FullPrecisionPairs<Double>>(capacity: 4, length: 2, initialScale: 0.25)
     let negative = inverseHessian.remember(step: [1, 0], change: [-1, 0])
     let orthogonal = inverseHessian.remember(step: [1, 0], change: [0, 1])
     #expect(!negative && !orthogonal)
@@ -149,15 +189,18 @@ struct LBFGSTests {
     #expect(vector == [0.5, -1.5], "after forget(), H = γ I with γ = s·y / y·y = 1/2 of the last stored pair")
   }
 
-  @Test("on a quadratic it reaches A x = b to the force tolerance, never raising the energy")
-  func quadraticMinimum() {
+  @Test("on a quadratic it reaches A x = b to the force tolerance, never raising the energy, with either pair precision",
+        arguments: PairPrecision.allCases)
+  func quadraticMinimum(precision: PairPrecision) {
     let n = 30
     let matrix = randomPositiveDefinite(n, seed: 3)
     var generator = SplitMix64(seed: 9)
     let vector = (0..<n).map { _ in Double.random(in: -1...1, using: &generator) }
     var landscape = QuadraticLandscape(matrix: matrix, vector: vector)
     var energies = [Double]()
-    let result = LBFGS(forceTolerance: 1e-12, maximumSteps: 1000).minimize(
+    var lbfgs = LBFGS(forceTolerance: 1e-12, maximumSteps: 1000)
+    lbfgs.pairPrecision = precision
+    let result = lbfgs.minimize(
       &landscape, from: [Double](repeating: 0, count: n), every: 1) { _, _, energy, _ in energies.append(energy) }
     #expect(result.converged, "\(result.stopReason.rawValue) after \(result.steps) steps")
     #expect(result.steps < 200, "L-BFGS on a 30-dimensional quadratic: \(result.steps) steps")

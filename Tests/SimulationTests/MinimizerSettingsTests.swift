@@ -63,7 +63,7 @@ struct MinimizerSettingsTests {
     #expect(refuses(minimizer, saying: message))
   }
 
-  @Test("L-BFGS's memory, step limit and initial inverse curvature reach the minimiser")
+  @Test("L-BFGS's memory, step limit, initial inverse curvature and pair precision reach the minimiser")
   func limitedMemoryBFGS() throws {
     let read = try system(minimizer: #"{"kind": "lbfgs", "memory": 7, "max_displacement": 0.3, "step_size": 0.05}"#)
       .minimizer
@@ -71,12 +71,17 @@ struct MinimizerSettingsTests {
     #expect(read.lbfgs.memory == 7 && LBFGS().memory == 10)
     #expect(read.lbfgs.maximumStep == 0.3 && read.lbfgs.initialInverseCurvature == 0.05)
     #expect(try system(minimizer: #"{"kind": "lbfgs"}"#).minimizer.lbfgs.maximumStep == LBFGS().maximumStep)
+    #expect(read.lbfgs.pairPrecision == .narrow && LBFGS().pairPrecision == .narrow)
+    #expect(try system(minimizer: #"{"kind": "lbfgs", "pair_precision": "full"}"#).minimizer.lbfgs.pairPrecision
+            == .full)
   }
 
-  @Test("an L-BFGS memory outside 1 … 1000 or an unknown kind is refused, naming the kinds", arguments: [
+  @Test("an L-BFGS memory outside 1 … 1000, an unknown pair precision or an unknown kind is refused", arguments: [
     (#"{"kind": "lbfgs", "memory": 0}"#, "minimizer.memory"),
     (#"{"kind": "lbfgs", "memory": 2.5}"#, "minimizer.memory"),
     (#"{"kind": "bfgs"}"#, "use fire, fire2, gradient-descent or lbfgs"),
+    (#"{"kind": "lbfgs", "pair_precision": "half"}"#, "minimizer.pair_precision 'half' is unknown; use full or narrow"),
+    (#"{"kind": "lbfgs", "pair_precision": 32}"#, "minimizer.pair_precision"),
   ])
   func badLimitedMemoryBFGSSettings(minimizer: String, message: String) {
     #expect(refuses(minimizer, saying: message))

@@ -23,7 +23,7 @@ public struct LimitedMemoryBFGS: Sendable {
     var x = x0
     var (value, gradient) = valueAndGradient(x)
     // H = I until the first pair (γ = 1), and again after a restart.
-    func emptyMemory() -> InverseHessianMemory<Double> {
+    func emptyMemory() -> InverseHessianMemory<FullPrecisionPairs<Double>> {
       InverseHessianMemory(capacity: memory, length: x0.count, initialScale: 1)
     }
     var inverseHessian = emptyMemory()
