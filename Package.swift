@@ -106,7 +106,7 @@ let package = Package(
     .testTarget(name: "MinimizationTests",
                 dependencies: ["Minimization", "Particles", "Models", "Simulation", "LinearAlgebra", "RandomNumbers"]),
     .testTarget(name: "ModelsTests", dependencies: ["Models", "Particles", "Minimization", "DualNumbers"]),
-    .testTarget(name: "TrajectoriesTests", dependencies: ["Trajectories"]),
+    .testTarget(name: "TrajectoriesTests", dependencies: ["Trajectories", "RandomNumbers"]),
     .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Models", "Trajectories"]),
     .testTarget(name: "EnsemblesTests", dependencies: ["Ensembles", "Simulation", "Models", "Trajectories"]),
     .testTarget(name: "BilevelExamplesTests",
