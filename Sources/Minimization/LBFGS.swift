@@ -21,10 +21,12 @@ import Particles
 ///
 /// Written generically: on double-double or dual numbers the same iterations run in that arithmetic.
 public struct LBFGS: Minimizer, Sendable, Equatable {
-  /// m, the step pairs the inverse-Hessian approximation keeps.
-  public var memory = 10
+  /// m, the step pairs the inverse-Hessian approximation keeps. Seven rather than the customary ten:
+  /// on random soft-disc packings fewer pairs cost less per iteration and did not cost iterations
+  /// (docs/benchmarks.md, "Issue 18, fourth session").
+  public var memory = 7
   /// Δmax, the largest move of one coordinate in one iteration (length units).
-  public var maximumStep = 0.5
+  public var maximumStep = 0.2
   /// δ: a step is accepted when it raises the energy by at most δ|E| (dimensionless).
   public var energyRiseTolerance = 1e-12
   /// γ₀ of H₀ = γ₀ I before the first pair is stored (length² / energy).

@@ -65,10 +65,10 @@ struct MinimizerSettingsTests {
 
   @Test("L-BFGS's memory, step limit, initial inverse curvature and pair precision reach the minimiser")
   func limitedMemoryBFGS() throws {
-    let read = try system(minimizer: #"{"kind": "lbfgs", "memory": 7, "max_displacement": 0.3, "step_size": 0.05}"#)
+    let read = try system(minimizer: #"{"kind": "lbfgs", "memory": 12, "max_displacement": 0.3, "step_size": 0.05}"#)
       .minimizer
     #expect(read.kind == .lbfgs)
-    #expect(read.lbfgs.memory == 7 && LBFGS().memory == 10)
+    #expect(read.lbfgs.memory == 12 && LBFGS().memory == 7)
     #expect(read.lbfgs.maximumStep == 0.3 && read.lbfgs.initialInverseCurvature == 0.05)
     #expect(try system(minimizer: #"{"kind": "lbfgs"}"#).minimizer.lbfgs.maximumStep == LBFGS().maximumStep)
     #expect(read.lbfgs.pairPrecision == .narrow && LBFGS().pairPrecision == .narrow)
