@@ -67,18 +67,41 @@ private func denseInverseBFGS(pairs: [(step: [Double], change: [Double])], initi
   return h
 }
 
+/// Five secant pairs (s, A s) of a random positive definite A (n = 7), and the generator after them.
+private func secantPairs() -> (pairs: [(step: [Double], change: [Double])], generator: SplitMix64) {
+  let n = 7
+  let matrix = randomPositiveDefinite(n, seed: 11)
+  var generator = SplitMix64(seed: 5)
+  let pairs = (0..<5).map { _ -> (step: [Double], change: [Double]) in
+    let step = (0..<n).map { _ in Double.random(in: -1...1, using: &generator) }
+    return (step, multiply(matrix, step))
+  }
+  return (pairs, generator)
+}
+
+/// H v from the two-loop recursion against the dense matrix on three random vectors, to 10⁻¹² of
+/// the largest component, and vᵀ H v > 0.
+private func expectApplies<Storage: PairStorage>(_ inverseHessian: inout InverseHessianMemory<Storage>,
+                                                 like dense: [[Double]], generator: inout SplitMix64)
+where Storage.Scalar == Double {
+  for trial in 0..<3 {
+    let vector = (0..<dense.count).map { _ in Double.random(in: -1...1, using: &generator) }
+    var applied = vector
+    inverseHessian.apply(to: &applied)
+    let expected = multiply(dense, vector)
+    let scale = expected.map(abs).max()!
+    for i in vector.indices { #expect(abs(applied[i] - expected[i]) <= 1e-12 * scale, "trial \(trial), component \(i)") }
+    #expect(dot(vector, applied) > 0, "H is positive definite")
+  }
+}
+
 @Suite("L-BFGS")
 struct LBFGSTests {
   @Test("the two-loop recursion equals the dense BFGS inverse update on the pairs it keeps (m = 3 of 5 and m = 8)",
         arguments: [3, 8])
   func twoLoopAgainstDenseUpdate(memory: Int) {
-    let n = 7
-    let matrix = randomPositiveDefinite(n, seed: 11)
-    var generator = SplitMix64(seed: 5)
-    let pairs = (0..<5).map { _ -> (step: [Double], change: [Double]) in
-      let step = (0..<n).map { _ in Double.random(in: -1...1, using: &generator) }
-      return (step, multiply(matrix, step))
-    }
+    var (pairs, generator) = secantPairs()
+    let n = pairs[0].step.count
     var inverseHessian = InverseHessianMemory<FullPrecisionPairs<Double>>(capacity: memory, length: n, initialScale: 0.3)
     for pair in pairs {
       let stored = inverseHessian.remember(step: pair.step, change: pair.change)
@@ -89,15 +112,7 @@ struct LBFGSTests {
     let newest = pairs[4]
     let γ = dot(newest.step, newest.change) / dot(newest.change, newest.change)
     #expect(abs(inverseHessian.initialScale - γ) <= 1e-15 * γ)
-    let dense = denseInverseBFGS(pairs: kept, initialScale: γ)
-    for trial in 0..<3 {
-      let vector = (0..<n).map { _ in Double.random(in: -1...1, using: &generator) }
-      var applied = vector
-      inverseHessian.apply(to: &applied)
-      let expected = multiply(dense, vector)
-      let scale = expected.map(abs).max()!
-      for i in 0..<n { #expect(abs(applied[i] - expected[i]) <= 1e-12 * scale, "trial \(trial), component \(i)") }
-    }
+    expectApplies(&inverseHessian, like: denseInverseBFGS(pairs: kept, initialScale: γ), generator: &generator)
     // The secant condition of the newest pair: H y = s.
     var secant = newest.change
     inverseHessian.apply(to: &secant)
@@ -106,13 +121,8 @@ struct LBFGSTests {
 
   @Test("narrow pairs: the two-loop recursion is the dense BFGS update of the pairs as stored in Float, positive definite")
   func narrowPairsAgainstDenseUpdate() {
-    let n = 7
-    let matrix = randomPositiveDefinite(n, seed: 11)
-    var generator = SplitMix64(seed: 5)
-    let pairs = (0..<5).map { _ -> (step: [Double], change: [Double]) in
-      let step = (0..<n).map { _ in Double.random(in: -1...1, using: &generator) }
-      return (step, multiply(matrix, step))
-    }
+    var (pairs, generator) = secantPairs()
+    let n = pairs[0].step.count
     var inverseHessian = InverseHessianMemory<NarrowPairs<Double>>(capacity: 5, length: n, initialScale: 0.3)
     for pair in pairs {
       let kept = inverseHessian.remember(step: pair.step, change: pair.change)
@@ -125,16 +135,7 @@ struct LBFGSTests {
     let newest = stored[4]
     let γ = dot(newest.step, newest.change) / dot(newest.change, newest.change)
     #expect(abs(inverseHessian.initialScale - γ) <= 1e-15 * γ, "γ from the vectors as stored")
-    let dense = denseInverseBFGS(pairs: stored, initialScale: γ)
-    for trial in 0..<3 {
-      let vector = (0..<n).map { _ in Double.random(in: -1...1, using: &generator) }
-      var applied = vector
-      inverseHessian.apply(to: &applied)
-      let expected = multiply(dense, vector)
-      let scale = expected.map(abs).max()!
-      for i in 0..<n { #expect(abs(applied[i] - expected[i]) <= 1e-12 * scale, "trial \(trial), component \(i)") }
-      #expect(dot(vector, applied) > 0, "H stays positive definite")
-    }
+    expectApplies(&inverseHessian, like: denseInverseBFGS(pairs: stored, initialScale: γ), generator: &generator)
     // The secant condition holds exactly for the stored pair and to Float rounding for the given one.
     var secant = newest.change
     inverseHessian.apply(to: &secant)
