@@ -54,13 +54,13 @@ public struct LBFGS: Minimizer, Sendable, Equatable {
     let (length, threads) = (start.count, landscape.threads)
     switch pairPrecision {
     case .full:
-      var memory = InverseHessianMemory<FullPrecisionPairs<Landscape.Scalar>>(
+      var pairs = InverseHessianMemory<FullPrecisionPairs<Landscape.Scalar>>(
         capacity: memory, length: length, initialScale: initialInverseCurvature, threads: threads)
-      return minimize(&landscape, from: start, every: interval, observer: observer, inverseHessian: &memory)
+      return minimize(&landscape, from: start, every: interval, observer: observer, inverseHessian: &pairs)
     case .narrow:
-      var memory = InverseHessianMemory<NarrowPairs<Landscape.Scalar>>(
+      var pairs = InverseHessianMemory<NarrowPairs<Landscape.Scalar>>(
         capacity: memory, length: length, initialScale: initialInverseCurvature, threads: threads)
-      return minimize(&landscape, from: start, every: interval, observer: observer, inverseHessian: &memory)
+      return minimize(&landscape, from: start, every: interval, observer: observer, inverseHessian: &pairs)
     }
   }
 
