@@ -306,12 +306,13 @@ extension Substring {
   /// Unicode whitespace still separates.
   func whitespaceFields() -> [Substring] {
     let bytes = utf8
-    guard bytes.allSatisfy({ $0 < 0x80 }) else { return split(whereSeparator: \.isWhitespace) }
     var fields: [Substring] = []
     var fieldStart: Index?
     var index = bytes.startIndex
     while index != bytes.endIndex {
-      if Self.isASCIIWhitespace(bytes[index]) {
+      let byte = bytes[index]
+      if byte >= 0x80 { return split(whereSeparator: \.isWhitespace) }
+      if Self.isASCIIWhitespace(byte) {
         if let start = fieldStart { fields.append(self[start..<index]) }
         fieldStart = nil
       } else if fieldStart == nil {
@@ -323,11 +324,13 @@ extension Substring {
     return fields
   }
 
-  /// Whether every character is whitespace (true for an empty line), by bytes when the line is ASCII.
+  /// Whether every character is whitespace (true for an empty line): by bytes up to the first byte
+  /// that is not ASCII whitespace, by Character from there only if that byte is not ASCII.
   var isBlank: Bool {
-    let bytes = utf8
-    if bytes.allSatisfy({ $0 < 0x80 }) { return bytes.allSatisfy(Self.isASCIIWhitespace) }
-    return allSatisfy(\.isWhitespace)
+    for byte in utf8 where !Self.isASCIIWhitespace(byte) {
+      return byte >= 0x80 ? allSatisfy(\.isWhitespace) : false
+    }
+    return true
   }
 
   /// The ASCII characters with Unicode's White_Space property: tab, line feed, vertical tab, form
