@@ -110,43 +110,54 @@ public struct InverseHessianMemory<Storage: PairStorage> {
     newest = -1
   }
 
-  /// v ← H v by the two-loop recursion. Each update of v is fused with the dot product the next
-  /// coefficient needs, so that v streams through memory once per stored pair and loop.
+  /// v ← H v by the two-loop recursion (see ``apply(_:into:)``).
   @inlinable
   public mutating func apply(to vector: inout [Scalar]) {
+    let given = vector
+    apply(given, into: &vector)
+  }
+
+  /// d ← H v by the two-loop recursion, returning in the same pass what a minimiser's step asks of
+  /// d: d·v, max |dᵢ| and whether d is finite (`direction` is resized to match v). Each update of
+  /// d is fused with the dot product the next coefficient needs, the copy of v with the first, and
+  /// the measurement with the last update, so that d streams through memory once per stored pair and
+  /// loop and v twice.
+  @inlinable @discardableResult
+  public mutating func apply(_ vector: [Scalar], into direction: inout [Scalar])
+    -> (slope: Scalar, longest: Double, finite: Bool)
+  {
+    if direction.count != vector.count { direction = [Scalar](repeating: 0, count: vector.count) }
     let pairs = storedCount
     func slot(_ age: Int) -> Int { (newest - age + capacity) % capacity }
     if pairs == 0 {
-      scaleVector(&vector, by: scale, threads: threads)
-      return
+      Self.copy(vector, into: &direction, scaledBy: scale, threads: threads)
+      return Self.measure(direction, against: vector, threads: threads)
     }
     // First loop, newest to oldest: aᵢ = ρᵢ sᵢ·q, then q ← q − aᵢ yᵢ together with sᵢ₋₁·q.
-    var product = Self.dotProduct(steps[slot(0)], vector, threads: threads)
+    var product = Self.copy(vector, into: &direction, thenDotWith: steps[slot(0)], threads: threads)
     for age in 0..<pairs {
       let current = slot(age)
       let a = inverseCurvatures[current] * product
       coefficients[current] = a
       if age + 1 < pairs {
-        product = Self.subtractMultiple(a, of: changes[current], from: &vector, thenDotWith: steps[slot(age + 1)],
-                                        threads: threads)
+        product = Self.subtractMultiple(a, of: changes[current], from: &direction,
+                                        thenDotWith: steps[slot(age + 1)], threads: threads)
       } else {
         // The last update, then r = γ q, and y of the oldest pair · r for the second loop.
-        product = Self.subtractMultiple(a, of: changes[current], from: &vector, thenScaleBy: scale,
+        product = Self.subtractMultiple(a, of: changes[current], from: &direction, thenScaleBy: scale,
                                         thenDotWith: changes[current], threads: threads)
       }
     }
     // Second loop, oldest to newest: bᵢ = ρᵢ yᵢ·r, then r ← r + (aᵢ − bᵢ) sᵢ together with yᵢ₊₁·r.
-    for age in stride(from: pairs - 1, through: 0, by: -1) {
+    for age in stride(from: pairs - 1, through: 1, by: -1) {
       let current = slot(age)
       let b = inverseCurvatures[current] * product
-      let factor = coefficients[current] - b
-      if age > 0 {
-        product = Self.subtractMultiple(-factor, of: steps[current], from: &vector,
-                                        thenDotWith: changes[slot(age - 1)], threads: threads)
-      } else {
-        Self.addMultiple(factor, of: steps[current], to: &vector, threads: threads)
-      }
+      product = Self.subtractMultiple(-(coefficients[current] - b), of: steps[current], from: &direction,
+                                      thenDotWith: changes[slot(age - 1)], threads: threads)
     }
+    let b = inverseCurvatures[slot(0)] * product
+    return Self.addMultiple(coefficients[slot(0)] - b, of: steps[slot(0)], to: &direction, measuringAgainst: vector,
+                            threads: threads)
   }
 }
 
@@ -197,57 +208,112 @@ extension InverseHessianMemory {
     }
   }
 
-  /// a·b over all coordinates, in four interleaved partial sums (k mod 4) added at the end: the four
-  /// are independent, so they pipeline and vectorise, where one running sum would serialise on the
-  /// latency of each addition.
+  /// d ← d + c·u, then d·v, max |dᵢ| and whether d is finite, in one pass.
   @inlinable
-  static func dotProduct(_ a: [Element], _ b: [Scalar], threads: Int) -> Scalar {
-    precondition(a.count == b.count, "vectors of different lengths")
-    return a.withUnsafeBufferPointer { a in
-      b.withUnsafeBufferPointer { b in
-        mapChunks(of: a.count, threads: threads, minimumChunk: inverseHessianPassChunk) { range in
-          var sums = (Scalar.zero, Scalar.zero, Scalar.zero, Scalar.zero)
-          let end = range.upperBound
-          var k = range.lowerBound
-          while k &+ 4 <= end {
-            sums.0 += Storage.loaded(a[k]) * b[k]
-            sums.1 += Storage.loaded(a[k &+ 1]) * b[k &+ 1]
-            sums.2 += Storage.loaded(a[k &+ 2]) * b[k &+ 2]
-            sums.3 += Storage.loaded(a[k &+ 3]) * b[k &+ 3]
-            k &+= 4
-          }
-          while k < end {
-            sums.0 += Storage.loaded(a[k]) * b[k]
-            k &+= 1
-          }
-          return (sums.0 + sums.1) + (sums.2 + sums.3)
-        }.reduce(Scalar.zero, +)
-      }
-    }
-  }
-
-  /// v ← v + c·u.
-  @inlinable
-  static func addMultiple(_ factor: Scalar, of u: [Element], to vector: inout [Scalar], threads: Int) {
-    precondition(u.count == vector.count, "vectors of different lengths")
-    u.withUnsafeBufferPointer { u in
-      vector.withUnsafeMutableBufferPointer { v in
-        nonisolated(unsafe) let v = v
-        forEachChunk(of: v.count, threads: threads, minimumChunk: inverseHessianPassChunk) { _, range in
-          for k in range { v[k] += factor * Storage.loaded(u[k]) }
+  static func addMultiple(_ factor: Scalar, of u: [Element], to direction: inout [Scalar],
+                          measuringAgainst vector: [Scalar], threads: Int)
+    -> (slope: Scalar, longest: Double, finite: Bool)
+  {
+    precondition(u.count == direction.count && vector.count == direction.count, "vectors of different lengths")
+    return u.withUnsafeBufferPointer { u in
+      vector.withUnsafeBufferPointer { v in
+        direction.withUnsafeMutableBufferPointer { d in
+          nonisolated(unsafe) let d = d
+          return mapChunks(of: d.count, threads: threads, minimumChunk: inverseHessianPassChunk) { range in
+            var slope = Scalar.zero
+            var longest = 0.0
+            var finite = true
+            for k in range {
+              let updated = d[k] + factor * Storage.loaded(u[k])
+              d[k] = updated
+              slope += updated * v[k]
+              let magnitude = Swift.abs(updated.primalValue)
+              if magnitude > longest { longest = magnitude }
+              if !updated.isFinite { finite = false }
+            }
+            return (slope, longest, finite)
+          }.reduce((Scalar.zero, 0.0, true)) { ($0.0 + $1.0, Swift.max($0.1, $1.1), $0.2 && $1.2) }
         }
       }
     }
   }
-}
 
-/// v ← c·v.
-@inlinable
-func scaleVector<Scalar: RealScalar>(_ vector: inout [Scalar], by factor: Scalar, threads: Int) {
-  vector.withUnsafeMutableBufferPointer { v in
-    nonisolated(unsafe) let v = v
-    forEachChunk(of: v.count, threads: threads, minimumChunk: inverseHessianPassChunk) { _, range in
-      for k in range { v[k] *= factor }
+  /// d·v, max |dᵢ| and whether d is finite, in one pass of its own.
+  @inlinable
+  static func measure(_ direction: [Scalar], against vector: [Scalar], threads: Int)
+    -> (slope: Scalar, longest: Double, finite: Bool)
+  {
+    direction.withUnsafeBufferPointer { d in
+      vector.withUnsafeBufferPointer { v in
+        mapChunks(of: d.count, threads: threads, minimumChunk: inverseHessianPassChunk) { range in
+          measure(d, against: v, range)
+        }.reduce((Scalar.zero, 0.0, true)) { ($0.0 + $1.0, Swift.max($0.1, $1.1), $0.2 && $1.2) }
+      }
+    }
+  }
+
+  /// d·v, max |dᵢ| and finiteness over `range`.
+  @inlinable @inline(__always)
+  static func measure(_ d: UnsafeBufferPointer<Scalar>, against v: UnsafeBufferPointer<Scalar>, _ range: Range<Int>)
+    -> (slope: Scalar, longest: Double, finite: Bool)
+  {
+    var slope = Scalar.zero
+    var longest = 0.0
+    var finite = true
+    for k in range {
+      slope += d[k] * v[k]
+      let magnitude = Swift.abs(d[k].primalValue)
+      if magnitude > longest { longest = magnitude }
+      if !d[k].isFinite { finite = false }
+    }
+    return (slope, longest, finite)
+  }
+
+  /// d ← v, then returns w·d, in one pass.
+  @inlinable
+  static func copy(_ vector: [Scalar], into direction: inout [Scalar], thenDotWith w: [Element], threads: Int)
+    -> Scalar
+  {
+    precondition(w.count == vector.count && direction.count == vector.count, "vectors of different lengths")
+    return vector.withUnsafeBufferPointer { v in
+      w.withUnsafeBufferPointer { w in
+        direction.withUnsafeMutableBufferPointer { d in
+          nonisolated(unsafe) let d = d
+          return mapChunks(of: d.count, threads: threads, minimumChunk: inverseHessianPassChunk) { range in
+            var sums = (Scalar.zero, Scalar.zero, Scalar.zero, Scalar.zero)
+            let end = range.upperBound
+            var k = range.lowerBound
+            while k &+ 4 <= end {
+              let (v0, v1, v2, v3) = (v[k], v[k &+ 1], v[k &+ 2], v[k &+ 3])
+              (d[k], d[k &+ 1], d[k &+ 2], d[k &+ 3]) = (v0, v1, v2, v3)
+              sums.0 += Storage.loaded(w[k]) * v0
+              sums.1 += Storage.loaded(w[k &+ 1]) * v1
+              sums.2 += Storage.loaded(w[k &+ 2]) * v2
+              sums.3 += Storage.loaded(w[k &+ 3]) * v3
+              k &+= 4
+            }
+            while k < end {
+              d[k] = v[k]
+              sums.0 += Storage.loaded(w[k]) * v[k]
+              k &+= 1
+            }
+            return (sums.0 + sums.1) + (sums.2 + sums.3)
+          }.reduce(Scalar.zero, +)
+        }
+      }
+    }
+  }
+
+  /// d ← c·v.
+  @inlinable
+  static func copy(_ vector: [Scalar], into direction: inout [Scalar], scaledBy factor: Scalar, threads: Int) {
+    vector.withUnsafeBufferPointer { v in
+      direction.withUnsafeMutableBufferPointer { d in
+        nonisolated(unsafe) let d = d
+        forEachChunk(of: d.count, threads: threads, minimumChunk: inverseHessianPassChunk) { _, range in
+          for k in range { d[k] = factor * v[k] }
+        }
+      }
     }
   }
 }

@@ -86,14 +86,11 @@ public struct LBFGS: Minimizer, Sendable, Equatable {
     observer?(0, positions, energy, maximumForce)
     while finite && maximumForce > forceTolerance && step < maximumSteps {
       step += 1
-      // d = H F, a descent direction unless H has lost positive curvature.
-      Self.copy(forces, into: &move, scaledBy: 1, threads: threads)
-      inverseHessian.apply(to: &move)
-      var (slope, longest, finiteMove) = Self.slopeAndLength(move, forces, threads: threads)
+      // d = H F, a descent direction unless H has lost positive curvature; then d = γF afresh.
+      var (slope, longest, finiteMove) = inverseHessian.apply(forces, into: &move)
       if !(slope.primalValue > 0) || !finiteMove {
         inverseHessian.forget()
-        Self.copy(forces, into: &move, scaledBy: inverseHessian.initialScale, threads: threads)
-        (slope, longest, finiteMove) = Self.slopeAndLength(move, forces, threads: threads)
+        (slope, longest, finiteMove) = inverseHessian.apply(forces, into: &move)
       }
       // s = t d: t scales the move where it is added and where it is remembered.
       var factor = longest > maximumStep ? maximumStep / longest : 1
@@ -128,44 +125,5 @@ public struct LBFGS: Minimizer, Sendable, Equatable {
       : failedInARow >= 2 ? .noDescent : .maximumSteps
     return MinimizationResult(positions: positions, forces: forces, energy: energy, steps: step,
                               maximumForce: maximumForce, stopReason: reason)
-  }
-}
-
-extension LBFGS {
-  /// d·F, max |dᵢₖ| and whether d is finite, in one pass.
-  @inlinable
-  static func slopeAndLength<Scalar: RealScalar>(_ direction: [Scalar], _ forces: [Scalar], threads: Int)
-    -> (slope: Scalar, longest: Double, finite: Bool)
-  {
-    direction.withUnsafeBufferPointer { d in
-      forces.withUnsafeBufferPointer { f in
-        mapChunks(of: d.count, threads: threads, minimumChunk: inverseHessianPassChunk) { range in
-          var slope = Scalar.zero
-          var longest = 0.0
-          var finite = true
-          for k in range {
-            slope += d[k] * f[k]
-            let magnitude = Swift.abs(d[k].primalValue)
-            if magnitude > longest { longest = magnitude }
-            if !d[k].isFinite { finite = false }
-          }
-          return (slope, longest, finite)
-        }.reduce((Scalar.zero, 0.0, true)) { ($0.0 + $1.0, Swift.max($0.1, $1.1), $0.2 && $1.2) }
-      }
-    }
-  }
-
-  /// d ← c·F.
-  @inlinable
-  static func copy<Scalar: RealScalar>(_ forces: [Scalar], into direction: inout [Scalar], scaledBy factor: Scalar,
-                                       threads: Int) {
-    forces.withUnsafeBufferPointer { f in
-      direction.withUnsafeMutableBufferPointer { d in
-        nonisolated(unsafe) let d = d
-        forEachChunk(of: d.count, threads: threads, minimumChunk: inverseHessianPassChunk) { _, range in
-          for k in range { d[k] = factor * f[k] }
-        }
-      }
-    }
   }
 }

@@ -175,6 +175,38 @@ struct LBFGSTests {
     #expect(zip(secant, newest.step).allSatisfy { abs($0 - $1) <= 1e-10 })
   }
 
+  @Test("apply(_:into:) writes H v and measures it in the same pass: d·v, max |dᵢ|, finiteness; v is untouched",
+        arguments: [1, 2])
+  func measuredProduct(threads: Int) {
+    let n = 20_000
+    var generator = SplitMix64(seed: 21)
+    var inverseHessian = InverseHessianMemory<NarrowPairs<Double>>(capacity: 4, length: n, initialScale: 0.3,
+                                                                  threads: threads)
+    let vector = (0..<n).map { _ in Double.random(in: -1...1, using: &generator) }
+    var direction = [Double]()
+    // No pairs: d = γ v.
+    var measured = inverseHessian.apply(vector, into: &direction)
+    #expect(direction == vector.map { 0.3 * $0 })
+    #expect(abs(measured.slope - dot(direction, vector)) <= 1e-12 * abs(measured.slope))
+    #expect(measured.longest == direction.map(abs).max()! && measured.finite)
+    for _ in 0..<6 {
+      let step = (0..<n).map { _ in Double.random(in: -1...1, using: &generator) }
+      inverseHessian.remember(step: step, change: step.map { $0 * Double.random(in: 0.5...4, using: &generator) })
+    }
+    let given = vector
+    measured = inverseHessian.apply(vector, into: &direction)
+    #expect(vector == given)
+    var inPlace = vector
+    inverseHessian.apply(to: &inPlace)
+    #expect(inPlace == direction, "the in-place product is the same computation")
+    #expect(abs(measured.slope - dot(direction, vector)) <= 1e-12 * abs(measured.slope))
+    #expect(measured.slope > 0, "H is positive definite")
+    #expect(measured.longest == direction.map(abs).max()! && measured.finite)
+    var poisoned = vector
+    poisoned[n - 1] = .nan
+    #expect(!inverseHessian.apply(poisoned, into: &direction).finite)
+  }
+
   @Test("a pair with s·y ≤ 0 (negative curvature along the step) is not stored; forget() leaves γ I")
   func curvatureCondition() {
     var inverseHessian = InverseHessianMemory<FullPrecisionPairs<Double>>(capacity: 4, length: 2, initialScale: 0.25)

@@ -30,7 +30,9 @@ struct MinimizationTests {
     #expect(loaded.system.boxEdges == system.boxEdges)
     let again = try loaded.system.minimize(from: loaded.positions)
     #expect(again.steps == 0 && again.converged)
-    #expect(again.energy == outcome.energy)
+    // The same pair terms, summed in the order of a freshly built neighbour list rather than the
+    // minimiser's last one: equal to rounding.
+    #expect(abs(again.energy - outcome.energy) <= 1e-14 * abs(outcome.energy))
   }
 
   @Test("numbering particles cell by cell internally returns a minimum in the caller's numbering")
