@@ -4,9 +4,9 @@ import DualNumbers
 /// the row of one of its two particles, as a half stencil of the cell list finds it), row by row
 /// (compressed sparse rows).
 ///
-/// The list stays valid, in the sense that it contains every pair closer than r_c(i, j), until the
-/// two largest displacements since the build add up to more than the skin (a pair closes in by at
-/// most the sum of its two particles' displacements; ``DriftTest``). ``update(positions:boundary:cutoffRatio:diameters:)`` checks
+/// The list stays valid, in the sense that it contains every pair closer than r_c(i, j), until some
+/// particle has moved more than skin/2 since the build (two particles approaching each other then
+/// close the gap by at most skin). ``update(positions:boundary:cutoffRatio:diameters:)`` checks
 /// that and rebuilds through a cell list. Storage grows with the number of pairs, so there is no
 /// fixed capacity to overflow.
 public struct NeighbourList: Sendable {
@@ -79,8 +79,8 @@ public struct NeighbourList: Sendable {
   /// The number of stored pairs.
   public var pairCount: Int { neighbours.count }
 
-  /// Rebuilds the list when it is empty, when the particle count changed, or when the two largest
-  /// displacements since the last build add up to more than the skin. Returns whether it rebuilt.
+  /// Rebuilds the list when it is empty, when the particle count changed, or when some particle
+  /// moved more than skin/2 since the last build. Returns whether it rebuilt.
   @inlinable @discardableResult
   public mutating func update<B: Boundary, R: InteractionDiameters>(
     positions: [B.Scalar], boundary: B, cutoffRatio: Double, diameters: R
@@ -114,27 +114,24 @@ public struct NeighbourList: Sendable {
     }
   }
 
-  /// Whether the list must be rebuilt for `positions`: the two largest minimum-image displacements
-  /// since the build add up to more than the skin (``DriftTest``); split over the threads for large
-  /// systems.
+  /// max_i |xᵢ − xᵢ(build)| > skin/2, with minimum-image displacements; split over the threads for
+  /// large systems (each chunk stops at its first particle that moved too far).
   @inlinable
   func movedTooFar<B: Boundary>(_ positions: [B.Scalar], boundary: B) -> Bool {
     let dimension = B.Dimension.count
     let test = DriftTest(skin: skin, geometry: boundary.cellGeometry)
-    let largest = positions.withUnsafeBufferPointer { current in
+    return positions.withUnsafeBufferPointer { current in
       referencePositions.withUnsafeBufferPointer { reference in
         nonisolated(unsafe) let (current, reference) = (current, reference)
         return mapChunks(of: current.count / dimension, threads: threads, minimumChunk: 16_384) { particles in
-          var largest = LargestDrifts()
           for i in particles {
             let position = SpatialVector(current, particle: i, B.Dimension.self)
-            largest.add(test.squaredDrift(position, particle: i, from: reference, B.Dimension.self))
+            if test.movedTooFar(position, particle: i, from: reference, B.Dimension.self) { return true }
           }
-          return largest
-        }.reduce(LargestDrifts()) { $0.merged(with: $1) }
+          return false
+        }.contains(true)
       }
     }
-    return !test.keepsList(largest)
   }
 
   /// Whether the list was built for `count` particles (so that a drift can be measured against it).

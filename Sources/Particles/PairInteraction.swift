@@ -173,9 +173,8 @@ where Space.Scalar == Potential.Scalar, Potential.Scalar == Diameters.Scalar {
   }
 
   /// x ← x + Δ mapped into the primary cell, and in the same pass the test of the Verlet list
-  /// `neighbours`: returns whether the list is still valid, the two largest displacements since
-  /// its build adding up to at most the skin (``DriftTest``; false when the list was not built for
-  /// these particles). A minimiser's step then needs
+  /// `neighbours`: returns whether no particle is now farther than skin/2 from where the list was
+  /// built (false when the list was not built for these particles). A minimiser's step then needs
   /// no separate pass to decide whether the list must be rebuilt.
   @inlinable
   public func displace(_ positions: inout [Scalar], by displacement: [Scalar],
@@ -211,7 +210,7 @@ where Space.Scalar == Potential.Scalar, Potential.Scalar == Diameters.Scalar {
   }
 
   /// The displacing pass, x ← x + Δ mapped into the primary cell; with a reference it returns
-  /// whether the list built there is still valid (``DriftTest``).
+  /// whether every particle stayed within skin/2.
   @inlinable
   func displace<Step: Displacement>(_ positions: inout [Scalar], by step: Step,
                                     measuringDriftFrom drift: (reference: UnsafeBufferPointer<Double>, test: DriftTest)?)
@@ -221,19 +220,20 @@ where Space.Scalar == Potential.Scalar, Potential.Scalar == Diameters.Scalar {
     return positions.withUnsafeMutableBufferPointer { positions in
       nonisolated(unsafe) let x = positions
       // Split as FIRE's vector passes are (2,048 particles, 4,096 or more coordinates per thread).
-      let largest = mapChunks(of: count, threads: threads, minimumChunk: 2048) { particles in
-        var largest = LargestDrifts()
+      return mapChunks(of: count, threads: threads, minimumChunk: 2048) { particles in
+        var valid = true
         for i in particles {
           let base = i &* Dimension.count
           var r = SpatialVector(UnsafeBufferPointer(x), particle: i, Dimension.self)
           for k in 0..<Dimension.count { r[k] += step.component(base &+ k) }
           boundary.wrap(&r)
           for k in 0..<Dimension.count { x[base &+ k] = r[k] }
-          if let drift { largest.add(drift.test.squaredDrift(r, particle: i, from: drift.reference, Dimension.self)) }
+          if let drift, drift.test.movedTooFar(r, particle: i, from: drift.reference, Dimension.self) {
+            valid = false
+          }
         }
-        return largest
-      }.reduce(LargestDrifts()) { $0.merged(with: $1) }
-      return drift.map { $0.test.keepsList(largest) } ?? true
+        return valid
+      }.allSatisfy { $0 }
     }
   }
 }
