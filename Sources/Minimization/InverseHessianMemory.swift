@@ -117,11 +117,10 @@ public struct InverseHessianMemory<Storage: PairStorage> {
     apply(given, into: &vector)
   }
 
-  /// d ← H v by the two-loop recursion, returning in the same pass what a minimiser's step asks of
-  /// d: d·v, max |dᵢ| and whether d is finite (`direction` is resized to match v). Each update of
-  /// d is fused with the dot product the next coefficient needs, the copy of v with the first, and
-  /// the measurement with the last update, so that d streams through memory once per stored pair and
-  /// loop and v twice.
+  /// d ← H v by the two-loop recursion, returning what a minimiser's step asks of d: d·v, max |dᵢ|
+  /// and whether d is finite (`direction` is resized to match v). Each update of d is fused with the
+  /// dot product the next coefficient needs, and the measurement with the last update, so that d
+  /// streams through memory once per stored pair and loop.
   @inlinable @discardableResult
   public mutating func apply(_ vector: [Scalar], into direction: inout [Scalar])
     -> (slope: Scalar, longest: Double, finite: Bool)
@@ -134,7 +133,8 @@ public struct InverseHessianMemory<Storage: PairStorage> {
       return Self.measure(direction, against: vector, threads: threads)
     }
     // First loop, newest to oldest: aᵢ = ρᵢ sᵢ·q, then q ← q − aᵢ yᵢ together with sᵢ₋₁·q.
-    var product = Self.copy(vector, into: &direction, thenDotWith: steps[slot(0)], threads: threads)
+    var product = Self.dotProduct(steps[slot(0)], vector, threads: threads)
+    Self.copy(vector, into: &direction, scaledBy: 1, threads: threads)
     for age in 0..<pairs {
       let current = slot(age)
       let a = inverseCurvatures[current] * product
@@ -269,37 +269,31 @@ extension InverseHessianMemory {
     return (slope, longest, finite)
   }
 
-  /// d ← v, then returns w·d, in one pass.
+  /// a·b over all coordinates, in four interleaved partial sums (k mod 4) added at the end: the four
+  /// are independent, so they pipeline and vectorise, where one running sum would serialise on the
+  /// latency of each addition.
   @inlinable
-  static func copy(_ vector: [Scalar], into direction: inout [Scalar], thenDotWith w: [Element], threads: Int)
-    -> Scalar
-  {
-    precondition(w.count == vector.count && direction.count == vector.count, "vectors of different lengths")
-    return vector.withUnsafeBufferPointer { v in
-      w.withUnsafeBufferPointer { w in
-        direction.withUnsafeMutableBufferPointer { d in
-          nonisolated(unsafe) let d = d
-          return mapChunks(of: d.count, threads: threads, minimumChunk: inverseHessianPassChunk) { range in
-            var sums = (Scalar.zero, Scalar.zero, Scalar.zero, Scalar.zero)
-            let end = range.upperBound
-            var k = range.lowerBound
-            while k &+ 4 <= end {
-              let (v0, v1, v2, v3) = (v[k], v[k &+ 1], v[k &+ 2], v[k &+ 3])
-              (d[k], d[k &+ 1], d[k &+ 2], d[k &+ 3]) = (v0, v1, v2, v3)
-              sums.0 += Storage.loaded(w[k]) * v0
-              sums.1 += Storage.loaded(w[k &+ 1]) * v1
-              sums.2 += Storage.loaded(w[k &+ 2]) * v2
-              sums.3 += Storage.loaded(w[k &+ 3]) * v3
-              k &+= 4
-            }
-            while k < end {
-              d[k] = v[k]
-              sums.0 += Storage.loaded(w[k]) * v[k]
-              k &+= 1
-            }
-            return (sums.0 + sums.1) + (sums.2 + sums.3)
-          }.reduce(Scalar.zero, +)
-        }
+  static func dotProduct(_ a: [Element], _ b: [Scalar], threads: Int) -> Scalar {
+    precondition(a.count == b.count, "vectors of different lengths")
+    return a.withUnsafeBufferPointer { a in
+      b.withUnsafeBufferPointer { b in
+        mapChunks(of: a.count, threads: threads, minimumChunk: inverseHessianPassChunk) { range in
+          var sums = (Scalar.zero, Scalar.zero, Scalar.zero, Scalar.zero)
+          let end = range.upperBound
+          var k = range.lowerBound
+          while k &+ 4 <= end {
+            sums.0 += Storage.loaded(a[k]) * b[k]
+            sums.1 += Storage.loaded(a[k &+ 1]) * b[k &+ 1]
+            sums.2 += Storage.loaded(a[k &+ 2]) * b[k &+ 2]
+            sums.3 += Storage.loaded(a[k &+ 3]) * b[k &+ 3]
+            k &+= 4
+          }
+          while k < end {
+            sums.0 += Storage.loaded(a[k]) * b[k]
+            k &+= 1
+          }
+          return (sums.0 + sums.1) + (sums.2 + sums.3)
+        }.reduce(Scalar.zero, +)
       }
     }
   }
