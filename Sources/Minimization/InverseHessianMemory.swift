@@ -220,19 +220,14 @@ extension InverseHessianMemory {
         direction.withUnsafeMutableBufferPointer { d in
           nonisolated(unsafe) let d = d
           return mapChunks(of: d.count, threads: threads, minimumChunk: inverseHessianPassChunk) { range in
-            var slope = Scalar.zero
-            var longest = 0.0
-            var finite = true
+            var measured = DirectionMeasure<Scalar>()
             for k in range {
               let updated = d[k] + factor * Storage.loaded(u[k])
               d[k] = updated
-              slope += updated * v[k]
-              let magnitude = Swift.abs(updated.primalValue)
-              if magnitude > longest { longest = magnitude }
-              if !updated.isFinite { finite = false }
+              measured.include(updated, against: v[k])
             }
-            return (slope, longest, finite)
-          }.reduce((Scalar.zero, 0.0, true)) { ($0.0 + $1.0, Swift.max($0.1, $1.1), $0.2 && $1.2) }
+            return measured
+          }.reduce(DirectionMeasure()) { $0.merged(with: $1) }.result
         }
       }
     }
@@ -246,27 +241,12 @@ extension InverseHessianMemory {
     direction.withUnsafeBufferPointer { d in
       vector.withUnsafeBufferPointer { v in
         mapChunks(of: d.count, threads: threads, minimumChunk: inverseHessianPassChunk) { range in
-          measure(d, against: v, range)
-        }.reduce((Scalar.zero, 0.0, true)) { ($0.0 + $1.0, Swift.max($0.1, $1.1), $0.2 && $1.2) }
+          var measured = DirectionMeasure<Scalar>()
+          for k in range { measured.include(d[k], against: v[k]) }
+          return measured
+        }.reduce(DirectionMeasure()) { $0.merged(with: $1) }.result
       }
     }
-  }
-
-  /// d·v, max |dᵢ| and finiteness over `range`.
-  @inlinable @inline(__always)
-  static func measure(_ d: UnsafeBufferPointer<Scalar>, against v: UnsafeBufferPointer<Scalar>, _ range: Range<Int>)
-    -> (slope: Scalar, longest: Double, finite: Bool)
-  {
-    var slope = Scalar.zero
-    var longest = 0.0
-    var finite = true
-    for k in range {
-      slope += d[k] * v[k]
-      let magnitude = Swift.abs(d[k].primalValue)
-      if magnitude > longest { longest = magnitude }
-      if !d[k].isFinite { finite = false }
-    }
-    return (slope, longest, finite)
   }
 
   /// a·b over all coordinates, in four interleaved partial sums (k mod 4) added at the end: the four
@@ -310,4 +290,37 @@ extension InverseHessianMemory {
       }
     }
   }
+}
+
+/// What a line search asks of a direction d against the forces v, gathered coordinate by
+/// coordinate: d·v, max |dᵢ| (primal values) and whether every dᵢ is finite.
+@usableFromInline
+struct DirectionMeasure<Scalar: RealScalar> {
+  @usableFromInline var slope = Scalar.zero
+  @usableFromInline var longest = 0.0
+  @usableFromInline var finite = true
+
+  @inlinable
+  init() {}
+
+  @inlinable @inline(__always)
+  mutating func include(_ component: Scalar, against force: Scalar) {
+    slope += component * force
+    let magnitude = Swift.abs(component.primalValue)
+    if magnitude > longest { longest = magnitude }
+    if !component.isFinite { finite = false }
+  }
+
+  /// The measure of two chunks, this one first.
+  @inlinable
+  func merged(with next: DirectionMeasure) -> DirectionMeasure {
+    var result = self
+    result.slope += next.slope
+    result.longest = Swift.max(longest, next.longest)
+    result.finite = finite && next.finite
+    return result
+  }
+
+  @inlinable
+  var result: (slope: Scalar, longest: Double, finite: Bool) { (slope, longest, finite) }
 }
