@@ -32,10 +32,9 @@ public struct LimitedMemoryBFGS: Sendable {
       let norm = gradient.reduce(0) { max($0, abs($1)) }
       if norm <= tolerance { return (x, iteration, norm) }
       // direction = −H·∇f by the two-loop recursion.
-      var direction = gradient
-      inverseHessian.apply(to: &direction)
+      var direction = [Double]()
+      var slope = -inverseHessian.apply(gradient, into: &direction).slope
       for j in direction.indices { direction[j] = -direction[j] }
-      var slope = dotProduct(direction, gradient)
       if slope >= 0 {  // Not a descent direction (lost curvature): restart from steepest descent.
         direction = gradient.map { -$0 }
         slope = -dotProduct(gradient, gradient)
