@@ -12,8 +12,8 @@ let package = Package(
              targets: ["RandomNumbers", "DualNumbers", "LinearAlgebra", "ImplicitDifferentiation"]),
     // Particle systems, minimisers, trajectories and their sensitivities.
     .library(name: "MDSens",
-             targets: ["RandomNumbers", "Particles", "Minimization", "Models", "Trajectories", "Simulation",
-                       "Sensitivity", "Relaxation", "Analysis"]),
+             targets: ["RandomNumbers", "FourierTransforms", "Particles", "Minimization", "Models", "Trajectories",
+                       "Simulation", "Sensitivity", "Relaxation", "Analysis"]),
     .executable(name: "mdsens", targets: ["mdsens"]),
     .executable(name: "mdsens-benchmark", targets: ["mdsens-benchmark"]),
     .executable(name: "mdsens-sensitivity-benchmark", targets: ["mdsens-sensitivity-benchmark"]),
@@ -42,9 +42,11 @@ let package = Package(
     .target(name: "ImplicitDifferentiation", dependencies: ["DualNumbers", "LinearAlgebra", "RandomNumbers"],
             linkerSettings: linuxMath),
 
+    // FFTW's planner behind one process-wide lock, and planned in-place grid transforms.
+    .target(name: "FourierTransforms", dependencies: ["CFFTW"], linkerSettings: linuxMath),
     // Particle systems.
     .target(name: "Particles", dependencies: ["DualNumbers", "RandomNumbers"], linkerSettings: linuxMath),
-    .target(name: "Minimization", dependencies: ["DualNumbers", "Particles"], linkerSettings: linuxMath),
+    .target(name: "Minimization", dependencies: ["DualNumbers", "Particles", "FourierTransforms"], linkerSettings: linuxMath),
     // The system as plain numbers, its one dispatch to concrete kernels, and its minimisation.
     .target(name: "Models", dependencies: ["DualNumbers", "Particles", "Minimization"], linkerSettings: linuxMath),
     .target(name: "Trajectories", dependencies: ["CHDF5"], linkerSettings: linuxMath),
@@ -66,7 +68,7 @@ let package = Package(
 
     // Observables of minima: contacts, pressure, vibrational spectrum and modes, structure factor (FFTW).
     .target(name: "Analysis",
-            dependencies: ["Models", "Particles", "LinearAlgebra", "RandomNumbers", "Sensitivity", "CFFTW"],
+            dependencies: ["Models", "Particles", "LinearAlgebra", "RandomNumbers", "Sensitivity", "FourierTransforms"],
             linkerSettings: linuxMath),
 
     // Sweeps of a system's seeds and parameters: members, restartable records, summary statistics,
@@ -102,6 +104,7 @@ let package = Package(
     .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "RandomNumbers"]),
     .testTarget(name: "ImplicitDifferentiationTests",
                 dependencies: ["ImplicitDifferentiation", "DualNumbers", "LinearAlgebra", "RandomNumbers"]),
+    .testTarget(name: "FourierTransformsTests", dependencies: ["FourierTransforms"]),
     .testTarget(name: "ParticlesTests", dependencies: ["Particles", "DualNumbers", "RandomNumbers"]),
     .testTarget(name: "MinimizationTests",
                 dependencies: ["Minimization", "Particles", "Models", "Simulation", "LinearAlgebra", "RandomNumbers"]),

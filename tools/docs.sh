@@ -23,7 +23,7 @@ for argument in "$@"; do
   esac
 done
 if [ ${#modules[@]} -eq 0 ]; then
-  modules=(RandomNumbers DualNumbers LinearAlgebra ImplicitDifferentiation Particles Minimization Models
+  modules=(RandomNumbers DualNumbers LinearAlgebra ImplicitDifferentiation FourierTransforms Particles Minimization Models
            Trajectories Simulation Sensitivity Relaxation Analysis BilevelExamples Ensembles EnsembleMPI)
 fi
 

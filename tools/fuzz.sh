@@ -85,7 +85,7 @@ module_list=(Trajectories)
 for target in "${targets[@]}"; do
   if [ "$target" = system-file ]; then
     swift_target=Simulation
-    module_list=(RandomNumbers DualNumbers Particles Minimization Models Trajectories Simulation)
+    module_list=(RandomNumbers DualNumbers FourierTransforms Particles Minimization Models Trajectories Simulation)
   fi
 done
 echo "tools/fuzz.sh: building $swift_target with -sanitize=fuzzer,address into $build_path" >&2
@@ -110,7 +110,7 @@ done
 hdf5_cflags=()
 for flag in $(pkg-config --cflags-only-I hdf5); do hdf5_cflags+=(-Xcc "$flag"); done
 libs=$(pkg-config --libs hdf5)
-[ "$swift_target" = Simulation ] && libs=$(pkg-config --libs hdf5 openblas lapacke)
+[ "$swift_target" = Simulation ] && libs=$(pkg-config --libs hdf5 openblas lapacke fftw3)
 mkdir -p "$build_path/bin"
 for target in "${targets[@]}"; do
   binary=$build_path/bin/fuzz-$target
@@ -121,7 +121,8 @@ for target in "${targets[@]}"; do
   fi
   # shellcheck disable=SC2086
   if ! swiftc -O -sanitize=fuzzer,address -parse-as-library -use-ld=lld \
-       -I "$modules/Modules" -Xcc -fmodule-map-file="$root/Sources/CHDF5/module.modulemap" "${hdf5_cflags[@]}" \
+       -I "$modules/Modules" -Xcc -fmodule-map-file="$root/Sources/CHDF5/module.modulemap" \
+       -Xcc -fmodule-map-file="$root/Sources/CFFTW/module.modulemap" "${hdf5_cflags[@]}" \
        tools/fuzz/FuzzSupport.swift "tools/fuzz/$(harness "$target")" "${target_objects[@]}" $libs -lm \
        -o "$binary" 2>"$binary.log"; then
     cat "$binary.log" >&2

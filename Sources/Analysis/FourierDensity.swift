@@ -1,4 +1,5 @@
 import Foundation
+import FourierTransforms
 
 /// The Fourier components of a set of particles in a periodic box,
 ///

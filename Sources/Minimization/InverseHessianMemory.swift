@@ -125,11 +125,32 @@ public struct InverseHessianMemory<Storage: PairStorage> {
   public mutating func apply(_ vector: [Scalar], into direction: inout [Scalar])
     -> (slope: Scalar, longest: Double, finite: Bool)
   {
+    apply(vector, into: &direction, startingFrom: nil)
+  }
+
+  /// As ``apply(_:into:)`` with H₀ = γ M⁻¹, `preconditioner` applying r ← M⁻¹ r in place (M
+  /// symmetric positive definite), γ still s·y / y·y: M⁻¹ is of order one on the stiff modes that
+  /// dominate y (``LandscapePreconditioner``). The product with the oldest y that the fused pass
+  /// formed is taken again after M⁻¹.
+  @inlinable @discardableResult
+  public mutating func apply(_ vector: [Scalar], into direction: inout [Scalar],
+                             preconditioner: (inout [Scalar]) -> Void)
+    -> (slope: Scalar, longest: Double, finite: Bool)
+  {
+    withoutActuallyEscaping(preconditioner) { apply(vector, into: &direction, startingFrom: $0) }
+  }
+
+  @inlinable
+  mutating func apply(_ vector: [Scalar], into direction: inout [Scalar],
+                      startingFrom preconditioner: ((inout [Scalar]) -> Void)?)
+    -> (slope: Scalar, longest: Double, finite: Bool)
+  {
     if direction.count != vector.count { direction = [Scalar](repeating: 0, count: vector.count) }
     let pairs = storedCount
     func slot(_ age: Int) -> Int { (newest - age + capacity) % capacity }
     if pairs == 0 {
       Self.copy(vector, into: &direction, scaledBy: scale, threads: threads)
+      preconditioner?(&direction)
       return Self.measure(direction, against: vector, threads: threads)
     }
     // First loop, newest to oldest: aᵢ = ρᵢ sᵢ·q, then q ← q − aᵢ yᵢ together with sᵢ₋₁·q.
@@ -143,9 +164,13 @@ public struct InverseHessianMemory<Storage: PairStorage> {
         product = Self.subtractMultiple(a, of: changes[current], from: &direction,
                                         thenDotWith: steps[slot(age + 1)], threads: threads)
       } else {
-        // The last update, then r = γ q, and y of the oldest pair · r for the second loop.
+        // The last update, then r = γ q (r = γ M⁻¹ q), and y of the oldest pair · r for the second loop.
         product = Self.subtractMultiple(a, of: changes[current], from: &direction, thenScaleBy: scale,
                                         thenDotWith: changes[current], threads: threads)
+        if let preconditioner {
+          preconditioner(&direction)
+          product = Self.dotProduct(changes[current], direction, threads: threads)
+        }
       }
     }
     // Second loop, oldest to newest: bᵢ = ρᵢ yᵢ·r, then r ← r + (aᵢ − bᵢ) sᵢ together with yᵢ₊₁·r.

@@ -19,6 +19,8 @@ import Particles
 /// slack δ (10⁻¹² by default) tolerates rounding and still catches the overshoots that matter.
 /// L-BFGS ends in a local minimum, generally not the one FIRE reaches from the same start.
 ///
+/// With a ``LandscapePreconditioner`` M the recursion starts from H₀ = γ M⁻¹ (``InverseHessianMemory``).
+///
 /// Written generically: on double-double or dual numbers the same iterations run in that arithmetic.
 public struct LBFGS: Minimizer, Sendable, Equatable {
   /// m, the step pairs the inverse-Hessian approximation keeps. Seven rather than the customary ten:
@@ -51,26 +53,39 @@ public struct LBFGS: Minimizer, Sendable, Equatable {
     _ landscape: inout Landscape, from start: [Landscape.Scalar],
     every interval: Int, observer: MinimizationObserver<Landscape.Scalar>?
   ) -> MinimizationResult<Landscape.Scalar> {
+    minimize(&landscape, from: start, every: interval, observer: observer,
+             preconditioner: nil as IdentityPreconditioner<Landscape.Scalar>?)
+  }
+
+  /// The iterations with H₀ = γ M⁻¹ (`preconditioner` M; nil: γ I).
+  @inlinable
+  public func minimize<Landscape: EnergyLandscape, Preconditioning: LandscapePreconditioner>(
+    _ landscape: inout Landscape, from start: [Landscape.Scalar],
+    every interval: Int, observer: MinimizationObserver<Landscape.Scalar>?, preconditioner: Preconditioning?
+  ) -> MinimizationResult<Landscape.Scalar> where Preconditioning.Scalar == Landscape.Scalar {
     let (length, threads) = (start.count, landscape.threads)
     switch pairPrecision {
     case .full:
       var pairs = InverseHessianMemory<FullPrecisionPairs<Landscape.Scalar>>(
         capacity: memory, length: length, initialScale: initialInverseCurvature, threads: threads)
-      return minimize(&landscape, from: start, every: interval, observer: observer, inverseHessian: &pairs)
+      return minimize(&landscape, from: start, every: interval, observer: observer, inverseHessian: &pairs,
+                      preconditioner: preconditioner)
     case .narrow:
       var pairs = InverseHessianMemory<NarrowPairs<Landscape.Scalar>>(
         capacity: memory, length: length, initialScale: initialInverseCurvature, threads: threads)
-      return minimize(&landscape, from: start, every: interval, observer: observer, inverseHessian: &pairs)
+      return minimize(&landscape, from: start, every: interval, observer: observer, inverseHessian: &pairs,
+                      preconditioner: preconditioner)
     }
   }
 
   /// The iterations, with an empty memory of the chosen storage.
   @inlinable
-  func minimize<Landscape: EnergyLandscape, Storage: PairStorage>(
+  func minimize<Landscape: EnergyLandscape, Storage: PairStorage, Preconditioning: LandscapePreconditioner>(
     _ landscape: inout Landscape, from start: [Landscape.Scalar],
     every interval: Int, observer: MinimizationObserver<Landscape.Scalar>?,
-    inverseHessian: inout InverseHessianMemory<Storage>
-  ) -> MinimizationResult<Landscape.Scalar> where Storage.Scalar == Landscape.Scalar {
+    inverseHessian: inout InverseHessianMemory<Storage>, preconditioner: Preconditioning?
+  ) -> MinimizationResult<Landscape.Scalar>
+  where Storage.Scalar == Landscape.Scalar, Preconditioning.Scalar == Landscape.Scalar {
     typealias S = Landscape.Scalar
     let length = start.count
     let threads = landscape.threads
@@ -83,14 +98,15 @@ public struct LBFGS: Minimizer, Sendable, Equatable {
     finite = finite && largestComponent(positions).finite
     var failedInARow = 0
     var step = 0
+    var preconditioner = preconditioner
     observer?(0, positions, energy, maximumForce)
     while finite && maximumForce > forceTolerance && step < maximumSteps {
       step += 1
-      // d = H F, a descent direction unless H has lost positive curvature; then d = γF afresh.
-      var (slope, longest, finiteMove) = inverseHessian.apply(forces, into: &move)
+      // d = H F, a descent direction unless H has lost positive curvature; then d = γM⁻¹F afresh.
+      var (slope, longest, finiteMove) = direction(&inverseHessian, forces, &move, &preconditioner, positions)
       if !(slope.primalValue > 0) || !finiteMove {
         inverseHessian.forget()
-        (slope, longest, finiteMove) = inverseHessian.apply(forces, into: &move)
+        (slope, longest, finiteMove) = direction(&inverseHessian, forces, &move, &preconditioner, positions)
       }
       // s = t d: t scales the move where it is added and where it is remembered.
       var factor = longest > maximumStep ? maximumStep / longest : 1
@@ -125,5 +141,15 @@ public struct LBFGS: Minimizer, Sendable, Equatable {
       : failedInARow >= 2 ? .noDescent : .maximumSteps
     return MinimizationResult(positions: positions, forces: forces, energy: energy, steps: step,
                               maximumForce: maximumForce, stopReason: reason)
+  }
+
+  /// d = H F with H₀ = γ M⁻¹ at `positions` (γ I without a preconditioner).
+  @inlinable
+  func direction<Storage: PairStorage, Preconditioning: LandscapePreconditioner>(
+    _ inverseHessian: inout InverseHessianMemory<Storage>, _ forces: [Storage.Scalar], _ move: inout [Storage.Scalar],
+    _ preconditioner: inout Preconditioning?, _ positions: [Storage.Scalar]
+  ) -> (slope: Storage.Scalar, longest: Double, finite: Bool) where Preconditioning.Scalar == Storage.Scalar {
+    guard preconditioner != nil else { return inverseHessian.apply(forces, into: &move) }
+    return inverseHessian.apply(forces, into: &move) { preconditioner!.apply(to: &$0, at: positions) }
   }
 }

@@ -75,7 +75,13 @@ extension ModelKernels {
     wrap = { positions in interaction.wrap(&positions) }
     minimize = { start, choice, every, observer in
       var landscape = ParticleLandscape(interaction, skin: choice.neighbourSkin)
-      let result = choice.minimize(&landscape, from: start, every: every, observer: observer)
+      let preconditioner = choice.kind == .lbfgs
+        ? choice.preconditioner.preconditioner(geometry: interaction.boundary.cellGeometry,
+                                               particleCount: start.count / Dimension.count,
+                                               threads: interaction.threads)
+        : nil
+      let result = choice.minimize(&landscape, from: start, every: every, observer: observer,
+                                   preconditioner: preconditioner)
       return (result, landscape.neighbours.buildCount, landscape.forceEvaluations)
     }
     minimizeExtended = { start, choice, every, observer in

@@ -31,6 +31,9 @@ public struct MinimizerChoice: Sendable, Equatable {
   public var memory = LBFGS().memory
   /// The precision L-BFGS keeps its step pairs in.
   public var pairPrecision = LBFGS().pairPrecision
+  /// L-BFGS's H₀: γ I or γ M⁻¹ with the long-wavelength preconditioner M (periodic cells, `Double`
+  /// minimisation; double-double and dual-number runs start from γ I).
+  public var preconditioner = PreconditionerChoice.automatic
   /// FIRE's initial and largest time step.
   public var timeStep: Double
   public var maximumTimeStep: Double
@@ -113,16 +116,29 @@ public struct MinimizerChoice: Sendable, Equatable {
   /// Runs the chosen minimiser on `landscape`: the one switch over the kinds. The concrete
   /// minimisers are called directly so that their generic loops specialise for the landscape
   /// (through the `Minimizer` existential they would run unspecialised).
+  ///
+  /// `preconditioner` is L-BFGS's M (H₀ = γ M⁻¹; nil: γ I); the other minimisers have no use for it.
+  @inlinable
+  public func minimize<Landscape: EnergyLandscape, Preconditioning: LandscapePreconditioner>(
+    _ landscape: inout Landscape, from start: [Landscape.Scalar], every interval: Int,
+    observer: MinimizationObserver<Landscape.Scalar>?, preconditioner: Preconditioning?
+  ) -> MinimizationResult<Landscape.Scalar> where Preconditioning.Scalar == Landscape.Scalar {
+    switch kind {
+    case .fire: return fire.minimize(&landscape, from: start, every: interval, observer: observer)
+    case .fire2: return fire2.minimize(&landscape, from: start, every: interval, observer: observer)
+    case .gradientDescent: return gradientDescent.minimize(&landscape, from: start, every: interval, observer: observer)
+    case .lbfgs:
+      return lbfgs.minimize(&landscape, from: start, every: interval, observer: observer, preconditioner: preconditioner)
+    }
+  }
+
+  /// ``minimize(_:from:every:observer:preconditioner:)`` without a preconditioner.
   @inlinable
   public func minimize<Landscape: EnergyLandscape>(
     _ landscape: inout Landscape, from start: [Landscape.Scalar], every interval: Int,
     observer: MinimizationObserver<Landscape.Scalar>?
   ) -> MinimizationResult<Landscape.Scalar> {
-    switch kind {
-    case .fire: return fire.minimize(&landscape, from: start, every: interval, observer: observer)
-    case .fire2: return fire2.minimize(&landscape, from: start, every: interval, observer: observer)
-    case .gradientDescent: return gradientDescent.minimize(&landscape, from: start, every: interval, observer: observer)
-    case .lbfgs: return lbfgs.minimize(&landscape, from: start, every: interval, observer: observer)
-    }
+    minimize(&landscape, from: start, every: interval, observer: observer,
+             preconditioner: nil as IdentityPreconditioner<Landscape.Scalar>?)
   }
 }

@@ -29,6 +29,18 @@ extension MinimizerChoice {
       }
       pairPrecision = precision
     }
+    if let crossover = settings?.crossover, !(crossover.isFinite && crossover > 0) {
+      throw SystemError("minimizer.crossover must be a finite positive number (k0 times the mean spacing), got \(crossover)")
+    }
+    if let name = settings?.preconditioner ?? (settings?.crossover != nil ? "long-wavelength" : nil) {
+      guard let choice = PreconditionerChoice(name: name, crossover: settings?.crossover) else {
+        throw SystemError("minimizer.preconditioner '\(name)' is unknown; use \(PreconditionerChoice.names)")
+      }
+      if case .longWavelength = choice {} else if settings?.crossover != nil {
+        throw SystemError("minimizer.crossover belongs to the long-wavelength preconditioner, not to '\(name)'")
+      }
+      preconditioner = choice
+    }
     timeStep = settings?.timeStep ?? timeStep
     maximumTimeStep = settings?.maximumTimeStep ?? maximumTimeStep
     maximumDisplacement = settings?.maximumDisplacement ?? maximumDisplacement

@@ -72,6 +72,10 @@ public struct SystemDescription: Sendable, Equatable {
     public var memory: Int?
     /// The precision L-BFGS keeps its step pairs in: "narrow" (single, the default) or "full".
     public var pairPrecision: String?
+    /// L-BFGS's preconditioner: "long-wavelength" (the default) or "none".
+    public var preconditioner: String?
+    /// The long-wavelength preconditioner’s crossover k₀·a (dimensionless, default 2).
+    public var crossover: Double?
     /// FIRE's initial time step dt_start (default 0.1 for soft spheres, 0.005 otherwise).
     public var timeStep: Double?
     /// FIRE's dt_max (default 0.4 for soft spheres, 0.02 otherwise: a dense LJ glass is unstable at 0.05).
@@ -89,7 +93,8 @@ public struct SystemDescription: Sendable, Equatable {
                 neighbourSkin: Double? = nil, stepSize: Double? = nil, timeStep: Double? = nil,
                 maximumTimeStep: Double? = nil, maximumDisplacement: Double? = nil,
                 fire2: [FIRE2Keyword: FIRE2Keyword.Value]? = nil, pressure: Double? = nil, relaxShear: Bool? = nil,
-                memory: Int? = nil, pairPrecision: String? = nil) {
+                memory: Int? = nil, pairPrecision: String? = nil, preconditioner: String? = nil,
+                crossover: Double? = nil) {
       self.kind = kind
       self.forceTolerance = forceTolerance
       self.maxSteps = maxSteps
@@ -103,6 +108,8 @@ public struct SystemDescription: Sendable, Equatable {
       self.relaxShear = relaxShear
       self.memory = memory
       self.pairPrecision = pairPrecision
+      self.preconditioner = preconditioner
+      self.crossover = crossover
     }
   }
 

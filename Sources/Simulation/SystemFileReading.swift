@@ -124,7 +124,8 @@ extension SystemDescription {
         maximumDisplacement: try settings.number("max_displacement"),
         fire2: try settings.object("fire2").map { (fields: JSONFields) throws(SystemError) in try Self.fire2(fields) },
         pressure: try settings.number("pressure"), relaxShear: try settings.bool("relax_shear"),
-        memory: try settings.integer("memory", in: 1...1000), pairPrecision: try settings.string("pair_precision"))
+        memory: try settings.integer("memory", in: 1...1000), pairPrecision: try settings.string("pair_precision"),
+        preconditioner: try settings.string("preconditioner"), crossover: try settings.number("crossover"))
       try settings.finish()
     } else {
       minimizer = nil

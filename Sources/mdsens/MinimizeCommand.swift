@@ -29,6 +29,12 @@ enum MinimizeCommand {
                            min_style fire), gradient-descent or lbfgs (limited-memory BFGS, memory
                            from the system file's minimizer.memory, default 7) (default: the system
                            file's, else fire)
+      --preconditioner automatic|none|long-wavelength[=K]
+                           L-BFGS's starting inverse Hessian in a periodic cell: long-wavelength
+                           adds k0^2/k^2 on a coarse Fourier grid for the slow collective modes,
+                           K = k0*a its crossover (a the mean spacing, default 2); none: gamma*I;
+                           automatic: long-wavelength in 2D, none in 3D (default: the system
+                           file's minimizer.preconditioner, else automatic)
       --finish none|newton newton: the minimiser to max |F| <= 1e-5, then Newton-Krylov steps on the
                            Hessian to --ftol; where the Hessian is not yet positive definite, the
                            minimiser on to a 10x smaller force first; the minimiser again if
@@ -62,7 +68,7 @@ enum MinimizeCommand {
     """
 
   /// The options that take a value and the flags (shell completions list them too).
-  static let valuedOptions: Set<String> = Set(["positions", "out", "format", "ftol", "max-steps", "seed", "every", "minimizer", "finish", "newton-from", "precision", "min-modify", "etol", "pressure"]).union(Arguments.fileValued)
+  static let valuedOptions: Set<String> = Set(["positions", "out", "format", "ftol", "max-steps", "seed", "every", "minimizer", "preconditioner", "finish", "newton-from", "precision", "min-modify", "etol", "pressure"]).union(Arguments.fileValued)
   static let flagOptions: Set<String> = Set(["json", "help", "progress", "relax-shear"]).union(Arguments.fileFlags)
 
   static func run(_ arguments: [String]) throws -> Int32 {
@@ -75,6 +81,22 @@ enum MinimizeCommand {
       throw UsageError("minimize takes at most one system file, got \(options.positional.count) arguments")
     }
     return try execute(options).print(asJSON: options.has("json"))
+  }
+
+  /// `none`, `long-wavelength` or `long-wavelength=K` (K = k₀·a > 0).
+  static func preconditioner(_ text: String) throws -> PreconditionerChoice {
+    let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
+    var crossover: Double?
+    if parts.count == 2 {
+      guard parts[0] == "long-wavelength", let value = Double(parts[1]), value.isFinite, value > 0 else {
+        throw UsageError("--preconditioner '\(text)': the crossover of long-wavelength=K must be a finite positive number")
+      }
+      crossover = value
+    }
+    guard let choice = PreconditionerChoice(name: parts.first ?? "", crossover: crossover) else {
+      throw UsageError("--preconditioner '\(text)' is unknown; use \(PreconditionerChoice.names)")
+    }
+    return choice
   }
 
   /// The minimisation `options` ask for, its output file written.
@@ -92,6 +114,9 @@ enum MinimizeCommand {
         throw UsageError("--minimizer '\(name)' is unknown; use \(MinimizerChoice.kindNames)")
       }
       choice.kind = kind
+    }
+    if let text = options.values["preconditioner"] {
+      choice.preconditioner = try preconditioner(text)
     }
     try applyFIRE2Options(options, to: &choice)
     let finishName = options.values["finish"] ?? MinimizationFinish.none.rawValue
@@ -182,7 +207,8 @@ enum MinimizeCommand {
         "box": system.boxEdges, "periodic": system.periodic, "converged": outcome.converged,
         "stop_reason": outcome.stopReason.rawValue, "steps": outcome.steps, "energy": outcome.energy,
         "max_force": outcome.maximumForce, "force_tolerance": choice.forceTolerance,
-        "minimizer": choice.kind.rawValue, "seconds": outcome.seconds, "output": output,
+        "minimizer": choice.kind.rawValue,
+        "preconditioner": choice.kind == .lbfgs ? choice.preconditioner.name : NSNull(), "seconds": outcome.seconds, "output": output,
         "format": format.rawValue, "frames": frames.count, "neighbour_list_builds": outcome.neighbourListBuilds,
         "stress": stress ?? NSNull(), "pressure": pressure ?? NSNull(),
         "force_evaluations": outcome.forceEvaluations, "finish": finish.rawValue,

@@ -47,9 +47,11 @@ private func dot(_ a: [Double], _ b: [Double]) -> Double { zip(a, b).reduce(0) {
 
 /// The BFGS inverse update written densely, H ← (I − ρ s yᵀ) H (I − ρ y sᵀ) + ρ s sᵀ, from H₀ = γ I:
 /// what the two-loop recursion must reproduce on the pairs it keeps.
-private func denseInverseBFGS(pairs: [(step: [Double], change: [Double])], initialScale γ: Double) -> [[Double]] {
+private func denseInverseBFGS(pairs: [(step: [Double], change: [Double])], initialScale γ: Double,
+                              preconditionerDiagonal: [Double]? = nil) -> [[Double]] {
   let n = pairs[0].step.count
-  var h = (0..<n).map { i in (0..<n).map { j in i == j ? γ : 0 } }
+  let diagonal = preconditionerDiagonal ?? [Double](repeating: 1, count: n)
+  var h = (0..<n).map { i in (0..<n).map { j in i == j ? γ * diagonal[i] : 0 } }
   for (s, y) in pairs {
     let ρ = 1 / dot(s, y)
     var left = [[Double]](repeating: [Double](repeating: 0, count: n), count: n)
@@ -65,6 +67,15 @@ private func denseInverseBFGS(pairs: [(step: [Double], change: [Double])], initi
     h = product
   }
   return h
+}
+
+/// M⁻¹ = diag(d) with every dᵢ > 0: a symmetric positive definite preconditioner written out.
+private struct DiagonalPreconditioner: LandscapePreconditioner {
+  let diagonal: [Double]
+
+  mutating func apply(to vector: inout [Double], at positions: [Double]) {
+    for i in vector.indices { vector[i] *= diagonal[i] }
+  }
 }
 
 /// Five secant pairs (s, A s) of a random positive definite A (n = 7), and the generator after them.
@@ -222,9 +233,9 @@ struct LBFGSTests {
     #expect(vector == [0.5, -1.5], "after forget(), H = γ I with γ = s·y / y·y = 1/2 of the last stored pair")
   }
 
-  @Test("on a quadratic it reaches A x = b to the force tolerance, never raising the energy, with either pair precision",
-        arguments: PairPrecision.allCases)
-  func quadraticMinimum(precision: PairPrecision) {
+  @Test("on a quadratic it reaches A x = b to the force tolerance, never raising the energy, with either pair precision, plain and Jacobi-preconditioned",
+        arguments: PairPrecision.allCases, [false, true])
+  func quadraticMinimum(precision: PairPrecision, jacobi: Bool) {
     let n = 30
     let matrix = randomPositiveDefinite(n, seed: 3)
     var generator = SplitMix64(seed: 9)
@@ -233,13 +244,43 @@ struct LBFGSTests {
     var energies = [Double]()
     var lbfgs = LBFGS(forceTolerance: 1e-12, maximumSteps: 1000)
     lbfgs.pairPrecision = precision
-    let result = lbfgs.minimize(
-      &landscape, from: [Double](repeating: 0, count: n), every: 1) { _, _, energy, _ in energies.append(energy) }
+    // Jacobi, normalised as γ = s·y / y·y asks (M⁻¹ of order 1): M⁻¹ = mean(diag A) · diag(A)⁻¹.
+    let meanDiagonal = (0..<n).reduce(0.0) { $0 + matrix[$1][$1] } / Double(n)
+    let preconditioner = jacobi ? DiagonalPreconditioner(diagonal: (0..<n).map { meanDiagonal / matrix[$0][$0] }) : nil
+    let result = lbfgs.minimize(&landscape, from: [Double](repeating: 0, count: n), every: 1,
+                                observer: { _, _, energy, _ in energies.append(energy) }, preconditioner: preconditioner)
     #expect(result.converged, "\(result.stopReason.rawValue) after \(result.steps) steps")
     #expect(result.steps < 200, "L-BFGS on a 30-dimensional quadratic: \(result.steps) steps")
     let residual = zip(multiply(matrix, result.positions), vector).map { abs($0 - $1) }.max()!
     #expect(residual <= 1e-12)
     for (previous, next) in zip(energies, energies.dropFirst()) { #expect(next <= previous + 1e-12 * abs(previous)) }
+  }
+
+  @Test("with a preconditioner M the recursion is the dense BFGS update from H₀ = γ M⁻¹, and keeps H y = s",
+        arguments: [3, 8])
+  func preconditionedTwoLoopAgainstDenseUpdate(memory: Int) {
+    var (pairs, generator) = secantPairs()
+    let n = pairs[0].step.count
+    let diagonal = (0..<n).map { 0.5 + Double($0) }
+    var inverseHessian = InverseHessianMemory<FullPrecisionPairs<Double>>(capacity: memory, length: n, initialScale: 0.3)
+    for pair in pairs { inverseHessian.remember(step: pair.step, change: pair.change) }
+    let newest = pairs[4]
+    let γ = dot(newest.step, newest.change) / dot(newest.change, newest.change)
+    let dense = denseInverseBFGS(pairs: Array(pairs.suffix(memory)), initialScale: γ, preconditionerDiagonal: diagonal)
+    for trial in 0..<3 {
+      let vector = (0..<n).map { _ in Double.random(in: -1...1, using: &generator) }
+      var applied = [Double]()
+      let (slope, longest, finite) = inverseHessian.apply(vector, into: &applied) { r in
+        for i in r.indices { r[i] *= diagonal[i] }
+      }
+      let expected = multiply(dense, vector)
+      let scale = expected.map(abs).max()!
+      for i in 0..<n { #expect(abs(applied[i] - expected[i]) <= 1e-12 * scale, "trial \(trial), component \(i)") }
+      #expect(abs(slope - dot(applied, vector)) <= 1e-12 * scale && longest == applied.map(abs).max()! && finite)
+    }
+    var secant = [Double]()
+    inverseHessian.apply(newest.change, into: &secant) { r in for i in r.indices { r[i] *= diagonal[i] } }
+    for i in 0..<n { #expect(abs(secant[i] - newest.step[i]) <= 1e-12) }
   }
 
   @Test("forces that point uphill: every move is halved, undone, and the second failure stops it where it began")
@@ -262,13 +303,14 @@ struct LBFGSTests {
     for (end, begin) in zip(result.positions, start) { #expect(abs(end - begin) <= 1e-15) }
   }
 
-  @Test("the paper's discs converge to 1e-12 from several seeds, every accepted step downhill within δ|E|",
-        arguments: [0, 1, 2] as [UInt64])
-  func paperSystem(seed: UInt64) throws {
+  @Test("the paper's discs converge to 1e-12 from several seeds, every accepted step downhill within δ|E|, with and without the long-wavelength preconditioner",
+        arguments: [0, 1, 2] as [UInt64], [PreconditionerChoice.none, .longWavelength(crossover: 1.5)])
+  func paperSystem(seed: UInt64, preconditioner: PreconditionerChoice) throws {
     let system = try BuiltInSystems.paper()
     let start = RandomConfiguration.uniform(count: system.model.particleCount, edges: system.model.boxEdges, seed: seed)
     var choice = system.minimizer
     choice.kind = .lbfgs
+    choice.preconditioner = preconditioner
     choice.forceTolerance = 1e-12
     let outcome = try system.model.minimize(from: start, using: choice, recordEvery: 1)
     let energies = outcome.frames.map(\.energy)

@@ -76,12 +76,35 @@ struct MinimizerSettingsTests {
             == .full)
   }
 
+  @Test("L-BFGS's preconditioner: automatic by default (long-wavelength in 2D), its crossover from the file, or none")
+  func preconditionerSettings() throws {
+    #expect(try system(minimizer: #"{"kind": "lbfgs"}"#).minimizer.preconditioner == .automatic)
+    #expect(PreconditionerChoice.automatic.preconditioner(geometry: .periodic(edges: [10, 10]), particleCount: 50,
+                                                          threads: 1)?.crossover == PreconditionerChoice.defaultCrossover)
+    #expect(PreconditionerChoice.automatic.preconditioner(geometry: .periodic(edges: [5, 5, 5]), particleCount: 50,
+                                                          threads: 1) == nil)
+    #expect(PreconditionerChoice.longWavelength(crossover: 2).preconditioner(
+      geometry: .periodic(edges: [5, 5, 5]), particleCount: 50, threads: 1)?.crossover == 2)
+    #expect(PreconditionerChoice.longWavelength(crossover: 2).preconditioner(geometry: .free, particleCount: 50,
+                                                                            threads: 1) == nil)
+    #expect(try system(minimizer: #"{"kind": "lbfgs", "preconditioner": "none"}"#).minimizer.preconditioner == .none)
+    #expect(try system(minimizer: #"{"kind": "lbfgs", "crossover": 0.75}"#).minimizer.preconditioner
+            == .longWavelength(crossover: 0.75))
+    #expect(try system(minimizer: #"{"kind": "lbfgs", "preconditioner": "long-wavelength", "crossover": 2}"#)
+      .minimizer.preconditioner == .longWavelength(crossover: 2))
+  }
+
   @Test("an L-BFGS memory outside 1 … 1000, an unknown pair precision or an unknown kind is refused", arguments: [
     (#"{"kind": "lbfgs", "memory": 0}"#, "minimizer.memory"),
     (#"{"kind": "lbfgs", "memory": 2.5}"#, "minimizer.memory"),
     (#"{"kind": "bfgs"}"#, "use fire, fire2, gradient-descent or lbfgs"),
     (#"{"kind": "lbfgs", "pair_precision": "half"}"#, "minimizer.pair_precision 'half' is unknown; use full or narrow"),
     (#"{"kind": "lbfgs", "pair_precision": 32}"#, "minimizer.pair_precision"),
+    (#"{"kind": "lbfgs", "preconditioner": "multigrid"}"#,
+     "minimizer.preconditioner 'multigrid' is unknown; use automatic, none or long-wavelength"),
+    (#"{"kind": "lbfgs", "crossover": 0}"#, "minimizer.crossover must be a finite positive number"),
+    (#"{"kind": "lbfgs", "crossover": -1}"#, "minimizer.crossover must be a finite positive number"),
+    (#"{"kind": "lbfgs", "preconditioner": "none", "crossover": 1}"#, "not to 'none'"),
   ])
   func badLimitedMemoryBFGSSettings(minimizer: String, message: String) {
     #expect(refuses(minimizer, saying: message))
