@@ -29,8 +29,9 @@ public final class ComplexGridTransform: @unchecked Sendable {
     storage.initialize(repeating: (0, 0), count: count)
     values = UnsafeMutableBufferPointer(start: storage, count: count)
     var dimensions = sizes.map { Int32($0) }
-    // FFTW_ESTIMATE: FFTW_MEASURE's timing of candidate algorithms took 0.18 s for a 50 × 50 grid,
-    // more than a thousand transforms of it cost.
+    // FFTW_ESTIMATE: FFTW_MEASURE times candidate algorithms, which costs more than the transforms of
+    // a whole minimisation on these small grids and, choosing by timing, lets two runs of the same
+    // input round differently (docs/benchmarks.md, "Issue 18, sixth session").
     (forwardPlan, backwardPlan) = FFTWPlanner.planning {
       (fftw_plan_dft(Int32(dimensions.count), &dimensions, storage, storage, FFTW_FORWARD, UInt32(FFTW_ESTIMATE)),
        fftw_plan_dft(Int32(dimensions.count), &dimensions, storage, storage, FFTW_BACKWARD, UInt32(FFTW_ESTIMATE)))

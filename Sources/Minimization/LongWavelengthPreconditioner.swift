@@ -20,7 +20,8 @@ import Particles
 /// positions only shape it: L-BFGS stays a descent method whatever M⁻¹ is.
 ///
 /// One application costs two grid passes over the particles and a forward and backward FFT of the
-/// grid (N/2^d points): a fraction of a force evaluation.
+/// grid (about N/2^d points): less than a force evaluation. Copies share the grid buffers, so one
+/// value serves one minimisation at a time.
 public struct LongWavelengthPreconditioner: LandscapePreconditioner {
   public typealias Scalar = Double
   /// k₀·a, the crossover wavenumber in units of the inverse mean spacing (dimensionless).
