@@ -65,8 +65,8 @@ extension LongWavelengthPreconditioner {
     /// x and y packed as real and imaginary parts of one field; z (in 3D) in a second one. The
     /// multiplier is real and even in k, so the two parts never mix.
     let transforms: [ComplexGridTransform]
-    let inverseSpacings: [Double]
-    /// The same as plain fields: read for every particle, where an array would be retained.
+    /// Grid points and inverse spacings per axis, as plain fields: read for every particle, where an
+    /// array would be retained.
     let sizes: (Int, Int, Int)
     let inverse: (Double, Double, Double)
     let multiplier: [Double]
@@ -84,7 +84,7 @@ extension LongWavelengthPreconditioner {
                                                                 * meanSpacing)).rounded())))
       }
       let spacings = zip(edges, sizes).map { $0 / Double($1) }
-      inverseSpacings = spacings.map { 1 / $0 }
+      let inverseSpacings = spacings.map { 1 / $0 }
       self.sizes = (sizes[0], sizes[1], dimension == 3 ? sizes[2] : 1)
       inverse = (inverseSpacings[0], inverseSpacings[1], dimension == 3 ? inverseSpacings[2] : 0)
       transforms = (0..<(dimension == 3 ? 2 : 1)).map { _ in ComplexGridTransform(sizes: sizes) }
