@@ -56,20 +56,22 @@ public struct InverseHessianMemory<Storage: PairStorage> {
   /// ``remember(step:scaledBy:change:minus:)``, which forms s and y where it stores them.)
   @discardableResult @inlinable
   public mutating func remember(step: [Scalar], change: [Scalar]) -> Bool {
-    remember(step: step, scaledBy: 1, change: change, minus: [Scalar](repeating: 0, count: change.count))
+    remember(step: step, scaledBy: 1, change: change, minus: [Scalar](repeating: 0, count: change.count)).stored
   }
 
   /// Stores s = t·d and y = a − b (for a minimiser, a = F before the step and b = F after it; for
   /// gradients, a = ∇f after and b = ∇f before) in one pass, unless s·y ≤ 0; returns whether the pair
-  /// was stored. The pair is formed in the slot after the newest, so with the memory full a refused
-  /// pair costs the oldest one. s·y and y·y are those of the vectors as stored.
+  /// was stored, and max |bₖ| and whether b is finite, measured in the same pass (a minimiser's
+  /// convergence test on its new forces, without a pass of its own). The pair is formed in the slot
+  /// after the newest, so with the memory full a refused pair costs the oldest one. s·y and y·y are
+  /// those of the vectors as stored.
   @discardableResult @inlinable
   public mutating func remember(step direction: [Scalar], scaledBy factor: Double, change a: [Scalar],
-                                minus b: [Scalar]) -> Bool {
+                                minus b: [Scalar]) -> (stored: Bool, maximumOfB: Double, bIsFinite: Bool) {
     precondition(direction.count == a.count && b.count == a.count, "vectors of different lengths")
     let slot = (newest + 1) % capacity
     let threads = self.threads
-    let (curvature, changeSquared) = direction.withUnsafeBufferPointer { d in
+    let (curvature, changeSquared, largest, finite) = direction.withUnsafeBufferPointer { d in
       a.withUnsafeBufferPointer { a in
         b.withUnsafeBufferPointer { b in
           steps[slot].withUnsafeMutableBufferPointer { s in
@@ -78,6 +80,8 @@ public struct InverseHessianMemory<Storage: PairStorage> {
               return mapChunks(of: s.count, threads: threads, minimumChunk: inverseHessianPassChunk) { range in
                 var curvature = Scalar.zero
                 var changeSquared = Scalar.zero
+                var largest = 0.0
+                var finite = true
                 for k in range {
                   let step = Storage.stored(Scalar.scaled(d[k], by: factor))
                   let change = Storage.stored(a[k] - b[k])
@@ -85,9 +89,14 @@ public struct InverseHessianMemory<Storage: PairStorage> {
                   let (sk, yk) = (Storage.loaded(step), Storage.loaded(change))
                   curvature += sk * yk
                   changeSquared += yk * yk
+                  let magnitude = Swift.abs(b[k].primalValue)
+                  if magnitude > largest { largest = magnitude }
+                  if !b[k].isFinite { finite = false }
                 }
-                return (curvature, changeSquared)
-              }.reduce((Scalar.zero, Scalar.zero)) { ($0.0 + $1.0, $0.1 + $1.1) }
+                return (curvature, changeSquared, largest, finite)
+              }.reduce((Scalar.zero, Scalar.zero, 0.0, true)) {
+                ($0.0 + $1.0, $0.1 + $1.1, Swift.max($0.2, $1.2), $0.3 && $1.3)
+              }
             }
           }
         }
@@ -95,13 +104,13 @@ public struct InverseHessianMemory<Storage: PairStorage> {
     }
     guard curvature.primalValue > 0, curvature.isFinite, changeSquared.isFinite else {
       if storedCount == capacity { storedCount -= 1 }
-      return false
+      return (false, largest, finite)
     }
     inverseCurvatures[slot] = 1 / curvature
     scale = curvature / changeSquared
     newest = slot
     storedCount = min(storedCount + 1, capacity)
-    return true
+    return (true, largest, finite)
   }
 
   /// Drops every pair (γ is kept): H = γ I again.

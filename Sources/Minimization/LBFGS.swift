@@ -130,10 +130,10 @@ public struct LBFGS: Minimizer, Sendable, Equatable {
         continue
       }
       failedInARow = 0
-      inverseHessian.remember(step: move, scaledBy: factor, change: forces, minus: newForces)
+      let stored = inverseHessian.remember(step: move, scaledBy: factor, change: forces, minus: newForces)
       swap(&forces, &newForces)
       energy = newEnergy
-      (maximumForce, finite) = largestComponent(forces, threads: threads)
+      (maximumForce, finite) = (stored.maximumOfB, stored.bIsFinite)
       if let observer, interval > 0, step % interval == 0 { observer(step, positions, energy, maximumForce) }
     }
     let reason: MinimizationStopReason =

@@ -36,20 +36,30 @@ public enum PreconditionerChoice: Sendable, Equatable {
     }
   }
 
-  /// The preconditioner for N particles in `geometry`: only a periodic cell has the long
-  /// wavelengths M is built on, so free space gets none.
+  /// What is built for a cell of `dimension` axes, periodic or not: `automatic` is the
+  /// long-wavelength preconditioner in a 2D periodic cell, where it was measured to pay, and none in
+  /// 3D, where it cost iterations (docs/benchmarks.md, "Issue 18, sixth session"); free space has no
+  /// long wavelengths, so it gets none whatever was asked.
+  public func resolved(dimension: Int, periodic: Bool) -> PreconditionerChoice {
+    guard periodic else { return .none }
+    switch self {
+    case .automatic: return dimension == 2 ? .longWavelength(crossover: Self.defaultCrossover) : .none
+    case .none, .longWavelength: return self
+    }
+  }
+
+  /// k₀·a of the long-wavelength choice (nil for the others).
+  public var crossover: Double? {
+    if case .longWavelength(let crossover) = self { return crossover }
+    return nil
+  }
+
+  /// The preconditioner for N particles in `geometry` (the ``resolved(dimension:periodic:)`` choice).
   public func preconditioner(geometry: CellGeometry, particleCount: Int, threads: Int)
     -> LongWavelengthPreconditioner?
   {
-    guard case .periodic(let edges) = geometry, particleCount > 0 else { return nil }
-    let crossover: Double
-    switch self {
-    case .none: return nil
-    case .automatic:
-      guard edges.count == 2 else { return nil }
-      crossover = Self.defaultCrossover
-    case .longWavelength(let chosen): crossover = chosen
-    }
+    guard case .periodic(let edges) = geometry, particleCount > 0,
+          let crossover = resolved(dimension: edges.count, periodic: true).crossover else { return nil }
     return LongWavelengthPreconditioner(edges: edges, particleCount: particleCount, crossover: crossover,
                                         threads: threads)
   }

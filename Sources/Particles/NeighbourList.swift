@@ -2,7 +2,11 @@ import DualNumbers
 
 /// A Verlet list: every pair closer than r_c(i, j) + skin when the list was built, stored once (in
 /// the row of one of its two particles, as a half stencil of the cell list finds it), row by row
-/// (compressed sparse rows).
+/// (compressed sparse rows). Within a row, the partners closer than r_c(i, j) at the build come
+/// first and those only within the skin after them, each group in the cell list's order: the pair
+/// loop's test r < r_c then meets a run of hits followed by a run of misses, which the branch
+/// predictor follows, instead of an unpredictable mix (in 3D a large share of the listed pairs lie
+/// in the skin, whose shell is wide against the contact sphere).
 ///
 /// The list stays valid, in the sense that it contains every pair closer than r_c(i, j), until some
 /// particle has moved more than skin/2 since the build (two particles approaching each other then
@@ -183,6 +187,9 @@ public struct NeighbourList: Sendable {
             }
             var (found, capacity) = buffers[chunk]
             var total = 0
+            // Scratch for a row's partners within the skin only, appended after those in range.
+            let apart = UnsafeMutablePointer<Int32>.allocate(capacity: reserve)
+            defer { apart.deallocate() }
             cells.withTables { tables in
               for i in range {
                 if total + reserve > capacity {
@@ -195,7 +202,7 @@ public struct NeighbourList: Sendable {
                 }
                 let before = total
                 total = cells.appendPartners(of: i, D.self, tables: tables, cutoffRatio: cutoffRatio, skin: skin,
-                                             diameters: diameters, into: found, count: total)
+                                             diameters: diameters, into: found, count: total, apart: apart)
                 start[i + 1] = Int32(total - before)
               }
             }

@@ -201,6 +201,8 @@ enum MinimizeCommand {
     try settings.write(frames, system: system, to: output, format: format)
 
     let box = system.boxEdges.map(Output.short).joined(separator: " × ")
+    let preconditioner = choice.kind == .lbfgs
+      ? choice.preconditioner.resolved(dimension: system.dimension, periodic: system.periodic) : nil
     return CommandReport(
       json: [
         "system": name, "n_particles": system.particleCount, "dimension": system.dimension,
@@ -208,7 +210,8 @@ enum MinimizeCommand {
         "stop_reason": outcome.stopReason.rawValue, "steps": outcome.steps, "energy": outcome.energy,
         "max_force": outcome.maximumForce, "force_tolerance": choice.forceTolerance,
         "minimizer": choice.kind.rawValue,
-        "preconditioner": choice.kind == .lbfgs ? choice.preconditioner.name : NSNull(), "seconds": outcome.seconds, "output": output,
+        "preconditioner": preconditioner?.name ?? NSNull(), "crossover": preconditioner?.crossover ?? NSNull(),
+        "seconds": outcome.seconds, "output": output,
         "format": format.rawValue, "frames": frames.count, "neighbour_list_builds": outcome.neighbourListBuilds,
         "stress": stress ?? NSNull(), "pressure": pressure ?? NSNull(),
         "force_evaluations": outcome.forceEvaluations, "finish": finish.rawValue,

@@ -218,6 +218,27 @@ struct LBFGSTests {
     #expect(!inverseHessian.apply(poisoned, into: &direction).finite)
   }
 
+  /// L-BFGS takes its convergence test (max |F| after the step) from the pass that stores the pair.
+  @Test("storing a pair measures max |bₖ| and b's finiteness, stored or refused, on one and two threads",
+        arguments: [1, 2])
+  func rememberMeasuresTheNewForces(threads: Int) {
+    let n = 20_000
+    var generator = SeededGenerator(seed: 5)
+    let before = (0..<n).map { _ in 2 * generator.nextUnit() - 1 }
+    var after = before.map { 0.5 * $0 }
+    after[n - 3] = -0.75
+    let step = before.map { 0.1 * $0 }
+    var inverseHessian = InverseHessianMemory<NarrowPairs<Double>>(capacity: 3, length: n, initialScale: 1,
+                                                                  threads: threads)
+    let stored = inverseHessian.remember(step: step, scaledBy: 1, change: before, minus: after)
+    #expect(stored.stored && stored.bIsFinite)
+    #expect(stored.maximumOfB == after.map(abs).max()!)
+    let refused = inverseHessian.remember(step: step, scaledBy: -1, change: before, minus: after)
+    #expect(!refused.stored && refused.maximumOfB == 0.75 && refused.bIsFinite)
+    after[17] = .infinity
+    #expect(!inverseHessian.remember(step: step, scaledBy: 1, change: before, minus: after).bIsFinite)
+  }
+
   @Test("a pair with s·y ≤ 0 (negative curvature along the step) is not stored; forget() leaves γ I")
   func curvatureCondition() {
     var inverseHessian = InverseHessianMemory<FullPrecisionPairs<Double>>(capacity: 4, length: 2, initialScale: 0.25)

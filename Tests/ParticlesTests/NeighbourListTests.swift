@@ -88,6 +88,35 @@ struct NeighbourListTests {
     check(TwoDimensions.self, count: 1, side: 3.0, moves: 3, threads: 1)
   }
 
+  /// The pair loop's test r < r_c is predictable only if each row holds its pairs in range first.
+  @Test("each row lists the partners within the cutoff before those only within the skin", arguments: [2, 3])
+  func partnersInRangeFirst(dimension: Int) {
+    func check<D: SpatialDimension>(_: D.Type, count: Int, side: Double) {
+      let positions = uniformPositions(count: count, dimension: D.count, side: side, seed: 12)
+      let diameters = SpeciesPairDiameters<Double>(species: bidisperseSpecies(count), speciesDiameters: [1.0, 1.4])
+      let box = PeriodicBox<D, Double>(side: side)
+      var list = NeighbourList(skin: 0.4, threads: 1)
+      list.update(positions: positions, boundary: box, cutoffRatio: 1, diameters: diameters)
+      var (inRange, inSkin) = (0, 0)
+      for i in 0..<count {
+        var seenSkinOnly = false
+        for slot in Int(list.rowStart[i])..<Int(list.rowStart[i + 1]) {
+          let j = Int(list.neighbours[slot])
+          var d = SpatialVector<Double>.zero
+          for k in 0..<D.count { d[k] = positions[i * D.count + k] - positions[j * D.count + k] }
+          box.minimumImage(&d)
+          let σ = diameters.diameter(i, j)
+          let within = d.squaredLength(D.self) < σ * σ
+          #expect(!(within && seenSkinOnly), "row \(i): partner \(j) in range after one in the skin only")
+          if within { inRange += 1 } else { inSkin += 1; seenSkinOnly = true }
+        }
+      }
+      #expect(inRange > count / 2 && inSkin > count / 4, "the test needs both kinds of pair")
+      #expect(listedPairs(list) == bruteForcePairs(positions, box: box, diameters: diameters, cutoffRatio: 1, extra: 0.4))
+    }
+    if dimension == 2 { check(TwoDimensions.self, count: 600, side: 22) } else { check(ThreeDimensions.self, count: 500, side: 8.5) }
+  }
+
   @Test("positions outside the primary cell (several boxes away) give the same list")
   func unwrappedPositions() {
     let side = 12.0

@@ -91,30 +91,35 @@ struct RattlerTests {
     }
   }
 
-  /// Morse (attractive, two-sided bonds: d contacts hold a particle) at φ = 0.6, seed 10:
-  /// particle 6 hangs on a single force-free bond (which seeds give such a particle depends on
-  /// FIRE's rounding: 9, 10, 20, 21, 26 and 29 of 1–40 at present; at 9 and 21 re-minimisation
-  /// changes the network). Removing it (its pair terms dropped from its partner's block and from
-  /// B) is what re-minimisation measures; pinning it (only its rows and columns deleted) keeps the
-  /// bond as a spring to a fixed point and is wrong. Without any exclusion the reduced Hessian has
-  /// the bond's rotation as a floppy mode, which the report flags.
+  /// Morse (attractive, two-sided bonds: d contacts hold a particle) at φ = 0.6, the first seed
+  /// where a particle hangs on a single force-free bond and re-minimisation keeps the network (on
+  /// some seeds it does not, and finite differences are no reference there). Removing the particle
+  /// (its pair terms dropped from its partner's block and from B) is what re-minimisation
+  /// measures; pinning it (only its rows and columns deleted) keeps the bond as a spring to a fixed
+  /// point and is wrong. Without any exclusion the reduced Hessian has the bond's rotation as a
+  /// floppy mode, which the report flags.
   @Test("a one-bond particle is removed, not pinned; keeping it leaves a floppy mode the report flags")
   func removedNotPinned() throws {
     var model = SmallSystems.bidisperseSpecies(count: 16, packingFraction: 0.6)
     model.potential = .morse(epsilon: 1, alpha: 5, cutoff: 1.5)
-    let minimum = SmallSystems.minimum(of: model, seed: 10)
-    try #require(minimum.converged)
-    #expect(model.contactNetwork(at: minimum.positions).contactNumbers[6] == 1)
+    let (_, minimum) = try #require(try SmallSystems.firstMinimum(of: model) { candidate in
+      let bonds = model.contactNetwork(at: candidate.positions).contactNumbers
+      guard bonds.filter({ $0 == 1 }).count == 1, bonds.min() == 1 else { return false }
+      return try FiniteDifferenceSensitivity.compute(model: model, positions: candidate.positions, parameter: .alpha,
+                                                     holding: .box, step: 1e-5).finiteDifference!.networkUnchanged
+    }, "no seed of 1–40 gives a particle on a single bond")
+    let rattler = model.contactNetwork(at: minimum.positions).contactNumbers.firstIndex(of: 1)!
     let implicit = try ImplicitSensitivity.compute(model: model, positions: minimum.positions, parameter: .alpha,
                                                    holding: .box)
-    #expect(implicit.rattlers == [6])
+    #expect(implicit.rattlers == [rattler])
     #expect(implicit.validity!.root.singular == false)
     let fd = try FiniteDifferenceSensitivity.compute(model: model, positions: minimum.positions, parameter: .alpha,
                                                      holding: .box, step: 1e-5)
     #expect(fd.finiteDifference!.networkUnchanged)
     let removed = relativeDifference(implicit.physical, fd.physical)
     // Pinned, by hand: the whole system's Hessian and B restricted to the other particles.
-    let space = ReducedSpace(dimension: 2, particleCount: model.particleCount, rattlers: [6], projectsTranslations: true)
+    let space = ReducedSpace(dimension: 2, particleCount: model.particleCount, rattlers: [rattler],
+                             projectsTranslations: true)
     let whole = model.kernels().hessian(minimum.positions, model.neighbourList(at: minimum.positions))
     // P H P + (I − P) on the pinned space.
     let pinnedHessian = MatrixFreeOperator(dimension: space.count) { x, result in
@@ -139,7 +144,10 @@ struct RattlerTests {
       model: model, positions: minimum.positions, parameter: .alpha, holding: .box,
       options: ImplicitOptions(solver: SolverChoice(.conjugateGradient), excludeRattlers: false))
     #expect(kept.validity!.root.singular == true)
-    #expect(kept.validity!.warnings.contains { $0.contains("not unique") }, "\(kept.validity!.warnings)")
+    // The floppy mode's eigenvalue is zero up to rounding: reported as singular (not unique) or,
+    // when rounding puts it below zero, as a floppy mode.
+    #expect(kept.validity!.warnings.contains { $0.contains("not unique") || $0.contains("floppy") },
+            "\(kept.validity!.warnings)")
     #expect(throws: SensitivityError.self) {
       try ImplicitSensitivity.compute(model: model, positions: minimum.positions, parameter: .alpha, holding: .box,
                                       options: ImplicitOptions(solver: SolverChoice(.conjugateGradient),

@@ -94,6 +94,21 @@ struct MinimizerSettingsTests {
       .minimizer.preconditioner == .longWavelength(crossover: 2))
   }
 
+  @Test("what a preconditioner choice resolves to: automatic is long-wavelength only in a 2D periodic cell, free space gets none")
+  func resolvedPreconditioner() {
+    #expect(PreconditionerChoice.automatic.resolved(dimension: 2, periodic: true)
+            == .longWavelength(crossover: PreconditionerChoice.defaultCrossover))
+    #expect(PreconditionerChoice.automatic.resolved(dimension: 3, periodic: true) == PreconditionerChoice.none)
+    #expect(PreconditionerChoice.automatic.resolved(dimension: 2, periodic: false) == PreconditionerChoice.none)
+    #expect(PreconditionerChoice.longWavelength(crossover: 1.5).resolved(dimension: 3, periodic: true)
+            == .longWavelength(crossover: 1.5))
+    #expect(PreconditionerChoice.longWavelength(crossover: 1.5).resolved(dimension: 3, periodic: false)
+            == PreconditionerChoice.none)
+    #expect(PreconditionerChoice.none.resolved(dimension: 2, periodic: true) == PreconditionerChoice.none)
+    #expect(PreconditionerChoice.longWavelength(crossover: 1.5).crossover == 1.5)
+    #expect(PreconditionerChoice.automatic.crossover == nil)
+  }
+
   @Test("an L-BFGS memory outside 1 … 1000, an unknown pair precision or an unknown kind is refused", arguments: [
     (#"{"kind": "lbfgs", "memory": 0}"#, "minimizer.memory"),
     (#"{"kind": "lbfgs", "memory": 2.5}"#, "minimizer.memory"),
