@@ -7,8 +7,8 @@ extension CellList {
   /// Writes to `found[count...]` every partner j of i within cutoffRatio·σᵢⱼ + skin and returns the
   /// new count, from a half stencil: the particles after i in its own cell and every particle of the
   /// forward adjacent cells, so that over all i each pair is met once. The partners within
-  /// cutoffRatio·σᵢⱼ come first, those only within the skin after them (gathered in `apart` on the
-  /// way; see ``NeighbourList``). `found` and `apart` must have room for ``maximumCandidates`` more
+  /// cutoffRatio·σᵢⱼ come first, those only within the skin after them (gathered in `skinOnly` on the
+  /// way; see ``NeighbourList``). `found` and `skinOnly` must have room for ``maximumCandidates`` more
   /// entries.
   ///
   /// Cells whose indices follow each other are consecutive in slot order, so they are scanned as one
@@ -19,9 +19,9 @@ extension CellList {
   @inlinable
   func appendPartners<D: SpatialDimension, Diameters: InteractionDiameters>(
     of i: Int, _: D.Type, tables: Tables, cutoffRatio: Double, skin: Double, diameters: Diameters,
-    into found: UnsafeMutablePointer<Int32>, count: Int, apart: UnsafeMutablePointer<Int32>
+    into found: UnsafeMutablePointer<Int32>, count: Int, skinOnly: UnsafeMutablePointer<Int32>
   ) -> Int {
-    var apartCount = 0
+    var skinOnlyCount = 0
     let cell = tables.cellOfParticle[i]
     let ownSlot = tables.slotOfParticle[i]
     var count = count
@@ -50,15 +50,17 @@ extension CellList {
         run = run.lowerBound..<tables.cellStart[neighbour &+ 1]
       } else {
         count = scan(run, from: i, slot: ownSlot, D.self, tables: tables, cutoffRatio: cutoffRatio, skin: skin,
-                     diameters: diameters, into: found, count: count, apart: apart, apartCount: &apartCount)
+                     diameters: diameters, into: found, count: count, skinOnly: skinOnly,
+                     skinOnlyCount: &skinOnlyCount)
         run = tables.cellStart[neighbour]..<tables.cellStart[neighbour &+ 1]
       }
       lastCell = neighbour
     }
     count = scan(run, from: i, slot: ownSlot, D.self, tables: tables, cutoffRatio: cutoffRatio, skin: skin,
-                 diameters: diameters, into: found, count: count, apart: apart, apartCount: &apartCount)
-    (found + count).update(from: apart, count: apartCount)
-    return count &+ apartCount
+                 diameters: diameters, into: found, count: count, skinOnly: skinOnly,
+                 skinOnlyCount: &skinOnlyCount)
+    (found + count).update(from: skinOnly, count: skinOnlyCount)
+    return count &+ skinOnlyCount
   }
 
   /// The arrays the inner loop reads, as buffer pointers valid inside ``withTables(_:)``.
@@ -126,7 +128,7 @@ extension CellList {
   func scan<D: SpatialDimension, Diameters: InteractionDiameters>(
     _ slots: Range<Int>, from i: Int, slot: Int, _: D.Type, tables: Tables, cutoffRatio: Double, skin: Double,
     diameters: Diameters, into found: UnsafeMutablePointer<Int32>, count start: Int,
-    apart: UnsafeMutablePointer<Int32>, apartCount: inout Int
+    skinOnly: UnsafeMutablePointer<Int32>, skinOnlyCount: inout Int
   ) -> Int {
     var count = start
     let base = slot &* D.count
@@ -145,17 +147,17 @@ extension CellList {
         if D.count == 3 { dz = minimumImage(dz, period: tables.edges.2) }
       }
       let squared = dx * dx + dy * dy + dz * dz
-      let contact = cutoffRatio * diameters.diameter(i, j).primalValue
-      let reach = contact + skin
+      let cutoff = cutoffRatio * diameters.diameter(i, j).primalValue
+      let reach = cutoff + skin
       // Written to both places always, kept by counting the comparisons' bits: a third or more of
       // the candidates are out of range, unpredictably, and a mispredicted branch costs more than
       // the stores.
-      let inContact = squared < contact * contact
-      let inRange = squared < reach * reach
+      let withinCutoff = squared < cutoff * cutoff
+      let withinReach = squared < reach * reach
       found[count] = Int32(truncatingIfNeeded: j)
-      apart[apartCount] = Int32(truncatingIfNeeded: j)
-      count &+= Int(unsafeBitCast(inContact, to: UInt8.self))
-      apartCount &+= Int(unsafeBitCast(inRange, to: UInt8.self) &- unsafeBitCast(inContact, to: UInt8.self))
+      skinOnly[skinOnlyCount] = Int32(truncatingIfNeeded: j)
+      count &+= Int(unsafeBitCast(withinCutoff, to: UInt8.self))
+      skinOnlyCount &+= Int(unsafeBitCast(withinReach, to: UInt8.self) &- unsafeBitCast(withinCutoff, to: UInt8.self))
     }
     return count
   }

@@ -188,8 +188,8 @@ public struct NeighbourList: Sendable {
             var (found, capacity) = buffers[chunk]
             var total = 0
             // Scratch for a row's partners within the skin only, appended after those in range.
-            let apart = UnsafeMutablePointer<Int32>.allocate(capacity: reserve)
-            defer { apart.deallocate() }
+            let skinOnly = UnsafeMutablePointer<Int32>.allocate(capacity: reserve)
+            defer { skinOnly.deallocate() }
             cells.withTables { tables in
               for i in range {
                 if total + reserve > capacity {
@@ -202,7 +202,7 @@ public struct NeighbourList: Sendable {
                 }
                 let before = total
                 total = cells.appendPartners(of: i, D.self, tables: tables, cutoffRatio: cutoffRatio, skin: skin,
-                                             diameters: diameters, into: found, count: total, apart: apart)
+                                             diameters: diameters, into: found, count: total, skinOnly: skinOnly)
                 start[i + 1] = Int32(total - before)
               }
             }
