@@ -61,14 +61,16 @@ public struct InverseHessianMemory<Storage: PairStorage> {
 
   /// Stores s = t·d and y = a − b (for a minimiser, a = F before the step and b = F after it; for
   /// gradients, a = ∇f after and b = ∇f before) in one pass, unless s·y ≤ 0; returns whether the pair
-  /// was stored, and max |bₖ| and whether b is finite, measured in the same pass (a minimiser's
-  /// convergence test on its new forces, without a pass of its own). The pair is formed in the slot
+  /// was stored, and max |bₖ| and whether b is finite, measured in the same pass (for a minimiser,
+  /// the convergence test on its new forces without a pass of its own; for gradients, b is the old
+  /// gradient). The pair is formed in the slot
   /// after the newest, so with the memory full a refused pair costs the oldest one. s·y and y·y are
   /// those of the vectors as stored.
   @discardableResult @inlinable
   public mutating func remember(step direction: [Scalar], scaledBy factor: Double, change a: [Scalar],
                                 minus b: [Scalar]) -> (stored: Bool, maximumOfB: Double, bIsFinite: Bool) {
-    precondition(direction.count == a.count && b.count == a.count, "vectors of different lengths")
+    precondition(direction.count == a.count && b.count == a.count && a.count == steps[0].count,
+                 "vectors of different lengths")
     let slot = (newest + 1) % capacity
     let threads = self.threads
     let (curvature, changeSquared, largest, finite) = direction.withUnsafeBufferPointer { d in

@@ -157,7 +157,7 @@ extension CellList {
       found[count] = Int32(truncatingIfNeeded: j)
       skinOnly[skinOnlyCount] = Int32(truncatingIfNeeded: j)
       count &+= Int(unsafeBitCast(withinCutoff, to: UInt8.self))
-      skinOnlyCount &+= Int(unsafeBitCast(withinReach, to: UInt8.self) &- unsafeBitCast(withinCutoff, to: UInt8.self))
+      skinOnlyCount &+= Int(unsafeBitCast(withinReach, to: UInt8.self) & (unsafeBitCast(withinCutoff, to: UInt8.self) ^ 1))
     }
     return count
   }

@@ -72,7 +72,8 @@ public struct SystemDescription: Sendable, Equatable {
     public var memory: Int?
     /// The precision L-BFGS keeps its step pairs in: "narrow" (single, the default) or "full".
     public var pairPrecision: String?
-    /// L-BFGS's preconditioner: "long-wavelength" (the default) or "none".
+    /// L-BFGS's preconditioner: "automatic" (the default: long-wavelength in a 2D periodic cell,
+    /// none otherwise), "long-wavelength" or "none".
     public var preconditioner: String?
     /// The long-wavelength preconditioner’s crossover k₀·a (dimensionless, default 2).
     public var crossover: Double?

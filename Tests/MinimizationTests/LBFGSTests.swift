@@ -237,6 +237,11 @@ struct LBFGSTests {
     #expect(!refused.stored && refused.maximumOfB == 0.75 && refused.bIsFinite)
     after[17] = .infinity
     #expect(!inverseHessian.remember(step: step, scaledBy: 1, change: before, minus: after).bIsFinite)
+    // The largest entry in the first chunk and a NaN in the last: both chunks' measures count.
+    after[17] = 0.875
+    after[n - 2] = .nan
+    let mixed = inverseHessian.remember(step: step, scaledBy: 1, change: before, minus: after)
+    #expect(mixed.maximumOfB == 0.875 && !mixed.bIsFinite)
   }
 
   @Test("a pair with s·y ≤ 0 (negative curvature along the step) is not stored; forget() leaves γ I")
@@ -268,8 +273,18 @@ struct LBFGSTests {
     // Jacobi, normalised as γ = s·y / y·y asks (M⁻¹ of order 1): M⁻¹ = mean(diag A) · diag(A)⁻¹.
     let meanDiagonal = (0..<n).reduce(0.0) { $0 + matrix[$1][$1] } / Double(n)
     let preconditioner = jacobi ? DiagonalPreconditioner(diagonal: (0..<n).map { meanDiagonal / matrix[$0][$0] }) : nil
+    // The max |F| each step reports is that of the forces at its positions (recomputed here).
+    var reference = landscape
+    var reportedForceErrors = [Double]()
     let result = lbfgs.minimize(&landscape, from: [Double](repeating: 0, count: n), every: 1,
-                                observer: { _, _, energy, _ in energies.append(energy) }, preconditioner: preconditioner)
+                                observer: { _, positions, energy, maximumForce in
+                                  energies.append(energy)
+                                  var forces = [Double](repeating: 0, count: n)
+                                  _ = reference.forces(at: positions, into: &forces)
+                                  reportedForceErrors.append(abs(maximumForce - forces.map(abs).max()!))
+                                }, preconditioner: preconditioner)
+    #expect(reportedForceErrors.max()! == 0, "reported max |F| differs from the forces at the step's positions")
+    #expect(result.maximumForce == result.forces.map(abs).max()!)
     #expect(result.converged, "\(result.stopReason.rawValue) after \(result.steps) steps")
     #expect(result.steps < 200, "L-BFGS on a 30-dimensional quadratic: \(result.steps) steps")
     let residual = zip(multiply(matrix, result.positions), vector).map { abs($0 - $1) }.max()!
