@@ -83,7 +83,7 @@ enum MinimizeCommand {
     return try execute(options).print(asJSON: options.has("json"))
   }
 
-  /// `none`, `long-wavelength` or `long-wavelength=K` (K = k₀·a > 0).
+  /// `automatic`, `none`, `long-wavelength` or `long-wavelength=K` (K = k₀·a > 0).
   static func preconditioner(_ text: String) throws -> PreconditionerChoice {
     let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
     var crossover: Double?
