@@ -165,8 +165,7 @@ public struct InverseHessianMemory<Storage: PairStorage> {
       return Self.measure(direction, against: vector, threads: threads)
     }
     // First loop, newest to oldest: aᵢ = ρᵢ sᵢ·q, then q ← q − aᵢ yᵢ together with sᵢ₋₁·q.
-    var product = Self.dotProduct(steps[slot(0)], vector, threads: threads)
-    Self.copy(vector, into: &direction, scaledBy: 1, threads: threads)
+    var product = Self.copy(vector, into: &direction, thenDotWith: steps[slot(0)], threads: threads)
     for age in 0..<pairs {
       let current = slot(age)
       let a = inverseCurvatures[current] * product
@@ -310,6 +309,39 @@ extension InverseHessianMemory {
           }
           return (sums.0 + sums.1) + (sums.2 + sums.3)
         }.reduce(Scalar.zero, +)
+      }
+    }
+  }
+
+  /// d ← v, then returns w·v, in one pass (summed as ``dotProduct(_:_:threads:)`` sums).
+  @inlinable
+  static func copy(_ vector: [Scalar], into direction: inout [Scalar], thenDotWith w: [Element], threads: Int) -> Scalar {
+    precondition(w.count == vector.count && direction.count == vector.count, "vectors of different lengths")
+    return vector.withUnsafeBufferPointer { v in
+      w.withUnsafeBufferPointer { w in
+        direction.withUnsafeMutableBufferPointer { d in
+          nonisolated(unsafe) let d = d
+          return mapChunks(of: v.count, threads: threads, minimumChunk: inverseHessianPassChunk) { range in
+            var sums = (Scalar.zero, Scalar.zero, Scalar.zero, Scalar.zero)
+            let end = range.upperBound
+            var k = range.lowerBound
+            while k &+ 4 <= end {
+              let (v0, v1, v2, v3) = (v[k], v[k &+ 1], v[k &+ 2], v[k &+ 3])
+              (d[k], d[k &+ 1], d[k &+ 2], d[k &+ 3]) = (v0, v1, v2, v3)
+              sums.0 += Storage.loaded(w[k]) * v0
+              sums.1 += Storage.loaded(w[k &+ 1]) * v1
+              sums.2 += Storage.loaded(w[k &+ 2]) * v2
+              sums.3 += Storage.loaded(w[k &+ 3]) * v3
+              k &+= 4
+            }
+            while k < end {
+              d[k] = v[k]
+              sums.0 += Storage.loaded(w[k]) * v[k]
+              k &+= 1
+            }
+            return (sums.0 + sums.1) + (sums.2 + sums.3)
+          }.reduce(Scalar.zero, +)
+        }
       }
     }
   }

@@ -23,10 +23,11 @@ import Particles
 ///
 /// Written generically: on double-double or dual numbers the same iterations run in that arithmetic.
 public struct LBFGS: Minimizer, Sendable, Equatable {
-  /// m, the step pairs the inverse-Hessian approximation keeps. Seven rather than the customary ten:
-  /// on random soft-disc packings fewer pairs cost less per iteration and did not cost iterations
-  /// (docs/benchmarks.md, "Issue 18, fourth session").
-  public var memory = 7
+  /// m, the step pairs the inverse-Hessian approximation keeps. Five rather than the customary ten:
+  /// the two-loop recursion costs 2m passes over the coordinates, and on random soft-sphere packings
+  /// in 2D and 3D fewer pairs, down to five, did not cost iterations (docs/benchmarks.md, "Issue 18,
+  /// fourth session" and "eighth session"; four did).
+  public var memory = 5
   /// Δmax, the largest move of one coordinate in one iteration (length units).
   public var maximumStep = 0.2
   /// δ: a step is accepted when it raises the energy by at most δ|E| (dimensionless).

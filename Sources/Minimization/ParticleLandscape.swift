@@ -32,8 +32,8 @@ where Space.Scalar == Potential.Scalar, Potential.Scalar == Diameters.Scalar {
     interaction.displace(&positions, by: displacement)
   }
 
-  /// The move and the neighbour-list test in one pass; the list is rebuilt only when some particle
-  /// has drifted more than skin/2 since the last build.
+  /// The move and the neighbour-list test in one pass; the list is rebuilt only when the two
+  /// particles that drifted most since the last build drifted more than the skin together.
   @inlinable
   public mutating func displace<Step: Displacement>(_ positions: inout [Scalar], by step: Step,
                                                     thenForcesInto forces: inout [Scalar]) -> Scalar

@@ -38,7 +38,7 @@ public struct MinimizerChoice: Sendable, Equatable {
   public var timeStep: Double
   public var maximumTimeStep: Double
   /// FIRE's largest move of a coordinate in one step (length units; nil: no limit, FIRE 2.0's
-  /// default dmax = 0.1 and L-BFGS's default Δmax = 0.5).
+  /// default dmax = 0.1 and L-BFGS's default Δmax = 0.2).
   public var maximumDisplacement: Double?
   /// FIRE 2.0's own parameters (N_delay, f_inc, f_dec, α₀, f_α, t_min, integrator, half step back,
   /// initial delay, vdfmax, ABC-FIRE); its dt₀, t_max = dt_max/dt₀, dmax, force tolerance and

@@ -126,7 +126,7 @@ public struct DeformedPeriodicBox<Dimension: SpatialDimension, Scalar: RealScala
   }
 
   /// Into the reference cell [0, L).
-  @inlinable
+  @inlinable @inline(__always)
   public func wrap(_ position: inout SpatialVector<Scalar>) { reference.wrap(&position) }
 
   public var cellGeometry: CellGeometry { reference.cellGeometry }

@@ -8,10 +8,11 @@ import DualNumbers
 /// predictor follows, instead of an unpredictable mix (in 3D a large share of the listed pairs lie
 /// in the skin, whose shell is wide against the contact sphere).
 ///
-/// The list stays valid, in the sense that it contains every pair closer than r_c(i, j), until some
-/// particle has moved more than skin/2 since the build (two particles approaching each other then
-/// close the gap by at most skin). ``update(positions:boundary:cutoffRatio:diameters:)`` checks
-/// that and rebuilds through a cell list. Storage grows with the number of pairs, so there is no
+/// The list stays valid, in the sense that it contains every pair closer than r_c(i, j), until the
+/// two particles that moved most since the build have together moved more than the skin (no gap
+/// then closed by more than the skin; see `DriftTest`).
+/// ``update(positions:boundary:cutoffRatio:diameters:)`` checks that and rebuilds through a cell
+/// list. Storage grows with the number of pairs, so there is no
 /// fixed capacity to overflow.
 public struct NeighbourList: Sendable {
   /// Extra range beyond each pair's cutoff (length units).
@@ -83,8 +84,9 @@ public struct NeighbourList: Sendable {
   /// The number of stored pairs.
   public var pairCount: Int { neighbours.count }
 
-  /// Rebuilds the list when it is empty, when the particle count changed, or when some particle
-  /// moved more than skin/2 since the last build. Returns whether it rebuilt.
+  /// Rebuilds the list when it is empty, when the particle count changed, or when the two particles
+  /// that moved most since the last build moved more than the skin together. Returns whether it
+  /// rebuilt.
   @inlinable @discardableResult
   public mutating func update<B: Boundary, R: InteractionDiameters>(
     positions: [B.Scalar], boundary: B, cutoffRatio: Double, diameters: R
@@ -118,24 +120,26 @@ public struct NeighbourList: Sendable {
     }
   }
 
-  /// max_i |xᵢ − xᵢ(build)| > skin/2, with minimum-image displacements; split over the threads for
-  /// large systems (each chunk stops at its first particle that moved too far).
+  /// d₁ + d₂ > skin for the two largest minimum-image displacements since the build (`DriftTest`);
+  /// split over the threads for large systems.
   @inlinable
   func movedTooFar<B: Boundary>(_ positions: [B.Scalar], boundary: B) -> Bool {
     let dimension = B.Dimension.count
     let test = DriftTest(skin: skin, geometry: boundary.cellGeometry)
-    return positions.withUnsafeBufferPointer { current in
+    let largest = positions.withUnsafeBufferPointer { current in
       referencePositions.withUnsafeBufferPointer { reference in
         nonisolated(unsafe) let (current, reference) = (current, reference)
         return mapChunks(of: current.count / dimension, threads: threads, minimumChunk: 16_384) { particles in
+          var largest = LargestDisplacements()
           for i in particles {
             let position = SpatialVector(current, particle: i, B.Dimension.self)
-            if test.movedTooFar(position, particle: i, from: reference, B.Dimension.self) { return true }
+            largest.include(test.squaredDisplacement(position, particle: i, from: reference, B.Dimension.self))
           }
-          return false
-        }.contains(true)
+          return largest
+        }.reduce(LargestDisplacements()) { $0.merged(with: $1) }
       }
     }
+    return !test.keepsList(largest)
   }
 
   /// Whether the list was built for `count` particles (so that a drift can be measured against it).

@@ -173,9 +173,10 @@ where Space.Scalar == Potential.Scalar, Potential.Scalar == Diameters.Scalar {
   }
 
   /// x ← x + Δ mapped into the primary cell, and in the same pass the test of the Verlet list
-  /// `neighbours`: returns whether no particle is now farther than skin/2 from where the list was
-  /// built (false when the list was not built for these particles). A minimiser's step then needs
-  /// no separate pass to decide whether the list must be rebuilt.
+  /// `neighbours`: returns whether the list still holds every interacting pair, i.e. the two
+  /// particles that moved most since the build moved no more than the skin together (false when the
+  /// list was not built for these particles). A minimiser's step then needs no separate pass to
+  /// decide whether the list must be rebuilt.
   @inlinable
   public func displace(_ positions: inout [Scalar], by displacement: [Scalar],
                        keeping neighbours: NeighbourList) -> Bool {
@@ -210,7 +211,7 @@ where Space.Scalar == Potential.Scalar, Potential.Scalar == Diameters.Scalar {
   }
 
   /// The displacing pass, x ← x + Δ mapped into the primary cell; with a reference it returns
-  /// whether every particle stayed within skin/2.
+  /// whether the list stays valid (``DriftTest``).
   @inlinable
   func displace<Step: Displacement>(_ positions: inout [Scalar], by step: Step,
                                     measuringDriftFrom drift: (reference: UnsafeBufferPointer<Double>, test: DriftTest)?)
@@ -220,20 +221,19 @@ where Space.Scalar == Potential.Scalar, Potential.Scalar == Diameters.Scalar {
     return positions.withUnsafeMutableBufferPointer { positions in
       nonisolated(unsafe) let x = positions
       // Split as FIRE's vector passes are (2,048 particles, 4,096 or more coordinates per thread).
-      return mapChunks(of: count, threads: threads, minimumChunk: 2048) { particles in
-        var valid = true
+      let largest = mapChunks(of: count, threads: threads, minimumChunk: 2048) { particles in
+        var largest = LargestDisplacements()
         for i in particles {
           let base = i &* Dimension.count
           var r = SpatialVector(UnsafeBufferPointer(x), particle: i, Dimension.self)
           for k in 0..<Dimension.count { r[k] += step.component(base &+ k) }
           boundary.wrap(&r)
           for k in 0..<Dimension.count { x[base &+ k] = r[k] }
-          if let drift, drift.test.movedTooFar(r, particle: i, from: drift.reference, Dimension.self) {
-            valid = false
-          }
+          if let drift { largest.include(drift.test.squaredDisplacement(r, particle: i, from: drift.reference, Dimension.self)) }
         }
-        return valid
-      }.allSatisfy { $0 }
+        return largest
+      }.reduce(LargestDisplacements()) { $0.merged(with: $1) }
+      return drift?.test.keepsList(largest) ?? true
     }
   }
 }

@@ -26,7 +26,7 @@ public struct PeriodicBox<Dimension: SpatialDimension, Scalar: RealScalar>: Boun
     for k in 0..<Dimension.count { displacement[k] = Particles.minimumImage(displacement[k], period: edges[k]) }
   }
 
-  @inlinable
+  @inlinable @inline(__always)
   public func wrap(_ position: inout SpatialVector<Scalar>) {
     for k in 0..<Dimension.count {
       let length = edges[k]

@@ -181,7 +181,7 @@ func measure<D: SpatialDimension>(
           forceSeconds * 1e9 / (evaluations * Double(max(1, list.pairCount))))
         results[index].pairsPerParticle.append(Double(list.pairCount) / Double(n))
 
-        // One rebuild from scratch, as FIRE triggers it when a particle has moved skin/2.
+        // One rebuild from scratch, as a minimiser triggers it once particles have moved far enough.
         var fresh = NeighbourList(skin: options.skin, threads: threads)
         let rebuildStart = now()
         interaction.updateNeighbours(&fresh, positions: positions)

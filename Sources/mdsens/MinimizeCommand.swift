@@ -27,7 +27,7 @@ enum MinimizeCommand {
       --max-steps N        step limit (default: the system file's, else 100000)
       --minimizer NAME     fire (Bitzek et al. 2006, as JAX-MD), fire2 (FIRE 2.0, as LAMMPS's
                            min_style fire), gradient-descent or lbfgs (limited-memory BFGS, memory
-                           from the system file's minimizer.memory, default 7) (default: the system
+                           from the system file's minimizer.memory, default 5) (default: the system
                            file's, else fire)
       --preconditioner automatic|none|long-wavelength[=K]
                            L-BFGS's starting inverse Hessian in a periodic cell: long-wavelength

@@ -117,6 +117,35 @@ struct NeighbourListTests {
     if dimension == 2 { check(TwoDimensions.self, count: 600, side: 22) } else { check(ThreeDimensions.self, count: 500, side: 8.5) }
   }
 
+  /// A pair beyond r_c + skin at the build can come within r_c only if its two particles together
+  /// moved more than the skin, so the list lives until the two largest displacements d₁ + d₂ exceed
+  /// the skin, not until one exceeds skin/2. Two discs just beyond reach: one moving 0.9 skin towards
+  /// the other (across the periodic boundary, wrapped) keeps the list and the pair stays out of
+  /// range; the other then moving 0.2 skin towards it forces a rebuild, which lists the pair.
+  @Test("the list lives until the two particles that moved most moved more than the skin together")
+  func twoLargestDisplacements() {
+    let side = 10.0, skin = 0.3
+    let box = PeriodicBox<TwoDimensions, Double>(side: side)
+    let diameters = SpeciesPairDiameters<Double>(species: [0, 0, 0], speciesDiameters: [1.0])
+    let gap = 1.0 + skin + 0.001
+    // Particle 0 just inside x = 0, particle 1 across the boundary at x = −gap + 0.05 (wrapped); a
+    // third far away, which never moves.
+    var positions = [0.05, 5.0, side - gap + 0.05, 5.0, 5.0, 1.0]
+    var list = NeighbourList(skin: skin)
+    let built = list.update(positions: positions, boundary: box, cutoffRatio: 1, diameters: diameters)
+    #expect(built && listedPairs(list).isEmpty)
+    positions[0] -= 0.9 * skin
+    if positions[0] < 0 { positions[0] += side }
+    let rebuiltAfterOne = list.update(positions: positions, boundary: box, cutoffRatio: 1, diameters: diameters)
+    #expect(!rebuiltAfterOne, "one particle moving 0.9 skin must not force a rebuild")
+    #expect(bruteForcePairs(positions, box: box, diameters: diameters, cutoffRatio: 1, extra: 0).isEmpty)
+    positions[2] += 0.2 * skin
+    let rebuiltAfterTwo = list.update(positions: positions, boundary: box, cutoffRatio: 1, diameters: diameters)
+    #expect(rebuiltAfterTwo, "d₁ + d₂ = 1.1 skin must force a rebuild")
+    #expect(listedPairs(list) == bruteForcePairs(positions, box: box, diameters: diameters, cutoffRatio: 1, extra: skin))
+    #expect(listedPairs(list).count == 1)
+  }
+
   @Test("positions outside the primary cell (several boxes away) give the same list")
   func unwrappedPositions() {
     let side = 12.0

@@ -68,7 +68,7 @@ struct MinimizerSettingsTests {
     let read = try system(minimizer: #"{"kind": "lbfgs", "memory": 12, "max_displacement": 0.3, "step_size": 0.05}"#)
       .minimizer
     #expect(read.kind == .lbfgs)
-    #expect(read.lbfgs.memory == 12 && LBFGS().memory == 7)
+    #expect(read.lbfgs.memory == 12 && LBFGS().memory == 5)
     #expect(read.lbfgs.maximumStep == 0.3 && read.lbfgs.initialInverseCurvature == 0.05)
     #expect(try system(minimizer: #"{"kind": "lbfgs"}"#).minimizer.lbfgs.maximumStep == LBFGS().maximumStep)
     #expect(read.lbfgs.pairPrecision == .narrow && LBFGS().pairPrecision == .narrow)
