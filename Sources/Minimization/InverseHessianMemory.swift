@@ -164,18 +164,20 @@ public struct InverseHessianMemory<Storage: PairStorage> {
       preconditioner?(&direction)
       return Self.measure(direction, against: vector, threads: threads)
     }
-    // First loop, newest to oldest: aᵢ = ρᵢ sᵢ·q, then q ← q − aᵢ yᵢ together with sᵢ₋₁·q.
-    var product = Self.copy(vector, into: &direction, thenDotWith: steps[slot(0)], threads: threads)
+    // First loop, newest to oldest: aᵢ = ρᵢ sᵢ·q, then q ← q − aᵢ yᵢ together with sᵢ₋₁·q; the first
+    // update reads q = v where it stands, so that v is never copied.
+    var product = Self.dotProduct(steps[slot(0)], vector, threads: threads)
     for age in 0..<pairs {
       let current = slot(age)
       let a = inverseCurvatures[current] * product
       coefficients[current] = a
+      let start = age == 0 ? vector : nil
       if age + 1 < pairs {
-        product = Self.subtractMultiple(a, of: changes[current], from: &direction,
+        product = Self.subtractMultiple(a, of: changes[current], from: start, into: &direction,
                                         thenDotWith: steps[slot(age + 1)], threads: threads)
       } else {
         // The last update, then r = γ q (r = γ M⁻¹ q), and y of the oldest pair · r for the second loop.
-        product = Self.subtractMultiple(a, of: changes[current], from: &direction, thenScaleBy: scale,
+        product = Self.subtractMultiple(a, of: changes[current], from: start, into: &direction, thenScaleBy: scale,
                                         thenDotWith: changes[current], threads: threads)
         if let preconditioner {
           preconditioner(&direction)
@@ -187,7 +189,7 @@ public struct InverseHessianMemory<Storage: PairStorage> {
     for age in stride(from: pairs - 1, through: 1, by: -1) {
       let current = slot(age)
       let b = inverseCurvatures[current] * product
-      product = Self.subtractMultiple(-(coefficients[current] - b), of: steps[current], from: &direction,
+      product = Self.subtractMultiple(-(coefficients[current] - b), of: steps[current], into: &direction,
                                       thenDotWith: changes[slot(age - 1)], threads: threads)
     }
     let b = inverseCurvatures[slot(0)] * product
@@ -200,44 +202,50 @@ public struct InverseHessianMemory<Storage: PairStorage> {
 @usableFromInline let inverseHessianPassChunk = 4096
 
 extension InverseHessianMemory {
-  /// v ← (v − c·u)·scale, then returns w·v, in one pass over the three vectors.
+  /// v ← (q − c·u)·scale with q = `start` (nil: v itself), then returns w·v, in one pass over the
+  /// vectors.
   @inlinable
-  static func subtractMultiple(_ factor: Scalar, of u: [Element], from vector: inout [Scalar],
-                               thenScaleBy scale: Scalar = 1, thenDotWith w: [Element], threads: Int) -> Scalar {
-    precondition(u.count == vector.count && w.count == vector.count, "vectors of different lengths")
+  static func subtractMultiple(_ factor: Scalar, of u: [Element], from start: [Scalar]? = nil,
+                               into vector: inout [Scalar], thenScaleBy scale: Scalar = 1, thenDotWith w: [Element],
+                               threads: Int) -> Scalar {
+    precondition(u.count == vector.count && w.count == vector.count && (start?.count ?? vector.count) == vector.count,
+                 "vectors of different lengths")
     return u.withUnsafeBufferPointer { u in
       w.withUnsafeBufferPointer { w in
-        vector.withUnsafeMutableBufferPointer { v in
-          nonisolated(unsafe) let v = v
-          return mapChunks(of: v.count, threads: threads, minimumChunk: inverseHessianPassChunk) { range in
-            // Four coordinates at a time, every load before any store: v may alias u or w as far as
-            // the compiler knows, and a store between loads would keep it from packing them.
-            var sums = (Scalar.zero, Scalar.zero, Scalar.zero, Scalar.zero)
-            let end = range.upperBound
-            var k = range.lowerBound
-            while k &+ 4 <= end {
-              let (u0, u1, u2, u3) = (Storage.loaded(u[k]), Storage.loaded(u[k &+ 1]),
-                                      Storage.loaded(u[k &+ 2]), Storage.loaded(u[k &+ 3]))
-              let (w0, w1, w2, w3) = (Storage.loaded(w[k]), Storage.loaded(w[k &+ 1]),
-                                      Storage.loaded(w[k &+ 2]), Storage.loaded(w[k &+ 3]))
-              let v0 = (v[k] - factor * u0) * scale
-              let v1 = (v[k &+ 1] - factor * u1) * scale
-              let v2 = (v[k &+ 2] - factor * u2) * scale
-              let v3 = (v[k &+ 3] - factor * u3) * scale
-              (v[k], v[k &+ 1], v[k &+ 2], v[k &+ 3]) = (v0, v1, v2, v3)
-              sums.0 += w0 * v0
-              sums.1 += w1 * v1
-              sums.2 += w2 * v2
-              sums.3 += w3 * v3
-              k &+= 4
-            }
-            while k < end {
-              v[k] = (v[k] - factor * Storage.loaded(u[k])) * scale
-              sums.0 += Storage.loaded(w[k]) * v[k]
-              k &+= 1
-            }
-            return (sums.0 + sums.1) + (sums.2 + sums.3)
-          }.reduce(Scalar.zero, +)
+        (start ?? []).withUnsafeBufferPointer { given in
+          vector.withUnsafeMutableBufferPointer { v in
+            nonisolated(unsafe) let v = v
+            nonisolated(unsafe) let q = start == nil ? UnsafeBufferPointer(v) : given
+            return mapChunks(of: v.count, threads: threads, minimumChunk: inverseHessianPassChunk) { range in
+              // Four coordinates at a time, every load before any store: v may alias u or w as far as
+              // the compiler knows, and a store between loads would keep it from packing them.
+              var sums = (Scalar.zero, Scalar.zero, Scalar.zero, Scalar.zero)
+              let end = range.upperBound
+              var k = range.lowerBound
+              while k &+ 4 <= end {
+                let (u0, u1, u2, u3) = (Storage.loaded(u[k]), Storage.loaded(u[k &+ 1]),
+                                        Storage.loaded(u[k &+ 2]), Storage.loaded(u[k &+ 3]))
+                let (w0, w1, w2, w3) = (Storage.loaded(w[k]), Storage.loaded(w[k &+ 1]),
+                                        Storage.loaded(w[k &+ 2]), Storage.loaded(w[k &+ 3]))
+                let v0 = (q[k] - factor * u0) * scale
+                let v1 = (q[k &+ 1] - factor * u1) * scale
+                let v2 = (q[k &+ 2] - factor * u2) * scale
+                let v3 = (q[k &+ 3] - factor * u3) * scale
+                (v[k], v[k &+ 1], v[k &+ 2], v[k &+ 3]) = (v0, v1, v2, v3)
+                sums.0 += w0 * v0
+                sums.1 += w1 * v1
+                sums.2 += w2 * v2
+                sums.3 += w3 * v3
+                k &+= 4
+              }
+              while k < end {
+                v[k] = (q[k] - factor * Storage.loaded(u[k])) * scale
+                sums.0 += Storage.loaded(w[k]) * v[k]
+                k &+= 1
+              }
+              return (sums.0 + sums.1) + (sums.2 + sums.3)
+            }.reduce(Scalar.zero, +)
+          }
         }
       }
     }
@@ -309,39 +317,6 @@ extension InverseHessianMemory {
           }
           return (sums.0 + sums.1) + (sums.2 + sums.3)
         }.reduce(Scalar.zero, +)
-      }
-    }
-  }
-
-  /// d ← v, then returns w·v, in one pass (summed as ``dotProduct(_:_:threads:)`` sums).
-  @inlinable
-  static func copy(_ vector: [Scalar], into direction: inout [Scalar], thenDotWith w: [Element], threads: Int) -> Scalar {
-    precondition(w.count == vector.count && direction.count == vector.count, "vectors of different lengths")
-    return vector.withUnsafeBufferPointer { v in
-      w.withUnsafeBufferPointer { w in
-        direction.withUnsafeMutableBufferPointer { d in
-          nonisolated(unsafe) let d = d
-          return mapChunks(of: v.count, threads: threads, minimumChunk: inverseHessianPassChunk) { range in
-            var sums = (Scalar.zero, Scalar.zero, Scalar.zero, Scalar.zero)
-            let end = range.upperBound
-            var k = range.lowerBound
-            while k &+ 4 <= end {
-              let (v0, v1, v2, v3) = (v[k], v[k &+ 1], v[k &+ 2], v[k &+ 3])
-              (d[k], d[k &+ 1], d[k &+ 2], d[k &+ 3]) = (v0, v1, v2, v3)
-              sums.0 += Storage.loaded(w[k]) * v0
-              sums.1 += Storage.loaded(w[k &+ 1]) * v1
-              sums.2 += Storage.loaded(w[k &+ 2]) * v2
-              sums.3 += Storage.loaded(w[k &+ 3]) * v3
-              k &+= 4
-            }
-            while k < end {
-              d[k] = v[k]
-              sums.0 += Storage.loaded(w[k]) * v[k]
-              k &+= 1
-            }
-            return (sums.0 + sums.1) + (sums.2 + sums.3)
-          }.reduce(Scalar.zero, +)
-        }
       }
     }
   }
