@@ -10,10 +10,9 @@ import DualNumbers
 ///
 /// The list stays valid, in the sense that it contains every pair closer than r_c(i, j), until the
 /// two particles that moved most since the build have together moved more than the skin (no gap
-/// then closed by more than the skin; see `DriftTest`).
+/// has then closed by more than the skin; see `DriftTest`).
 /// ``update(positions:boundary:cutoffRatio:diameters:)`` checks that and rebuilds through a cell
-/// list. Storage grows with the number of pairs, so there is no
-/// fixed capacity to overflow.
+/// list. Storage grows with the number of pairs, so there is no fixed capacity to overflow.
 public struct NeighbourList: Sendable {
   /// Extra range beyond each pair's cutoff (length units).
   public let skin: Double

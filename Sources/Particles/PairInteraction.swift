@@ -229,7 +229,9 @@ where Space.Scalar == Potential.Scalar, Potential.Scalar == Diameters.Scalar {
           for k in 0..<Dimension.count { r[k] += step.component(base &+ k) }
           boundary.wrap(&r)
           for k in 0..<Dimension.count { x[base &+ k] = r[k] }
-          if let drift { largest.include(drift.test.squaredDisplacement(r, particle: i, from: drift.reference, Dimension.self)) }
+          if let drift {
+            largest.include(drift.test.squaredDisplacement(r, particle: i, from: drift.reference, Dimension.self))
+          }
         }
         return largest
       }.reduce(LargestDisplacements()) { $0.merged(with: $1) }
