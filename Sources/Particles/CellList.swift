@@ -57,7 +57,7 @@ struct CellList {
     // Binning divides for every coordinate, so it is split over the threads; it writes every entry
     // of both arrays.
     let periodic = grid.edges != nil
-    let (origin, widths) = (grid.origin, grid.widths)
+    let (origin, widths, edges) = (grid.origin, grid.widths, grid.edges ?? [])
     resize(&storage.cellOfParticle, to: count, filling: 0)
     resize(&storage.cellCoordinates, to: 3 * count, filling: 0)
     storage.cellOfParticle.withUnsafeMutableBufferPointer { cellOf in
@@ -70,16 +70,17 @@ struct CellList {
               for k in (0..<dimension).reversed() {
                 // Non-finite or far-away coordinates (a diverging run) still get a cell: the forces
                 // will report the problem, the cell list must not trap on it.
-                let scaled = (positions[i &* dimension &+ k] - origin[k]) / widths[k]
-                // ⌊scaled⌋ by truncation (no libm call): positions in the box are non-negative.
-                let truncated = scaled.isFinite ? Int(max(-1e15, min(1e15, scaled))) : 0
-                var index = Double(truncated) > scaled ? truncated - 1 : truncated
+                var index: Int
                 if periodic {
-                  if index < 0 || index >= counts[k] {
-                    index %= counts[k]
-                    if index < 0 { index += counts[k] }
-                  }
+                  // The cell of the coordinate as the slots store it, wrapped into the box (see
+                  // `wrappedCoordinate`), so that a cell's slots lie in the cell.
+                  let scaled = wrappedCoordinate(positions[i &* dimension &+ k], period: edges[k]) / widths[k]
+                  index = scaled.isFinite ? min(Int(max(0, scaled)), counts[k] - 1) : 0
                 } else {
+                  let scaled = (positions[i &* dimension &+ k] - origin[k]) / widths[k]
+                  // ⌊scaled⌋ by truncation (no libm call), clamped to the grid.
+                  let truncated = scaled.isFinite ? Int(max(-1e15, min(1e15, scaled))) : 0
+                  index = Double(truncated) > scaled ? truncated - 1 : truncated
                   index = min(max(index, 0), counts[k] - 1)
                 }
                 coordinates[3 &* i &+ k] = Int32(truncatingIfNeeded: index)
@@ -93,7 +94,7 @@ struct CellList {
       }
     }
     let fullest = CellSort.sort(cellCount: counts.reduce(1, *), positions: positions, dimension: dimension,
-                                threads: threads, storage: storage)
+                                edges: grid.edges, threads: threads, storage: storage)
     self.cellStart = storage.cellStart
     self.particles = storage.particles
     self.slotPositions = storage.slotPositions
@@ -167,4 +168,15 @@ struct CellList {
     }
     return (periodicEdges, counts, origin, widths)
   }
+}
+
+/// x mapped into [0, L) as ``PeriodicBox`` wraps positions: unchanged inside, x − L⌊x/L⌋ outside
+/// (rounding may leave it a few units in the last place below 0, never near L). The cell list
+/// stores its slot positions so, whatever the positions it is given, so that the partners in a
+/// neighbour cell across a periodic face all lie one edge away (`CellListScan.swift`).
+@inlinable @inline(__always)
+func wrappedCoordinate(_ x: Double, period length: Double) -> Double {
+  guard x < 0 || x >= length else { return x }
+  let wrapped = x - length * roundedDown(x / length)
+  return wrapped >= length ? wrapped - length : wrapped
 }

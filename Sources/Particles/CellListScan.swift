@@ -32,6 +32,11 @@ extension CellList {
     let z = Int(tables.cellCoordinates[3 &* i &+ 2])
     let (countX, countY, countZ) = tables.cellCounts
     let shifts = tables.forwardShifts
+    let (edgeX, edgeY, edgeZ) = tables.edges
+    // The image of a run's cells: partners in a cell reached across a periodic face lie one edge
+    // away along that axis (the slots hold positions wrapped into the box), the same for the run.
+    var image = (0.0, 0.0, 0.0)
+    var runImage = image
     var offset = 0
     while offset < shifts.count {
       var nx = x &+ shifts[offset]
@@ -39,25 +44,29 @@ extension CellList {
       var nz = z &+ shifts[offset &+ 2]
       offset &+= 3
       if tables.periodic {
-        if nx < 0 { nx &+= countX } else if nx >= countX { nx &-= countX }
-        if ny < 0 { ny &+= countY } else if ny >= countY { ny &-= countY }
-        if D.count == 3 { if nz < 0 { nz &+= countZ } else if nz >= countZ { nz &-= countZ } }
+        image = (0, 0, 0)
+        if nx < 0 { nx &+= countX; image.0 = -edgeX } else if nx >= countX { nx &-= countX; image.0 = edgeX }
+        if ny < 0 { ny &+= countY; image.1 = -edgeY } else if ny >= countY { ny &-= countY; image.1 = edgeY }
+        if D.count == 3 {
+          if nz < 0 { nz &+= countZ; image.2 = -edgeZ } else if nz >= countZ { nz &-= countZ; image.2 = edgeZ }
+        }
       } else if nx < 0 || nx >= countX || ny < 0 || ny >= countY || (D.count == 3 && (nz < 0 || nz >= countZ)) {
         continue
       }
       let neighbour = nx &+ countX &* (ny &+ countY &* nz)
-      if neighbour == lastCell &+ 1 {
+      if neighbour == lastCell &+ 1 && image == runImage {
         run = run.lowerBound..<tables.cellStart[neighbour &+ 1]
       } else {
-        count = scan(run, from: i, slot: ownSlot, D.self, tables: tables, cutoffRatio: cutoffRatio, skin: skin,
-                     diameters: diameters, into: found, count: count, skinOnly: skinOnly,
+        count = scan(run, image: runImage, from: i, slot: ownSlot, D.self, tables: tables, cutoffRatio: cutoffRatio,
+                     skin: skin, diameters: diameters, into: found, count: count, skinOnly: skinOnly,
                      skinOnlyCount: &skinOnlyCount)
         run = tables.cellStart[neighbour]..<tables.cellStart[neighbour &+ 1]
+        runImage = image
       }
       lastCell = neighbour
     }
-    count = scan(run, from: i, slot: ownSlot, D.self, tables: tables, cutoffRatio: cutoffRatio, skin: skin,
-                 diameters: diameters, into: found, count: count, skinOnly: skinOnly,
+    count = scan(run, image: runImage, from: i, slot: ownSlot, D.self, tables: tables, cutoffRatio: cutoffRatio,
+                 skin: skin, diameters: diameters, into: found, count: count, skinOnly: skinOnly,
                  skinOnlyCount: &skinOnlyCount)
     (found + count).update(from: skinOnly, count: skinOnlyCount)
     return count &+ skinOnlyCount
@@ -78,6 +87,8 @@ extension CellList {
     /// Box edges (periodic); zero in free space.
     @usableFromInline let edges: (Double, Double, Double)
     @usableFromInline let periodic: Bool
+    /// Periodic with a single cell along some axis (a box under three reaches wide).
+    @usableFromInline let folded: Bool
 
     @inlinable
     init(slotPositions: UnsafeBufferPointer<Double>, particles: UnsafeBufferPointer<Int>,
@@ -97,6 +108,7 @@ extension CellList {
       let padded = lengths + [Double](repeating: 0, count: max(0, 3 - lengths.count))
       self.edges = (padded[0], padded[1], padded[2])
       self.periodic = edges != nil
+      self.folded = edges != nil && cellCounts.contains(1)
     }
   }
 
@@ -123,28 +135,41 @@ extension CellList {
     }
   }
 
-  /// The partners of i (in slot `slot`) among the particles of `slots`.
+  /// The partners of i (in slot `slot`) among the particles of `slots`, whose cells lie across the
+  /// periodic faces `image` (signed edges, zero where no face is crossed).
+  ///
+  /// With three or more cells along every periodic axis the cells are at least a reach wide and at
+  /// most a third of the box, so a candidate within reach is d − image away, which is then its
+  /// minimum image bit for bit, and a candidate d − image beyond reach is beyond it in every image:
+  /// the run's image replaces a minimum image per candidate and axis. A box folded to one cell along
+  /// an axis holds partners of several images in one cell; there the minimum image is taken per
+  /// candidate.
   @inlinable @inline(__always)
   func scan<D: SpatialDimension, Diameters: InteractionDiameters>(
-    _ slots: Range<Int>, from i: Int, slot: Int, _: D.Type, tables: Tables, cutoffRatio: Double, skin: Double,
-    diameters: Diameters, into found: UnsafeMutablePointer<Int32>, count start: Int,
-    skinOnly: UnsafeMutablePointer<Int32>, skinOnlyCount: inout Int
+    _ slots: Range<Int>, image: (Double, Double, Double), from i: Int, slot: Int, _: D.Type, tables: Tables,
+    cutoffRatio: Double, skin: Double, diameters: Diameters, into found: UnsafeMutablePointer<Int32>,
+    count start: Int, skinOnly: UnsafeMutablePointer<Int32>, skinOnlyCount: inout Int
   ) -> Int {
     var count = start
     let base = slot &* D.count
     let xi = tables.slotPositions[base]
     let yi = tables.slotPositions[base &+ 1]
     let zi = D.count == 3 ? tables.slotPositions[base &+ 2] : 0
+    let folded = tables.folded
     for slot in slots {
       let j = tables.particles[slot]
       let other = slot &* D.count
       var dx = xi - tables.slotPositions[other]
       var dy = yi - tables.slotPositions[other &+ 1]
       var dz = D.count == 3 ? zi - tables.slotPositions[other &+ 2] : 0
-      if tables.periodic {
+      if folded {
         dx = minimumImage(dx, period: tables.edges.0)
         dy = minimumImage(dy, period: tables.edges.1)
         if D.count == 3 { dz = minimumImage(dz, period: tables.edges.2) }
+      } else {
+        dx -= image.0
+        dy -= image.1
+        if D.count == 3 { dz -= image.2 }
       }
       let squared = dx * dx + dy * dy + dz * dz
       let cutoff = cutoffRatio * diameters.diameter(i, j).primalValue

@@ -7,9 +7,10 @@
 enum CellSort {
   /// Sorts the particles of `storage.cellOfParticle` by cell into `storage`: `cellStart` (slots of
   /// cell c: `cellStart[c] ..< cellStart[c + 1]`), `particles` (the particle in every slot),
-  /// `slotOfParticle` and `slotPositions` (the positions slot by slot, flat). Returns the
-  /// population of the fullest cell.
-  static func sort(cellCount: Int, positions: [Double], dimension: Int, threads: Int,
+  /// `slotOfParticle` and `slotPositions` (the positions slot by slot, flat; with periodic `edges`
+  /// wrapped into the box by ``wrappedCoordinate(_:period:)``). Returns the population of the
+  /// fullest cell.
+  static func sort(cellCount: Int, positions: [Double], dimension: Int, edges: [Double]?, threads: Int,
                    storage: RebuildStorage) -> Int {
     let count = storage.cellOfParticle.count
     let chunks = max(1, min(threads, count / 16_384))
@@ -23,6 +24,7 @@ enum CellSort {
     resize(&storage.slotOfParticle, to: count, filling: 0)
     resize(&storage.slotPositions, to: count * dimension, filling: 0)
     var fullest = 0
+    let (periodic, lengths) = (edges != nil, edges ?? [])
     storage.sortCounters.withUnsafeMutableBufferPointer { next in
       storage.cellOfParticle.withUnsafeBufferPointer { cellOf in
         nonisolated(unsafe) let (next, cellOf) = (next, cellOf)
@@ -57,7 +59,10 @@ enum CellSort {
                     nextSlot[cellOf[i]] = slot &+ 1
                     particles[slot] = i
                     slots[i] = slot
-                    for k in 0..<dimension { slotPositions[slot &* dimension &+ k] = positions[i &* dimension &+ k] }
+                    for k in 0..<dimension {
+                      let x = positions[i &* dimension &+ k]
+                      slotPositions[slot &* dimension &+ k] = periodic ? wrappedCoordinate(x, period: lengths[k]) : x
+                    }
                   }
                 }
               }

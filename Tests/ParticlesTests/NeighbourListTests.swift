@@ -159,6 +159,25 @@ struct NeighbourListTests {
     #expect(listedPairs(list) == expected)
   }
 
+  /// The cell list stores positions wrapped into the box and reaches partners across a face by one
+  /// edge per run of cells: coordinates on and a hair outside the faces (−tiny, exactly L, L − ulp,
+  /// several boxes away) must still give brute force's list, in 2D and 3D.
+  @Test("coordinates on the faces of the box and a hair outside give brute force's list", arguments: [2, 3])
+  func coordinatesOnTheFaces(dimension: Int) {
+    func check<D: SpatialDimension>(_: D.Type) {
+      let side = 7.3, count = 120
+      var positions = uniformPositions(count: count, dimension: D.count, side: side, seed: 77)
+      let faces = [-1e-17, 0, side, side.nextDown, -side.ulp, 3 * side + 0.4, -2 * side + 0.2]
+      for (index, value) in faces.enumerated() { positions[index * (D.count + 1)] = value }
+      let diameters = SpeciesPairDiameters<Double>(species: bidisperseSpecies(count), speciesDiameters: [1.0, 1.4])
+      let box = PeriodicBox<D, Double>(side: side)
+      var list = NeighbourList(skin: 0.3)
+      list.update(positions: positions, boundary: box, cutoffRatio: 1, diameters: diameters)
+      #expect(listedPairs(list) == bruteForcePairs(positions, box: box, diameters: diameters, cutoffRatio: 1, extra: 0.3))
+    }
+    if dimension == 2 { check(TwoDimensions.self) } else { check(ThreeDimensions.self) }
+  }
+
   @Test("free space: the cell grid follows the particles' bounding box")
   func freeSpace() {
     let positions = uniformPositions(count: 400, dimension: 2, side: 25, seed: 4)
