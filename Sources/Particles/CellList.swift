@@ -169,14 +169,3 @@ struct CellList {
     return (periodicEdges, counts, origin, widths)
   }
 }
-
-/// x mapped into [0, L) as ``PeriodicBox`` wraps positions: unchanged inside, x − L⌊x/L⌋ outside
-/// (rounding may leave it a few units in the last place below 0, never near L). The cell list
-/// stores its slot positions so, whatever the positions it is given, so that the partners in a
-/// neighbour cell across a periodic face all lie one edge away (`CellListScan.swift`).
-@inlinable @inline(__always)
-func wrappedCoordinate(_ x: Double, period length: Double) -> Double {
-  guard x < 0 || x >= length else { return x }
-  let wrapped = x - length * roundedDown(x / length)
-  return wrapped >= length ? wrapped - length : wrapped
-}

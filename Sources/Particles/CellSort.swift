@@ -8,7 +8,7 @@ enum CellSort {
   /// Sorts the particles of `storage.cellOfParticle` by cell into `storage`: `cellStart` (slots of
   /// cell c: `cellStart[c] ..< cellStart[c + 1]`), `particles` (the particle in every slot),
   /// `slotOfParticle` and `slotPositions` (the positions slot by slot, flat; with periodic `edges`
-  /// wrapped into the box by ``wrappedCoordinate(_:period:)``). Returns the population of the
+  /// wrapped into the box by `wrappedCoordinate(_:period:)`). Returns the population of the
   /// fullest cell.
   static func sort(cellCount: Int, positions: [Double], dimension: Int, edges: [Double]?, threads: Int,
                    storage: RebuildStorage) -> Int {

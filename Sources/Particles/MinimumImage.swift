@@ -26,3 +26,19 @@ func imageIndex(_ d: Double, period length: Double) -> Double {
   if d < -half { return d > -length ? -1 : roundedToNearestEven(d / length) }
   return 0
 }
+
+/// x mapped into the primary period [0, L): unchanged inside, x − L·⌊x/L⌋ outside (length units;
+/// the image count from the primal values, so a dual period carries its derivative). Rounding can
+/// leave exactly L (a tiny negative x plus L), which becomes 0, and can leave a few units in the
+/// last place below 0 (x a hair below a multiple of L), never near L. ``PeriodicBox`` wraps
+/// positions with it, and the cell list its slot positions, so that the partners in a neighbour
+/// cell across a periodic face all lie one edge away (`CellListScan.swift`).
+@inlinable @inline(__always)
+func wrappedCoordinate<Scalar: RealScalar>(_ x: Scalar, period length: Scalar) -> Scalar {
+  let coordinate = x.primalValue
+  guard coordinate < 0 || coordinate >= length.primalValue else { return x }
+  let images = roundedDown(coordinate / length.primalValue)
+  var wrapped = images != 0 ? x - Scalar.scaled(length, by: images) : x
+  if wrapped.primalValue >= length.primalValue { wrapped -= length }
+  return wrapped
+}

@@ -28,15 +28,7 @@ public struct PeriodicBox<Dimension: SpatialDimension, Scalar: RealScalar>: Boun
 
   @inlinable @inline(__always)
   public func wrap(_ position: inout SpatialVector<Scalar>) {
-    for k in 0..<Dimension.count {
-      let length = edges[k]
-      let coordinate = position[k].primalValue
-      guard coordinate < 0 || coordinate >= length.primalValue else { continue }
-      let images = roundedDown(coordinate / length.primalValue)
-      if images != 0 { position[k] -= Scalar.scaled(length, by: images) }
-      // Rounding can leave exactly L (a tiny negative coordinate plus L); [0, L) is the contract.
-      if position[k].primalValue >= length.primalValue { position[k] -= length }
-    }
+    for k in 0..<Dimension.count { position[k] = wrappedCoordinate(position[k], period: edges[k]) }
   }
 
   public var cellGeometry: CellGeometry {
