@@ -15,6 +15,14 @@ public protocol Boundary: Sendable {
   /// a periodic cell; unchanged in free space).
   func minimumImage(_ displacement: inout SpatialVector<Scalar>)
 
+  /// Replaces the raw displacement rᵢ − rⱼ of an interior pair of a neighbour list (both particles
+  /// more than the skin inside the cell along every axis, rᵢ − rⱼ shorter than half the cell minus
+  /// twice the skin along each; see ``NeighbourList/interiorEnd``) by the one the interaction uses.
+  /// No periodic image of such a pair is nearer while the list holds, so an orthorhombic cell uses
+  /// rᵢ − rⱼ as it is and the pair loop saves the minimum image of most pairs. The default takes
+  /// the minimum image, which is right for every pair.
+  func interiorSeparation(_ displacement: inout SpatialVector<Scalar>)
+
   /// Maps a position into the primary cell [0, L) (periodic) or leaves it (free space).
   func wrap(_ position: inout SpatialVector<Scalar>)
 
@@ -29,6 +37,9 @@ public protocol Boundary: Sendable {
 
 extension Boundary {
   public var neighbourReachScale: Double { 1 }
+
+  @inlinable @inline(__always)
+  public func interiorSeparation(_ displacement: inout SpatialVector<Scalar>) { minimumImage(&displacement) }
 }
 
 /// The geometry a cell list needs, stripped of derivatives.

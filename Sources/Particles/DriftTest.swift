@@ -6,38 +6,41 @@ import DualNumbers
 /// measured as minimum images in a periodic box (a particle that crossed the boundary and was
 /// wrapped has not moved a box length).
 ///
+/// Positions a caller hands in need not be wrapped the way the build's were: there a coordinate
+/// more than the skin inside the cell at the build is measured as it is, so that one moved by a
+/// whole period rebuilds the list (its interior pairs take separations as they are; see
+/// `InteriorPairs`). The displacing pass needs no such care: its positions are wrapped, and an
+/// interior coordinate within the skin of where it was cannot have crossed a face.
+///
 /// Why the two largest rather than 2·d₁ (every particle within skin/2, LAMMPS's `check yes`): on a
 /// minimiser's path the particle that moved most is often alone in moving that far (a rattler, a
 /// local rearrangement), and the list lives longer.
 @usableFromInline
 struct DriftTest {
   @usableFromInline let skin: Double
-  @usableFromInline let periodic: Bool
-  @usableFromInline let edges: (Double, Double, Double)
+  /// The cell, and which coordinates lie deep inside it.
+  @usableFromInline let cell: InteriorPairs
 
   @inlinable
   init(skin: Double, geometry: CellGeometry) {
     self.skin = skin
-    if case .periodic(let lengths) = geometry {
-      periodic = true
-      edges = (lengths[0], lengths.count > 1 ? lengths[1] : 0, lengths.count > 2 ? lengths[2] : 0)
-    } else {
-      periodic = false
-      edges = (0, 0, 0)
-    }
+    self.cell = InteriorPairs(skin: skin, geometry: geometry)
   }
 
-  /// |xᵢ − xᵢ(build)|² for particle i at `position` against its place in `reference` (length²).
+  /// |xᵢ − xᵢ(build)|² for particle i at `position` against its place in `reference` (length²);
+  /// `wrapped`: whether the position is the displacing pass's (wrapped into the cell).
   @inlinable @inline(__always)
   func squaredDisplacement<Scalar: RealScalar, D: SpatialDimension>(
-    _ position: SpatialVector<Scalar>, particle i: Int, from reference: UnsafeBufferPointer<Double>, _: D.Type
+    _ position: SpatialVector<Scalar>, particle i: Int, from reference: UnsafeBufferPointer<Double>, _: D.Type,
+    wrapped: Bool = true
   ) -> Double {
     var squared = 0.0
     for k in 0..<D.count {
-      var d = position[k].primalValue - reference[i &* D.count &+ k]
-      if periodic {
-        let length = k == 0 ? edges.0 : k == 1 ? edges.1 : edges.2
-        d = minimumImage(d, period: length)
+      let start = reference[i &* D.count &+ k]
+      var d = position[k].primalValue - start
+      if cell.periodic {
+        let imaged = minimumImage(d, period: cell.edge(k))
+        if wrapped || imaged == d || !cell.isInterior(start, axis: k) { d = imaged }
       }
       squared += d * d
     }

@@ -8,6 +8,10 @@ import DualNumbers
 /// predictor follows, instead of an unpredictable mix (in 3D a large share of the listed pairs lie
 /// in the skin, whose shell is wide against the contact sphere).
 ///
+/// Before that order comes another: a row holds its interior pairs first, up to ``interiorEnd``
+/// (their separation needs no periodic image while the list holds; see `InteriorPairs`), then the
+/// others, each group ordered as above.
+///
 /// The list stays valid, in the sense that it contains every pair closer than r_c(i, j), until the
 /// two particles that moved most since the build have together moved more than the skin (no gap
 /// has then closed by more than the skin; see `DriftTest`).
@@ -20,6 +24,11 @@ public struct NeighbourList: Sendable {
   public internal(set) var rowStart: [Int32]
   /// Partner indices, row by row; each pair appears in exactly one of its two rows.
   public internal(set) var neighbours: [Int32]
+  /// Row i's interior pairs are `neighbours[rowStart[i] ..< interiorEnd[i]]` (`InteriorPairs`); empty
+  /// when the pairs were not sorted so (a list assembled by hand or filtered).
+  public internal(set) var interiorEnd: [Int32] = []
+  /// The cell the interior pairs were found in: they are interior only in that cell.
+  @usableFromInline var interiorGeometry: CellGeometry?
   /// How many times the list has been built (for reports and tests).
   public internal(set) var buildCount = 0
   /// Positions (primal values, flat) at the last build: displacements are measured from here.
@@ -76,9 +85,17 @@ public struct NeighbourList: Sendable {
     }
     list.rowStart = start
     list.neighbours = kept
+    list.interiorEnd = []
+    list.interiorGeometry = nil
     return list
   }
 
+  /// Whether the rows start with interior pairs that hold in the cell `geometry` (the one they were
+  /// found in).
+  @inlinable
+  public func hasInteriorPairs(in geometry: CellGeometry) -> Bool {
+    interiorEnd.count == particleCount && interiorGeometry == geometry
+  }
 
   /// The number of stored pairs.
   public var pairCount: Int { neighbours.count }
@@ -132,7 +149,8 @@ public struct NeighbourList: Sendable {
           var largest = LargestDisplacements()
           for i in particles {
             let position = SpatialVector(current, particle: i, B.Dimension.self)
-            largest.include(test.squaredDisplacement(position, particle: i, from: reference, B.Dimension.self))
+            largest.include(test.squaredDisplacement(position, particle: i, from: reference, B.Dimension.self,
+                                                      wrapped: false))
           }
           return largest
         }.reduce(LargestDisplacements()) { $0.merged(with: $1) }
@@ -172,46 +190,61 @@ public struct NeighbourList: Sendable {
     var start = takeRowStart()
     resize(&start, to: count + 1, filling: 0)
     start[0] = 0
+    var interior = takeInteriorEnd()
+    resize(&interior, to: count, filling: 0)
+    let interiorPairs = InteriorPairs(skin: skin, geometry: geometry)
     var lengths = [Int](repeating: 0, count: chunks)
     storage.prepareRowBuffers(chunks: chunks)
     let initialCapacity = neighbours.count * 5 / (4 * max(1, count)) + 8
     start.withUnsafeMutableBufferPointer { start in
       lengths.withUnsafeMutableBufferPointer { lengths in
         storage.rowBuffers.withUnsafeMutableBufferPointer { buffers in
-          nonisolated(unsafe) let (start, lengths, buffers) = (start, lengths, buffers)
-          forEachChunk(of: chunks, threads: chunks, minimumChunk: 1) { chunk, _ in
-            let range = bounds[chunk]..<bounds[chunk + 1]
-            // Rows are written through a pointer with room for the fullest possible row ahead.
-            let reserve = cells.maximumCandidates
-            if buffers[chunk].capacity < range.count * initialCapacity + reserve {
-              buffers[chunk].pointer.deallocate()
-              let capacity = range.count * initialCapacity + reserve
-              buffers[chunk] = (.allocate(capacity: capacity), capacity)
-            }
-            var (found, capacity) = buffers[chunk]
-            var total = 0
-            // Scratch for a row's partners within the skin only, appended after those in range.
-            let skinOnly = UnsafeMutablePointer<Int32>.allocate(capacity: reserve)
-            defer { skinOnly.deallocate() }
-            cells.withTables { tables in
-              for i in range {
-                if total + reserve > capacity {
-                  let larger = UnsafeMutablePointer<Int32>.allocate(capacity: 2 * capacity)
-                  larger.update(from: found, count: total)
-                  found.deallocate()
-                  found = larger
-                  capacity *= 2
-                  buffers[chunk] = (found, capacity)
+          interior.withUnsafeMutableBufferPointer { interior in
+            positions.withUnsafeBufferPointer { positions in
+              nonisolated(unsafe) let (start, lengths, buffers) = (start, lengths, buffers)
+              nonisolated(unsafe) let (interior, positions) = (interior, positions)
+              forEachChunk(of: chunks, threads: chunks, minimumChunk: 1) { chunk, _ in
+                let range = bounds[chunk]..<bounds[chunk + 1]
+                // Rows are written through a pointer with room for the fullest possible row ahead.
+                let reserve = cells.maximumCandidates
+                if buffers[chunk].capacity < range.count * initialCapacity + reserve {
+                  buffers[chunk].pointer.deallocate()
+                  let capacity = range.count * initialCapacity + reserve
+                  buffers[chunk] = (.allocate(capacity: capacity), capacity)
                 }
-                let before = total
-                total = cells.appendPartners(of: i, D.self, tables: tables, cutoffRatio: cutoffRatio, skin: skin,
-                                             diameters: diameters, into: found, count: total, skinOnly: skinOnly)
-                start[i + 1] = Int32(total - before)
+                var (found, capacity) = buffers[chunk]
+                var total = 0
+                // Scratch for a row's partners within the skin only, appended after those in range.
+                let skinOnly = UnsafeMutablePointer<Int32>.allocate(capacity: reserve)
+                defer { skinOnly.deallocate() }
+                cells.withTables { tables in
+                  for i in range {
+                    if total + reserve > capacity {
+                      let larger = UnsafeMutablePointer<Int32>.allocate(capacity: 2 * capacity)
+                      larger.update(from: found, count: total)
+                      found.deallocate()
+                      found = larger
+                      capacity *= 2
+                      buffers[chunk] = (found, capacity)
+                    }
+                    let before = total
+                    total = cells.appendPartners(of: i, D.self, tables: tables, cutoffRatio: cutoffRatio, skin: skin,
+                                                 diameters: diameters, into: found, count: total, skinOnly: skinOnly)
+                    start[i + 1] = Int32(total - before)
+                    // The scratch of the skin-only partners is free again: it takes the row's others.
+                    interior[i] = !interiorPairs.isInterior(particle: i, in: positions, D.self) ? 0
+                      : Int32(interiorPairs.partition(found + before, count: total - before, of: i, positions: positions,
+                                                      D.self, scratch: skinOnly))
+                  }
+                }
+                lengths[chunk] = total
+              }
+              for i in 0..<count {
+                interior[i] &+= start[i]
+                start[i + 1] &+= start[i]
               }
             }
-            lengths[chunk] = total
           }
-          for i in 0..<count { start[i + 1] &+= start[i] }
         }
       }
     }
@@ -230,7 +263,7 @@ public struct NeighbourList: Sendable {
         }
       }
     }
-    install(rowStart: start, neighbours: flat)
+    install(rowStart: start, neighbours: flat, interiorEnd: interior, geometry: geometry)
   }
 
   /// The row offsets, moved out (the list is empty until ``install(rowStart:neighbours:)``) so that
@@ -239,6 +272,14 @@ public struct NeighbourList: Sendable {
   mutating func takeRowStart() -> [Int32] {
     var taken = [Int32]()
     swap(&taken, &rowStart)
+    return taken
+  }
+
+  /// The interior ends, moved out as ``takeRowStart()``.
+  @usableFromInline
+  mutating func takeInteriorEnd() -> [Int32] {
+    var taken = [Int32]()
+    swap(&taken, &interiorEnd)
     return taken
   }
 
@@ -252,9 +293,12 @@ public struct NeighbourList: Sendable {
 
   /// Stores a freshly built list (the setters are not part of the inlinable interface).
   @usableFromInline
-  mutating func install(rowStart start: [Int32], neighbours flat: [Int32]) {
+  mutating func install(rowStart start: [Int32], neighbours flat: [Int32], interiorEnd ends: [Int32],
+                        geometry: CellGeometry) {
     rowStart = start
     neighbours = flat
+    interiorEnd = ends
+    interiorGeometry = geometry
     buildCount += 1
   }
 }

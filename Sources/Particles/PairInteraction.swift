@@ -111,43 +111,52 @@ where Space.Scalar == Potential.Scalar, Potential.Scalar == Diameters.Scalar {
     let potential = potential, boundary = boundary, diameters = diameters
     let cutoffRatio = potential.cutoffRatio
     var energy: Scalar = 0
+    let interiorPairs = neighbours.hasInteriorPairs(in: boundary.cellGeometry)
     neighbours.rowStart.withUnsafeBufferPointer { rowStart in
       neighbours.neighbours.withUnsafeBufferPointer { partners in
-        for i in rows {
-          let ri = SpatialVector(positions, particle: i, Dimension.self)
-          var forceOnI = SpatialVector<Scalar>.zero
-          for slot in Int(rowStart[i])..<Int(rowStart[i + 1]) {
-            let j = Int(partners[slot])
-            var d = ri
-            let rj = SpatialVector(positions, particle: j, Dimension.self)
-            for k in 0..<Dimension.count { d[k] -= rj[k] }
-            boundary.minimumImage(&d)
-            let squared = d.squaredLength(Dimension.self)
-            let σ = diameters.diameter(i, j)
-            let reach = cutoffRatio * σ.primalValue
-            if squared.primalValue >= reach * reach { continue }
-            let r = Scalar.sqrt(squared)
-            // dU/dr from the pair energy on a dual number: the only derivative in the loop.
-            let u = potential.energy(distance: Dual(r, tangent: 1), diameter: Dual(constant: σ),
-                                     inverseDiameter: diameters.inverseDiameter(i, j), lift: { Dual(constant: $0) })
-            energy += u.value
-            guard withForces else { continue }
-            let scale = -u.tangent / r
-            var f = SpatialVector<Scalar>.zero
-            for k in 0..<Dimension.count {
-              f[k] = scale * d[k]
-              forceOnI[k] += f[k]
+        neighbours.interiorEnd.withUnsafeBufferPointer { interiorEnd in
+          for i in rows {
+            let ri = SpatialVector(positions, particle: i, Dimension.self)
+            var forceOnI = SpatialVector<Scalar>.zero
+            // The term of the pair in `slot`; an interior pair's separation needs no image.
+            @inline(__always) func addPair(_ slot: Int, interior: Bool) {
+              let j = Int(partners[slot])
+              var d = ri
+              let rj = SpatialVector(positions, particle: j, Dimension.self)
+              for k in 0..<Dimension.count { d[k] -= rj[k] }
+              if interior { boundary.interiorSeparation(&d) } else { boundary.minimumImage(&d) }
+              let squared = d.squaredLength(Dimension.self)
+              let σ = diameters.diameter(i, j)
+              let reach = cutoffRatio * σ.primalValue
+              if squared.primalValue >= reach * reach { return }
+              let r = Scalar.sqrt(squared)
+              // dU/dr from the pair energy on a dual number: the only derivative in the loop.
+              let u = potential.energy(distance: Dual(r, tangent: 1), diameter: Dual(constant: σ),
+                                       inverseDiameter: diameters.inverseDiameter(i, j), lift: { Dual(constant: $0) })
+              energy += u.value
+              guard withForces else { return }
+              let scale = -u.tangent / r
+              var f = SpatialVector<Scalar>.zero
+              for k in 0..<Dimension.count {
+                f[k] = scale * d[k]
+                forceOnI[k] += f[k]
+              }
+              if owned.contains(j) {
+                let base = j &* Dimension.count
+                for k in 0..<Dimension.count { forces[base &+ k] -= f[k] }
+              } else {
+                outside.append(PartnerTerm(particle: j, value: f))
+              }
             }
-            if owned.contains(j) {
-              let base = j &* Dimension.count
-              for k in 0..<Dimension.count { forces[base &+ k] -= f[k] }
-            } else {
-              outside.append(PartnerTerm(particle: j, value: f))
+            // Two loops, so that the interior pairs' loop holds no minimum image (nor the box edges
+            // it would keep in registers).
+            let firstImaged = interiorPairs ? Int(interiorEnd[i]) : Int(rowStart[i])
+            for slot in Int(rowStart[i])..<firstImaged { addPair(slot, interior: true) }
+            for slot in firstImaged..<Int(rowStart[i + 1]) { addPair(slot, interior: false) }
+            if withForces {
+              let base = i &* Dimension.count
+              for k in 0..<Dimension.count { forces[base &+ k] += forceOnI[k] }
             }
-          }
-          if withForces {
-            let base = i &* Dimension.count
-            for k in 0..<Dimension.count { forces[base &+ k] += forceOnI[k] }
           }
         }
       }

@@ -26,6 +26,11 @@ public struct PeriodicBox<Dimension: SpatialDimension, Scalar: RealScalar>: Boun
     for k in 0..<Dimension.count { displacement[k] = Particles.minimumImage(displacement[k], period: edges[k]) }
   }
 
+  /// rᵢ − rⱼ itself: an interior pair's separation is its own minimum image bit for bit (every
+  /// |dₖ| < Lₖ/2, where the image index is 0).
+  @inlinable @inline(__always)
+  public func interiorSeparation(_ displacement: inout SpatialVector<Scalar>) {}
+
   @inlinable @inline(__always)
   public func wrap(_ position: inout SpatialVector<Scalar>) {
     for k in 0..<Dimension.count { position[k] = wrappedCoordinate(position[k], period: edges[k]) }

@@ -34,6 +34,11 @@ func main() -> Int32 {
   if getenv("MDSENS_THREADS") != nil, getenv("OPENBLAS_NUM_THREADS") == nil {
     openblas_set_num_threads(Int32(ThreadCount.available))
   }
+  // OpenBLAS starts its threads as the library loads, and an idle one spins (yielding) for its
+  // thread timeout, about a tenth of a second, before it sleeps: beside a two-thread minimisation
+  // that is a third busy thread on two cores, which stalled the pair loop's chunks at the start of
+  // every run. Stopped here, the threads start again with OpenBLAS's first threaded call.
+  _ = blas_thread_shutdown_()
   do {
     switch command {
     case "minimize", "minimise":
