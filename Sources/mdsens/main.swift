@@ -21,6 +21,18 @@ let usage = """
   Without a system file, commands use the built-in paper system (Systems/paper-2d-128.json).
   """
 
+/// OpenBLAS starts its threads as the library loads, and an idle one spins (yielding) for its thread
+/// timeout, about a tenth of a second, before it sleeps: beside a two-thread minimisation that is a
+/// third busy thread on two cores, which stalled the pair loop's chunks at the start of every run.
+/// Stopped here, the threads start again with OpenBLAS's first threaded call. The function is
+/// exported by OpenBLAS's threaded builds but declared in no header (and absent from its serial
+/// build), so it is looked up rather than linked.
+func stopIdleOpenBLASThreads() {
+  typealias Shutdown = @convention(c) () -> Int32
+  guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "blas_thread_shutdown_") else { return }
+  _ = unsafeBitCast(symbol, to: Shutdown.self)()
+}
+
 func main() -> Int32 {
   var arguments = Array(CommandLine.arguments.dropFirst())
   // Bare `mdsens` asks what the tool does: the help, as argument parsers answer.
@@ -34,11 +46,7 @@ func main() -> Int32 {
   if getenv("MDSENS_THREADS") != nil, getenv("OPENBLAS_NUM_THREADS") == nil {
     openblas_set_num_threads(Int32(ThreadCount.available))
   }
-  // OpenBLAS starts its threads as the library loads, and an idle one spins (yielding) for its
-  // thread timeout, about a tenth of a second, before it sleeps: beside a two-thread minimisation
-  // that is a third busy thread on two cores, which stalled the pair loop's chunks at the start of
-  // every run. Stopped here, the threads start again with OpenBLAS's first threaded call.
-  _ = blas_thread_shutdown_()
+  stopIdleOpenBLASThreads()
   do {
     switch command {
     case "minimize", "minimise":
