@@ -17,13 +17,11 @@ import DualNumbers
 /// local rearrangement), and the list lives longer.
 @usableFromInline
 struct DriftTest {
-  @usableFromInline let skin: Double
-  /// The cell, and which coordinates lie deep inside it.
+  /// The skin, the cell, and which coordinates lie deep inside it.
   @usableFromInline let cell: InteriorPairs
 
   @inlinable
   init(skin: Double, geometry: CellGeometry) {
-    self.skin = skin
     self.cell = InteriorPairs(skin: skin, geometry: geometry)
   }
 
@@ -51,7 +49,7 @@ struct DriftTest {
   /// d₁ + d₂ ≤ skin.
   @inlinable
   func keepsList(_ largest: LargestDisplacements) -> Bool {
-    largest.first.squareRoot() + largest.second.squareRoot() <= skin
+    largest.first.squareRoot() + largest.second.squareRoot() <= cell.skin
   }
 }
 

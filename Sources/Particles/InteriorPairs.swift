@@ -8,9 +8,10 @@
 /// every axis, its own minimum image bit for bit. The pair loop takes it as it is
 /// (``Boundary/interiorSeparation(_:)``); in a box of 10⁴ particles most pairs are interior.
 ///
-/// In free space every pair is interior (there are no images). The drift test measures an interior
-/// coordinate's displacement without an image, so that a particle moved by a whole period (wrapped
-/// by a caller, not by a step) rebuilds the list instead of leaving a stale interior pair.
+/// In free space every pair is interior (there are no images). On positions a caller hands in
+/// (`NeighbourList.update`), the drift test measures an interior coordinate's displacement without
+/// an image, so that a particle moved by a whole period rebuilds the list instead of leaving a
+/// stale interior pair; the displacing pass's positions are wrapped and need no such care.
 @usableFromInline
 struct InteriorPairs {
   @usableFromInline let skin: Double
