@@ -20,7 +20,8 @@ import Particles
 /// positions only shape it: L-BFGS stays a descent method whatever M⁻¹ is.
 ///
 /// One application costs two grid passes over the particles and a forward and backward FFT of the
-/// grid (about N/2^d points): less than a force evaluation. Copies share the grid buffers, so one
+/// grid (about N/2^d points): less than a force evaluation. Both the passes and the transforms split
+/// over the threads. Copies share the grid buffers, so one
 /// value serves one minimisation at a time.
 public struct LongWavelengthPreconditioner: LandscapePreconditioner {
   public typealias Scalar = Double
@@ -87,7 +88,8 @@ extension LongWavelengthPreconditioner {
       let inverseSpacings = spacings.map { 1 / $0 }
       self.sizes = (sizes[0], sizes[1], dimension == 3 ? sizes[2] : 1)
       inverse = (inverseSpacings[0], inverseSpacings[1], dimension == 3 ? inverseSpacings[2] : 0)
-      transforms = (0..<(dimension == 3 ? 2 : 1)).map { _ in ComplexGridTransform(sizes: sizes) }
+      let chunks = max(1, min(self.threads, particleCount / preconditionerChunk))
+      transforms = (0..<(dimension == 3 ? 2 : 1)).map { _ in ComplexGridTransform(sizes: sizes, pieces: chunks) }
       let count = transforms[0].count
       let wavenumber = crossover / meanSpacing
       let perPoint = Double(particleCount) / Double(count)
@@ -104,7 +106,6 @@ extension LongWavelengthPreconditioner {
         multiplier[index] = wavenumber * wavenumber / laplacian / (perPoint * Double(count))
       }
       self.multiplier = multiplier
-      let chunks = max(1, min(self.threads, particleCount / preconditionerChunk))
       threadGrids = Array(repeating: Array(repeating: (0, 0), count: count * transforms.count), count: chunks - 1)
     }
 
@@ -112,14 +113,15 @@ extension LongWavelengthPreconditioner {
       positions.withUnsafeBufferPointer { x in
         vector.withUnsafeMutableBufferPointer { v in
           spread(v, at: x)
-          for transform in transforms { transform.forward() }
+          // The transforms split over the threads too: serial, they were the largest part of a
+          // two-thread step that only one thread worked on (docs/benchmarks.md, tenth session).
           multiplier.withUnsafeBufferPointer { b in
-            for transform in transforms {
-              let f = transform.values
-              for k in 0..<f.count { f[k] = (f[k].0 * b[k], f[k].1 * b[k]) }
+            for (index, transform) in transforms.enumerated() {
+              transform.filter(by: b, preparingSlab: { self.addThreadGrids(to: index, over: $0) }) { pieces, part in
+                forEachChunk(of: pieces, threads: pieces, minimumChunk: 1) { piece, _ in part(piece) }
+              }
             }
           }
-          for transform in transforms { transform.backward() }
           gather(into: v, at: x)
         }
       }
@@ -168,7 +170,8 @@ extension LongWavelengthPreconditioner {
       }
     }
 
-    /// grid ← S v, each thread's chunk of particles into a grid of its own, added in chunk order.
+    /// grid ← S v, each thread's chunk of particles into a grid of its own (the first chunk's is the
+    /// transforms' field), added in chunk order by ``addThreadGrids(to:over:)``.
     func spread(_ v: UnsafeMutableBufferPointer<Double>, at x: UnsafeBufferPointer<Double>) {
       let count = transforms[0].count
       let first = transforms[0].values, second = transforms.count > 1 ? transforms[1].values : nil
@@ -199,9 +202,21 @@ extension LongWavelengthPreconditioner {
             }
           }
         }
-        for grid in extra {
-          for k in 0..<count { first[k] = (first[k].0 + grid[k].0, first[k].1 + grid[k].1) }
-          if let second { for k in 0..<count { second[k].0 += grid[count &+ k].0 } }
+      }
+    }
+
+    /// Adds the other threads' grids (``spread(_:at:)``) into transform `index`'s field over `range`,
+    /// in chunk order; called slab by slab by the thread that transforms the slab.
+    func addThreadGrids(to index: Int, over range: Range<Int>) {
+      let field = transforms[index].values
+      let count = transforms[0].count
+      for grid in threadGrids {
+        grid.withUnsafeBufferPointer { grid in
+          if index == 0 {
+            for k in range { field[k] = (field[k].0 + grid[k].0, field[k].1 + grid[k].1) }
+          } else {
+            for k in range { field[k].0 += grid[count &+ k].0 }
+          }
         }
       }
     }

@@ -46,6 +46,88 @@ struct ComplexGridTransformTests {
     }
   }
 
+  @Test("filter is backward(b ⊙ forward(f)) summed term by term, whole or in pieces run in any order or at once",
+        arguments: [([6, 5], 1), ([6, 5], 2), ([6, 5], 3), ([4, 3, 5], 2), ([5, 4, 6], 4), ([8], 3)])
+  func filterAgainstDirectSums(sizes: [Int], pieces: Int) {
+    let count = sizes.reduce(1, *)
+    func coordinates(_ index: Int) -> [Int] {
+      var rest = index
+      var result = [Int](repeating: 0, count: sizes.count)
+      for axis in stride(from: sizes.count - 1, through: 0, by: -1) {
+        result[axis] = rest % sizes[axis]
+        rest /= sizes[axis]
+      }
+      return result
+    }
+    func phase(_ m: Int, _ n: Int) -> Double {
+      let (mm, nn) = (coordinates(m), coordinates(n))
+      var turns = 0.0
+      for axis in sizes.indices { turns += Double(mm[axis] * nn[axis]) / Double(sizes[axis]) }
+      return 2 * Double.pi * turns
+    }
+    let field: [(Double, Double)] = (0..<count).map { (sin(0.9 * Double($0) + 0.3), cos(0.4 * Double($0 * $0))) }
+    let multiplier = (0..<count).map { 0.5 + Double(($0 * 7) % 11) / 3 }
+    // f̂ = Σₙ f[n] e^{−iφ}, then Σₘ b[m] f̂[m] e^{+iφ}.
+    let transformed: [(Double, Double)] = (0..<count).map { m in
+      var sum = (0.0, 0.0)
+      for n in 0..<count {
+        let angle = -phase(m, n)
+        sum.0 += field[n].0 * cos(angle) - field[n].1 * sin(angle)
+        sum.1 += field[n].0 * sin(angle) + field[n].1 * cos(angle)
+      }
+      return (sum.0 * multiplier[m], sum.1 * multiplier[m])
+    }
+    let expected: [(Double, Double)] = (0..<count).map { n in
+      var sum = (0.0, 0.0)
+      for m in 0..<count {
+        let angle = phase(m, n)
+        sum.0 += transformed[m].0 * cos(angle) - transformed[m].1 * sin(angle)
+        sum.1 += transformed[m].0 * sin(angle) + transformed[m].1 * cos(angle)
+      }
+      return sum
+    }
+    let transform = ComplexGridTransform(sizes: sizes, pieces: pieces)
+    #expect(transform.pieces == (sizes.count == 1 ? 1 : min(pieces, sizes[0], count / sizes[0])))
+    let scale = Double(count) * multiplier.max()!
+    let runners: [(String, (Int, (Int) -> Void) -> Void)] = [
+      ("in order", { pieces, part in for piece in 0..<pieces { part(piece) } }),
+      ("reversed", { pieces, part in for piece in (0..<pieces).reversed() { part(piece) } }),
+      ("concurrently", { pieces, part in
+        withoutActuallyEscaping(part) { part in
+          nonisolated(unsafe) let part = part
+          DispatchQueue.concurrentPerform(iterations: pieces) { part($0) }
+        }
+      }),
+    ]
+    var results = [[(Double, Double)]]()
+    for (name, run) in runners {
+      // The field is written half before the filter and half slab by slab in `prepare`.
+      for index in 0..<count { transform.values[index] = (field[index].0, 0) }
+      var prepared = [Int](repeating: 0, count: count)
+      prepared.withUnsafeMutableBufferPointer { prepared in
+        nonisolated(unsafe) let prepared = prepared
+        multiplier.withUnsafeBufferPointer { b in
+          transform.filter(by: b, preparingSlab: { range in
+            for index in range {
+              prepared[index] += 1
+              transform.values[index].1 = field[index].1
+            }
+          }, running: run)
+        }
+      }
+      #expect(prepared.allSatisfy { $0 == 1 }, "every grid point prepared once (\(name))")
+      for n in 0..<count {
+        #expect(abs(transform.values[n].0 - expected[n].0) <= 1e-13 * scale, "\(name), point \(n)")
+        #expect(abs(transform.values[n].1 - expected[n].1) <= 1e-13 * scale, "\(name), point \(n)")
+      }
+      results.append(Array(transform.values))
+    }
+    // The same pieces give the same bits whichever thread ran them, and in whatever order.
+    for result in results.dropFirst() {
+      #expect(zip(result, results[0]).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 })
+    }
+  }
+
   @Test("fast sizes have no prime factor above 5 and are the smallest such at or above the request")
   func fastSizes() {
     #expect(ComplexGridTransform.fastSize(atLeast: 0) == 1)
