@@ -9,15 +9,15 @@ import CFFTW
 /// planned once (FFTW, under ``FFTWPlanner``'s lock) for repeated use on the same buffer, as an
 /// iterative method applies the same convolution every iteration.
 ///
-/// A transform made for several `pieces` also splits ``filter(by:running:)`` into that many
-/// independent parts per stage (slabs of the first axis, then columns along it), for the caller to
-/// run on its threads.
+/// A transform made for several `pieces` also splits ``filter(by:preparingColumns:running:)`` into
+/// that many independent parts per stage (columns along the first axis, slabs of it, columns), for
+/// the caller to run on its threads.
 public final class ComplexGridTransform: @unchecked Sendable {
   /// Grid points along each axis.
   public let sizes: [Int]
   /// G = ∏ sizes, the number of grid points.
   public let count: Int
-  /// The independent parts each stage of ``filter(by:running:)`` splits into (1: the whole-grid
+  /// The independent parts each stage of ``filter(by:preparingColumns:running:)`` splits into (1: the whole-grid
   /// transforms).
   public let pieces: Int
   /// The field, (real, imaginary) per grid point: written before ``forward()``, read after
@@ -35,7 +35,7 @@ public final class ComplexGridTransform: @unchecked Sendable {
   /// - Parameters:
   ///   - sizes: points along each axis (each ≥ 1); products of small primes transform fastest
   ///     (``fastSize(atLeast:)``). The field starts at zero.
-  ///   - pieces: the parts ``filter(by:running:)`` may split into (at most the points along the
+  ///   - pieces: the parts ``filter(by:preparingColumns:running:)`` may split into (at most the points along the
   ///     first axis and the columns; a one-axis grid is never split).
   public init(sizes: [Int], pieces: Int = 1) {
     precondition(!sizes.isEmpty && sizes.allSatisfy { $0 >= 1 }, "a grid needs at least one point per axis")
@@ -107,43 +107,43 @@ public final class ComplexGridTransform: @unchecked Sendable {
   ///
   /// With several ``pieces`` it runs as three stages of independent parts, each stage a call
   /// `run(pieces, part)` that must call `part(p)` once for every p in 0..<pieces, in any order or
-  /// concurrently, and return when all have: the slabs' transforms over axes 1..<d, then per range of
-  /// columns the forward transform along the first axis, the product and the backward one, then the
-  /// slabs' backward transforms. The result is deterministic for a given number of pieces; it differs
-  /// from the whole-grid transforms' in the last bits (another order of the same sums).
+  /// concurrently, and return when all have: per range of columns (column k: the points r·C + k,
+  /// r < sizes[0], C = G/sizes[0]) the forward transform along the first axis; per slab of the
+  /// first axis the forward transform over the other axes, the product and the backward one; per
+  /// range of columns the backward transform along the first axis. The result is deterministic for
+  /// a given number of pieces; it differs from the whole-grid transforms' in the last bits (another
+  /// order of the same sums).
   ///
-  /// `prepare(range)`, when given, is called for each slab's range of grid points just before its
-  /// first transform (for the whole grid with one piece): the place to finish writing f slab by
-  /// slab, on the thread that transforms it.
+  /// `prepare(columns)`, when given, is called for each range of columns just before its first
+  /// transform (for all of them with one piece): the place to finish writing f column by column, on
+  /// the thread that transforms those columns. A caller whose threads own ranges of the last axes
+  /// (particles numbered with the last coordinate slowest) finds its own data in the first and the
+  /// last stage; only the middle one moves data between threads.
   public func filter(by multiplier: UnsafeBufferPointer<Double>,
-                     preparingSlab prepare: ((Range<Int>) -> Void)? = nil,
+                     preparingColumns prepare: ((Range<Int>) -> Void)? = nil,
                      running run: (_ pieces: Int, _ part: (Int) -> Void) -> Void) {
     precondition(multiplier.count == count, "one multiplier per grid point")
     let values = values
+    let columns = count / sizes[0]
     guard pieces > 1 else {
-      prepare?(0..<count)
+      prepare?(0..<columns)
       forward()
       for k in 0..<count { values[k] = (values[k].0 * multiplier[k], values[k].1 * multiplier[k]) }
       backward()
       return
     }
-    let columns = count / sizes[0]
     run(pieces) { piece in
-      prepare?((slabBounds[piece] &* columns)..<(slabBounds[piece + 1] &* columns))
-      fftw_execute(slabPlans[piece].forward)
-    }
-    run(pieces) { piece in
+      prepare?(columnBounds[piece]..<columnBounds[piece + 1])
       fftw_execute(columnPlans[piece].forward)
-      let range = columnBounds[piece]..<columnBounds[piece + 1]
-      for row in 0..<sizes[0] {
-        for k in range {
-          let index = row &* columns &+ k
-          values[index] = (values[index].0 * multiplier[index], values[index].1 * multiplier[index])
-        }
-      }
-      fftw_execute(columnPlans[piece].backward)
     }
-    run(pieces) { fftw_execute(slabPlans[$0].backward) }
+    run(pieces) { piece in
+      fftw_execute(slabPlans[piece].forward)
+      for index in (slabBounds[piece] &* columns)..<(slabBounds[piece + 1] &* columns) {
+        values[index] = (values[index].0 * multiplier[index], values[index].1 * multiplier[index])
+      }
+      fftw_execute(slabPlans[piece].backward)
+    }
+    run(pieces) { fftw_execute(columnPlans[$0].backward) }
   }
 
   /// The smallest n ≥ `minimum` with no prime factor above 5: the sizes FFTW transforms fastest.

@@ -29,6 +29,9 @@ public struct LongWavelengthPreconditioner: LandscapePreconditioner {
   public let crossover: Double
   /// Grid points along each axis.
   public var gridSizes: [Int] { storage.transforms[0].sizes }
+  /// The independent parts each grid transform splits into over the threads (1: whole and serial,
+  /// for grids of fewer than 8,192 points per thread).
+  public var transformPieces: Int { storage.transforms[0].pieces }
   @usableFromInline let storage: Storage
 
   /// The grid's spacing in mean particle spacings.
@@ -89,7 +92,8 @@ extension LongWavelengthPreconditioner {
       self.sizes = (sizes[0], sizes[1], dimension == 3 ? sizes[2] : 1)
       inverse = (inverseSpacings[0], inverseSpacings[1], dimension == 3 ? inverseSpacings[2] : 0)
       let chunks = max(1, min(self.threads, particleCount / preconditionerChunk))
-      transforms = (0..<(dimension == 3 ? 2 : 1)).map { _ in ComplexGridTransform(sizes: sizes, pieces: chunks) }
+      let pieces = max(1, min(chunks, sizes.reduce(1, *) / transformPieceSize))
+      transforms = (0..<(dimension == 3 ? 2 : 1)).map { _ in ComplexGridTransform(sizes: sizes, pieces: pieces) }
       let count = transforms[0].count
       let wavenumber = crossover / meanSpacing
       let perPoint = Double(particleCount) / Double(count)
@@ -113,11 +117,11 @@ extension LongWavelengthPreconditioner {
       positions.withUnsafeBufferPointer { x in
         vector.withUnsafeMutableBufferPointer { v in
           spread(v, at: x)
-          // The transforms split over the threads too: serial, they were the largest part of a
-          // two-thread step that only one thread worked on (docs/benchmarks.md, tenth session).
+          // Large grids' transforms split over the threads too: serial, a 160² grid's took a tenth of
+          // a two-thread step, with the second thread waiting (docs/benchmarks.md, tenth session).
           multiplier.withUnsafeBufferPointer { b in
             for (index, transform) in transforms.enumerated() {
-              transform.filter(by: b, preparingSlab: { self.addThreadGrids(to: index, over: $0) }) { pieces, part in
+              transform.filter(by: b, preparingColumns: { self.addThreadGrids(to: index, columns: $0) }) { pieces, part in
                 forEachChunk(of: pieces, threads: pieces, minimumChunk: 1) { piece, _ in part(piece) }
               }
             }
@@ -171,7 +175,7 @@ extension LongWavelengthPreconditioner {
     }
 
     /// grid ← S v, each thread's chunk of particles into a grid of its own (the first chunk's is the
-    /// transforms' field), added in chunk order by ``addThreadGrids(to:over:)``.
+    /// transforms' field), added in chunk order by ``addThreadGrids(to:columns:)``.
     func spread(_ v: UnsafeMutableBufferPointer<Double>, at x: UnsafeBufferPointer<Double>) {
       let count = transforms[0].count
       let first = transforms[0].values, second = transforms.count > 1 ? transforms[1].values : nil
@@ -205,17 +209,22 @@ extension LongWavelengthPreconditioner {
       }
     }
 
-    /// Adds the other threads' grids (``spread(_:at:)``) into transform `index`'s field over `range`,
-    /// in chunk order; called slab by slab by the thread that transforms the slab.
-    func addThreadGrids(to index: Int, over range: Range<Int>) {
+    /// Adds the other threads' grids (``spread(_:at:)``) into transform `index`'s field over a range
+    /// of its columns (the last axis in 2D: the threads' own particles' rows of cells), in chunk
+    /// order; called by the thread that transforms those columns.
+    func addThreadGrids(to index: Int, columns: Range<Int>) {
       let field = transforms[index].values
       let count = transforms[0].count
+      let columnCount = count / sizes.0
       for grid in threadGrids {
         grid.withUnsafeBufferPointer { grid in
-          if index == 0 {
-            for k in range { field[k] = (field[k].0 + grid[k].0, field[k].1 + grid[k].1) }
-          } else {
-            for k in range { field[k].0 += grid[count &+ k].0 }
+          for row in 0..<sizes.0 {
+            let points = (row &* columnCount &+ columns.lowerBound)..<(row &* columnCount &+ columns.upperBound)
+            if index == 0 {
+              for k in points { field[k] = (field[k].0 + grid[k].0, field[k].1 + grid[k].1) }
+            } else {
+              for k in points { field[k].0 += grid[count &+ k].0 }
+            }
           }
         }
       }
@@ -253,6 +262,12 @@ extension LongWavelengthPreconditioner {
 
 /// Particles per thread below which the grid passes stay serial.
 let preconditionerChunk = 4096
+
+/// Grid points per thread below which the transforms stay whole and serial: split, a transform
+/// trades serial time for two more parallel regions and its grid crossing between the cores. Two
+/// threads gained at 160² points (2D, N = 10⁵) and not at 50² (N = 10⁴; docs/benchmarks.md, tenth
+/// session).
+let transformPieceSize = 8192
 
 extension UnsafeMutableBufferPointer where Element == [(Double, Double)] {
   /// The grids chunk `chunk` spreads into: the transforms' own for the first chunk, an extra one

@@ -101,16 +101,19 @@ struct ComplexGridTransformTests {
     ]
     var results = [[(Double, Double)]]()
     for (name, run) in runners {
-      // The field is written half before the filter and half slab by slab in `prepare`.
+      // The field is written half before the filter and half column by column in `prepare`.
       for index in 0..<count { transform.values[index] = (field[index].0, 0) }
       var prepared = [Int](repeating: 0, count: count)
+      let columnCount = count / sizes[0]
       prepared.withUnsafeMutableBufferPointer { prepared in
         nonisolated(unsafe) let prepared = prepared
         multiplier.withUnsafeBufferPointer { b in
-          transform.filter(by: b, preparingSlab: { range in
-            for index in range {
-              prepared[index] += 1
-              transform.values[index].1 = field[index].1
+          transform.filter(by: b, preparingColumns: { columns in
+            for row in 0..<sizes[0] {
+              for index in columns.map({ row * columnCount + $0 }) {
+                prepared[index] += 1
+                transform.values[index].1 = field[index].1
+              }
             }
           }, running: run)
         }

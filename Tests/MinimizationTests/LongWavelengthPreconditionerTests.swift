@@ -151,20 +151,21 @@ struct LongWavelengthPreconditionerTests {
     for i in v.indices { #expect(abs(v[i] - factor * original[i]) <= 1e-12 * factor) }
   }
 
-  @Test("split over two and three threads the grid passes and the transforms give the same M⁻¹v to rounding",
-        arguments: [([120.0, 100.0], 2), ([120.0, 100.0], 3), ([24.0, 22.0, 26.0], 2)])
-  func threads(edges: [Double], threads: Int) {
-    let count = 12_300
+  @Test("split over two and three threads the grid passes (and on large grids the transforms) give the same M⁻¹v to rounding",
+        arguments: [([120.0, 100.0], 12_300, 2, 1), ([260.0, 250.0], 65_000, 2, 2), ([260.0, 250.0], 65_000, 3, 2),
+                    ([24.0, 22.0, 26.0], 13_700, 2, 1), ([60.0, 56.0, 50.0], 168_000, 2, 2)])
+  func threads(edges: [Double], count: Int, threads: Int, pieces: Int) {
     let x = positions(count, in: edges, seed: 5)
     let v = randomVector(x.count, seed: 6)
     var one = LongWavelengthPreconditioner(edges: edges, particleCount: count, crossover: 1.5, threads: 1)
     var split = LongWavelengthPreconditioner(edges: edges, particleCount: count, crossover: 1.5, threads: threads)
+    #expect(one.transformPieces == 1 && split.transformPieces == pieces)
     var (serial, parallel) = (v, v)
     one.apply(to: &serial, at: x)
     split.apply(to: &parallel, at: x)
     let scale = serial.map(abs).max()!
     for i in v.indices { #expect(abs(serial[i] - parallel[i]) <= 1e-13 * scale) }
-    #expect(serial != parallel, "the split transforms round differently: this test compares two computations")
+    #expect(serial != parallel, "the split sums round differently: this test compares two computations")
     // Applied again, the split preconditioner repeats itself bit for bit (its thread grids are
     // emptied and refilled).
     var again = v
