@@ -2,6 +2,33 @@ import Foundation
 import FourierTransforms
 import Testing
 
+/// Σₙ f[n] exp(sign·2πi Σₐ mₐnₐ/Gₐ) for every m, term by term (the grid row-major, the last axis
+/// fastest).
+private func directTransform(_ field: [(Double, Double)], sizes: [Int], sign: Double) -> [(Double, Double)] {
+  func coordinates(_ index: Int) -> [Int] {
+    var rest = index
+    var result = [Int](repeating: 0, count: sizes.count)
+    for axis in stride(from: sizes.count - 1, through: 0, by: -1) {
+      result[axis] = rest % sizes[axis]
+      rest /= sizes[axis]
+    }
+    return result
+  }
+  return field.indices.map { m in
+    let mm = coordinates(m)
+    var sum = (0.0, 0.0)
+    for n in field.indices {
+      let nn = coordinates(n)
+      var turns = 0.0
+      for axis in sizes.indices { turns += Double(mm[axis] * nn[axis]) / Double(sizes[axis]) }
+      let angle = sign * 2 * Double.pi * turns
+      sum.0 += field[n].0 * cos(angle) - field[n].1 * sin(angle)
+      sum.1 += field[n].0 * sin(angle) + field[n].1 * cos(angle)
+    }
+    return sum
+  }
+}
+
 @Suite("Complex grid transforms")
 struct ComplexGridTransformTests {
   @Test("forward is Σₙ f[n] exp(−2πi Σₐ mₐnₐ/Gₐ) summed term by term; backward undoes it times G",
@@ -10,34 +37,16 @@ struct ComplexGridTransformTests {
     let transform = ComplexGridTransform(sizes: sizes)
     let count = sizes.reduce(1, *)
     #expect(transform.count == count && transform.values.allSatisfy { $0 == (0, 0) })
-    func coordinates(_ index: Int) -> [Int] {
-      var rest = index
-      var result = [Int](repeating: 0, count: sizes.count)
-      for axis in stride(from: sizes.count - 1, through: 0, by: -1) {
-        result[axis] = rest % sizes[axis]
-        rest /= sizes[axis]
-      }
-      return result
-    }
     let field: [(Double, Double)] = (0..<count).map { index in
       let t = Double(index)
       return (sin(1.3 * t + 0.2), cos(0.7 * t * t))
     }
     for index in 0..<count { transform.values[index] = field[index] }
     transform.forward()
+    let expected = directTransform(field, sizes: sizes, sign: -1)
     for m in 0..<count {
-      var (real, imaginary) = (0.0, 0.0)
-      let mm = coordinates(m)
-      for n in 0..<count {
-        let nn = coordinates(n)
-        var turns = 0.0
-        for axis in sizes.indices { turns += Double(mm[axis] * nn[axis]) / Double(sizes[axis]) }
-        let phase = -2 * Double.pi * turns
-        real += field[n].0 * cos(phase) - field[n].1 * sin(phase)
-        imaginary += field[n].0 * sin(phase) + field[n].1 * cos(phase)
-      }
-      #expect(abs(transform.values[m].0 - real) <= 1e-12 * Double(count))
-      #expect(abs(transform.values[m].1 - imaginary) <= 1e-12 * Double(count))
+      #expect(abs(transform.values[m].0 - expected[m].0) <= 1e-12 * Double(count))
+      #expect(abs(transform.values[m].1 - expected[m].1) <= 1e-12 * Double(count))
     }
     transform.backward()
     for n in 0..<count {
@@ -50,42 +59,10 @@ struct ComplexGridTransformTests {
         arguments: [([6, 5], 1), ([6, 5], 2), ([6, 5], 3), ([4, 3, 5], 2), ([5, 4, 6], 4), ([8], 3)])
   func filterAgainstDirectSums(sizes: [Int], pieces: Int) {
     let count = sizes.reduce(1, *)
-    func coordinates(_ index: Int) -> [Int] {
-      var rest = index
-      var result = [Int](repeating: 0, count: sizes.count)
-      for axis in stride(from: sizes.count - 1, through: 0, by: -1) {
-        result[axis] = rest % sizes[axis]
-        rest /= sizes[axis]
-      }
-      return result
-    }
-    func phase(_ m: Int, _ n: Int) -> Double {
-      let (mm, nn) = (coordinates(m), coordinates(n))
-      var turns = 0.0
-      for axis in sizes.indices { turns += Double(mm[axis] * nn[axis]) / Double(sizes[axis]) }
-      return 2 * Double.pi * turns
-    }
     let field: [(Double, Double)] = (0..<count).map { (sin(0.9 * Double($0) + 0.3), cos(0.4 * Double($0 * $0))) }
     let multiplier = (0..<count).map { 0.5 + Double(($0 * 7) % 11) / 3 }
-    // f̂ = Σₙ f[n] e^{−iφ}, then Σₘ b[m] f̂[m] e^{+iφ}.
-    let transformed: [(Double, Double)] = (0..<count).map { m in
-      var sum = (0.0, 0.0)
-      for n in 0..<count {
-        let angle = -phase(m, n)
-        sum.0 += field[n].0 * cos(angle) - field[n].1 * sin(angle)
-        sum.1 += field[n].0 * sin(angle) + field[n].1 * cos(angle)
-      }
-      return (sum.0 * multiplier[m], sum.1 * multiplier[m])
-    }
-    let expected: [(Double, Double)] = (0..<count).map { n in
-      var sum = (0.0, 0.0)
-      for m in 0..<count {
-        let angle = phase(m, n)
-        sum.0 += transformed[m].0 * cos(angle) - transformed[m].1 * sin(angle)
-        sum.1 += transformed[m].0 * sin(angle) + transformed[m].1 * cos(angle)
-      }
-      return sum
-    }
+    let transformed = zip(directTransform(field, sizes: sizes, sign: -1), multiplier).map { ($0.0 * $1, $0.1 * $1) }
+    let expected = directTransform(transformed, sizes: sizes, sign: +1)
     let transform = ComplexGridTransform(sizes: sizes, pieces: pieces)
     #expect(transform.pieces == (sizes.count == 1 ? 1 : min(pieces, sizes[0], count / sizes[0])))
     let scale = Double(count) * multiplier.max()!
