@@ -17,8 +17,8 @@ public final class ComplexGridTransform: @unchecked Sendable {
   public let sizes: [Int]
   /// G = ∏ sizes, the number of grid points.
   public let count: Int
-  /// The independent parts each stage of ``filter(by:preparingColumns:running:)`` splits into (1: the whole-grid
-  /// transforms).
+  /// The independent parts each stage of ``filter(by:preparingColumns:running:)`` splits into (1:
+  /// the whole-grid transforms).
   public let pieces: Int
   /// The field, (real, imaginary) per grid point: written before ``forward()``, read after
   /// ``backward()``.
@@ -35,8 +35,8 @@ public final class ComplexGridTransform: @unchecked Sendable {
   /// - Parameters:
   ///   - sizes: points along each axis (each ≥ 1); products of small primes transform fastest
   ///     (``fastSize(atLeast:)``). The field starts at zero.
-  ///   - pieces: the parts ``filter(by:preparingColumns:running:)`` may split into (at most the points along the
-  ///     first axis and the columns; a one-axis grid is never split).
+  ///   - pieces: the parts ``filter(by:preparingColumns:running:)`` may split into (at most the
+  ///     points along the first axis and the columns; a one-axis grid is never split).
   public init(sizes: [Int], pieces: Int = 1) {
     precondition(!sizes.isEmpty && sizes.allSatisfy { $0 >= 1 }, "a grid needs at least one point per axis")
     self.sizes = sizes

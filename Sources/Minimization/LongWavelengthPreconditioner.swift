@@ -20,9 +20,9 @@ import Particles
 /// positions only shape it: L-BFGS stays a descent method whatever M⁻¹ is.
 ///
 /// One application costs two grid passes over the particles and a forward and backward FFT of the
-/// grid (about N/2^d points): less than a force evaluation. Both the passes and the transforms split
-/// over the threads. Copies share the grid buffers, so one
-/// value serves one minimisation at a time.
+/// grid (about N/2^d points): less than a force evaluation. The passes split over the threads, and so
+/// do the transforms of large grids. Copies share the grid buffers, so one value serves one
+/// minimisation at a time.
 public struct LongWavelengthPreconditioner: LandscapePreconditioner {
   public typealias Scalar = Double
   /// k₀·a, the crossover wavenumber in units of the inverse mean spacing (dimensionless).
@@ -121,7 +121,8 @@ extension LongWavelengthPreconditioner {
           // a two-thread step, with the second thread waiting (docs/benchmarks.md, tenth session).
           multiplier.withUnsafeBufferPointer { b in
             for (index, transform) in transforms.enumerated() {
-              transform.filter(by: b, preparingColumns: { self.addThreadGrids(to: index, columns: $0) }) { pieces, part in
+              let prepare = { (columns: Range<Int>) in self.addThreadGrids(to: index, columns: columns) }
+              transform.filter(by: b, preparingColumns: prepare) { pieces, part in
                 forEachChunk(of: pieces, threads: pieces, minimumChunk: 1) { piece, _ in part(piece) }
               }
             }

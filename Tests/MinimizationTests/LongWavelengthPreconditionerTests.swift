@@ -151,7 +151,10 @@ struct LongWavelengthPreconditionerTests {
     for i in v.indices { #expect(abs(v[i] - factor * original[i]) <= 1e-12 * factor) }
   }
 
-  @Test("split over two and three threads the grid passes (and on large grids the transforms) give the same M⁻¹v to rounding",
+  @Test("""
+    split over two and three threads the grid passes (and on large grids the transforms) give the same \
+    M⁻¹v to rounding
+    """,
         arguments: [([120.0, 100.0], 12_300, 2, 1), ([260.0, 250.0], 65_000, 2, 2), ([260.0, 250.0], 65_000, 3, 2),
                     ([24.0, 22.0, 26.0], 13_700, 2, 1), ([60.0, 56.0, 50.0], 168_000, 2, 2)])
   func threads(edges: [Double], count: Int, threads: Int, pieces: Int) {
