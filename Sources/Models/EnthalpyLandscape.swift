@@ -158,9 +158,7 @@ public struct EnthalpyLandscape: EnergyLandscape {
     for start in stride(from: 0, to: new.count, by: d) {
       var squared = 0.0
       for a in 0..<d {
-        let edge = model.boxEdges[a]
-        var step = new[start + a] - old[start + a]
-        step -= edge * (step / edge).rounded()
+        let step = minimumImage(new[start + a] - old[start + a], period: model.boxEdges[a])
         squared += step * step
       }
       largest = max(largest, squared)
