@@ -125,10 +125,13 @@ public final class ComplexGridTransform: @unchecked Sendable {
     precondition(multiplier.count == count, "one multiplier per grid point")
     let values = values
     let columns = count / sizes[0]
+    func multiply(_ points: Range<Int>) {
+      for k in points { values[k] = (values[k].0 * multiplier[k], values[k].1 * multiplier[k]) }
+    }
     guard pieces > 1 else {
       prepare?(0..<columns)
       forward()
-      for k in 0..<count { values[k] = (values[k].0 * multiplier[k], values[k].1 * multiplier[k]) }
+      multiply(0..<count)
       backward()
       return
     }
@@ -138,9 +141,7 @@ public final class ComplexGridTransform: @unchecked Sendable {
     }
     run(pieces) { piece in
       fftw_execute(slabPlans[piece].forward)
-      for index in (slabBounds[piece] &* columns)..<(slabBounds[piece + 1] &* columns) {
-        values[index] = (values[index].0 * multiplier[index], values[index].1 * multiplier[index])
-      }
+      multiply((slabBounds[piece] &* columns)..<(slabBounds[piece + 1] &* columns))
       fftw_execute(slabPlans[piece].backward)
     }
     run(pieces) { fftw_execute(columnPlans[$0].backward) }
