@@ -37,6 +37,9 @@ public struct InverseHessianMemory<Storage: PairStorage> {
   /// γ, the scale of H₀ = γ I: s·y / y·y of the newest pair, or the value given before any pair.
   public var initialScale: Scalar { scale }
   @usableFromInline var coefficients: [Scalar]
+  /// sₙ·b, the newest step times the vector b it was stored with (nil when the latest pair was
+  /// refused or the memory forgotten): the first product of H b, formed where the pair was.
+  @usableFromInline var newestStepTimesB: Scalar?
 
   /// An empty memory of `capacity` pairs for vectors of `length` coordinates; H = `initialScale`·I
   /// until the first pair arrives.
@@ -73,41 +76,53 @@ public struct InverseHessianMemory<Storage: PairStorage> {
                  "vectors of different lengths")
     let slot = (newest + 1) % capacity
     let threads = self.threads
-    let (curvature, changeSquared, largest, finite) = direction.withUnsafeBufferPointer { d in
+    let (measured, stepTimesB) = direction.withUnsafeBufferPointer { d in
       a.withUnsafeBufferPointer { a in
         b.withUnsafeBufferPointer { b in
           steps[slot].withUnsafeMutableBufferPointer { s in
             changes[slot].withUnsafeMutableBufferPointer { y in
               nonisolated(unsafe) let (s, y) = (s, y)
               return mapChunks(of: s.count, threads: threads, minimumChunk: inverseHessianPassChunk) { range in
-                var curvature = Scalar.zero
-                var changeSquared = Scalar.zero
-                var largest = 0.0
-                var finite = true
-                for k in range {
-                  let step = Storage.stored(Scalar.scaled(d[k], by: factor))
-                  let change = Storage.stored(a[k] - b[k])
-                  (s[k], y[k]) = (step, change)
-                  let (sk, yk) = (Storage.loaded(step), Storage.loaded(change))
-                  curvature += sk * yk
-                  changeSquared += yk * yk
-                  let magnitude = Swift.abs(b[k].primalValue)
-                  if magnitude > largest { largest = magnitude }
-                  if !b[k].isFinite { finite = false }
+                // Four lanes, coordinate k in lane k mod 4, as in `DirectionMeasure`; every load before
+                // any store (see `subtractMultiple`).
+                var pair = PairMeasure<Scalar>()
+                let end = range.upperBound
+                var k = range.lowerBound
+                while k &+ 4 <= end {
+                  let after = (b[k], b[k &+ 1], b[k &+ 2], b[k &+ 3])
+                  let step = (Storage.stored(Scalar.scaled(d[k], by: factor)), Storage.stored(Scalar.scaled(d[k &+ 1], by: factor)),
+                              Storage.stored(Scalar.scaled(d[k &+ 2], by: factor)), Storage.stored(Scalar.scaled(d[k &+ 3], by: factor)))
+                  let change = (Storage.stored(a[k] - after.0), Storage.stored(a[k &+ 1] - after.1),
+                                Storage.stored(a[k &+ 2] - after.2), Storage.stored(a[k &+ 3] - after.3))
+                  (s[k], s[k &+ 1], s[k &+ 2], s[k &+ 3]) = step
+                  (y[k], y[k &+ 1], y[k &+ 2], y[k &+ 3]) = change
+                  pair.include((Storage.loaded(step.0), Storage.loaded(step.1), Storage.loaded(step.2), Storage.loaded(step.3)),
+                               (Storage.loaded(change.0), Storage.loaded(change.1), Storage.loaded(change.2),
+                                Storage.loaded(change.3)),
+                               after: after)
+                  k &+= 4
                 }
-                return (curvature, changeSquared, largest, finite)
-              }.reduce((Scalar.zero, Scalar.zero, 0.0, true)) {
-                ($0.0 + $1.0, $0.1 + $1.1, Swift.max($0.2, $1.2), $0.3 && $1.3)
-              }
+                while k < end {
+                  let (step, change) = (Storage.stored(Scalar.scaled(d[k], by: factor)), Storage.stored(a[k] - b[k]))
+                  (s[k], y[k]) = (step, change)
+                  pair.include(Storage.loaded(step), Storage.loaded(change), after: b[k])
+                  k &+= 1
+                }
+                // Each chunk's sₙ·b joined as `dotProduct` joins its chunks, to the same bits.
+                return (pair, pair.stepTimesB)
+              }.reduce((PairMeasure(), Scalar.zero)) { ($0.0.merged(with: $1.0), $0.1 + $1.1) }
             }
           }
         }
       }
     }
+    let (curvature, changeSquared, largest, finite) = measured.result
+    newestStepTimesB = nil
     guard curvature.primalValue > 0, curvature.isFinite, changeSquared.isFinite else {
       if storedCount == capacity { storedCount -= 1 }
       return (false, largest, finite)
     }
+    newestStepTimesB = stepTimesB
     inverseCurvatures[slot] = 1 / curvature
     scale = curvature / changeSquared
     newest = slot
@@ -119,6 +134,7 @@ public struct InverseHessianMemory<Storage: PairStorage> {
   public mutating func forget() {
     storedCount = 0
     newest = -1
+    newestStepTimesB = nil
   }
 
   /// v ← H v by the two-loop recursion (see ``apply(_:into:)``).
@@ -151,9 +167,40 @@ public struct InverseHessianMemory<Storage: PairStorage> {
     withoutActuallyEscaping(preconditioner) { apply(vector, into: &direction, startingFrom: $0) }
   }
 
+  /// As ``apply(_:into:)`` for v = b, the vector the newest pair was stored with (a minimiser's
+  /// forces after its latest step): the first loop's first product sₙ·b was formed in
+  /// ``remember(step:scaledBy:change:minus:)``'s pass, to the same bits, and is not taken again.
+  /// Without a stored pair this is ``apply(_:into:)``.
+  @inlinable @discardableResult
+  public mutating func apply(toLatestB vector: [Scalar], into direction: inout [Scalar])
+    -> (slope: Scalar, longest: Double, finite: Bool)
+  {
+    apply(vector, into: &direction, startingFrom: nil, newestProduct: productWithLatestB(vector))
+  }
+
+  /// As ``apply(toLatestB:into:)`` with H₀ = γ M⁻¹ (see ``apply(_:into:preconditioner:)``).
+  @inlinable @discardableResult
+  public mutating func apply(toLatestB vector: [Scalar], into direction: inout [Scalar],
+                             preconditioner: (inout [Scalar]) -> Void)
+    -> (slope: Scalar, longest: Double, finite: Bool)
+  {
+    let known = productWithLatestB(vector)
+    return withoutActuallyEscaping(preconditioner) {
+      apply(vector, into: &direction, startingFrom: $0, newestProduct: known)
+    }
+  }
+
+  /// sₙ·b as remembered, checked against v in debug builds.
+  @inlinable
+  func productWithLatestB(_ vector: [Scalar]) -> Scalar? {
+    assert(newestStepTimesB == nil || newestStepTimesB == Self.dotProduct(steps[newest], vector, threads: threads),
+           "v is not the b the newest pair was stored with")
+    return newestStepTimesB
+  }
+
   @inlinable
   mutating func apply(_ vector: [Scalar], into direction: inout [Scalar],
-                      startingFrom preconditioner: ((inout [Scalar]) -> Void)?)
+                      startingFrom preconditioner: ((inout [Scalar]) -> Void)?, newestProduct: Scalar? = nil)
     -> (slope: Scalar, longest: Double, finite: Bool)
   {
     if direction.count != vector.count { direction = [Scalar](repeating: 0, count: vector.count) }
@@ -166,7 +213,7 @@ public struct InverseHessianMemory<Storage: PairStorage> {
     }
     // First loop, newest to oldest: aᵢ = ρᵢ sᵢ·q, then q ← q − aᵢ yᵢ together with sᵢ₋₁·q; the first
     // update reads q = v where it stands, so that v is never copied.
-    var product = Self.dotProduct(steps[slot(0)], vector, threads: threads)
+    var product = newestProduct ?? Self.dotProduct(steps[slot(0)], vector, threads: threads)
     for age in 0..<pairs {
       let current = slot(age)
       let a = inverseCurvatures[current] * product
@@ -263,11 +310,24 @@ extension InverseHessianMemory {
         direction.withUnsafeMutableBufferPointer { d in
           nonisolated(unsafe) let d = d
           return mapChunks(of: d.count, threads: threads, minimumChunk: inverseHessianPassChunk) { range in
+            // Four coordinates at a time, every load before any store (see `subtractMultiple`).
             var measured = DirectionMeasure<Scalar>()
-            for k in range {
+            let end = range.upperBound
+            var k = range.lowerBound
+            while k &+ 4 <= end {
+              let (u0, u1, u2, u3) = (Storage.loaded(u[k]), Storage.loaded(u[k &+ 1]),
+                                      Storage.loaded(u[k &+ 2]), Storage.loaded(u[k &+ 3]))
+              let updated = (d[k] + factor * u0, d[k &+ 1] + factor * u1, d[k &+ 2] + factor * u2,
+                             d[k &+ 3] + factor * u3)
+              (d[k], d[k &+ 1], d[k &+ 2], d[k &+ 3]) = updated
+              measured.include(updated, against: (v[k], v[k &+ 1], v[k &+ 2], v[k &+ 3]))
+              k &+= 4
+            }
+            while k < end {
               let updated = d[k] + factor * Storage.loaded(u[k])
               d[k] = updated
               measured.include(updated, against: v[k])
+              k &+= 1
             }
             return measured
           }.reduce(DirectionMeasure()) { $0.merged(with: $1) }.result
@@ -285,7 +345,16 @@ extension InverseHessianMemory {
       vector.withUnsafeBufferPointer { v in
         mapChunks(of: d.count, threads: threads, minimumChunk: inverseHessianPassChunk) { range in
           var measured = DirectionMeasure<Scalar>()
-          for k in range { measured.include(d[k], against: v[k]) }
+          let end = range.upperBound
+          var k = range.lowerBound
+          while k &+ 4 <= end {
+            measured.include((d[k], d[k &+ 1], d[k &+ 2], d[k &+ 3]), against: (v[k], v[k &+ 1], v[k &+ 2], v[k &+ 3]))
+            k &+= 4
+          }
+          while k < end {
+            measured.include(d[k], against: v[k])
+            k &+= 1
+          }
           return measured
         }.reduce(DirectionMeasure()) { $0.merged(with: $1) }.result
       }
@@ -333,37 +402,4 @@ extension InverseHessianMemory {
       }
     }
   }
-}
-
-/// What a line search asks of a direction d against the forces v, gathered coordinate by
-/// coordinate: d·v, max |dᵢ| (primal values) and whether every dᵢ is finite.
-@usableFromInline
-struct DirectionMeasure<Scalar: RealScalar> {
-  @usableFromInline var slope = Scalar.zero
-  @usableFromInline var longest = 0.0
-  @usableFromInline var finite = true
-
-  @inlinable
-  init() {}
-
-  @inlinable @inline(__always)
-  mutating func include(_ component: Scalar, against force: Scalar) {
-    slope += component * force
-    let magnitude = Swift.abs(component.primalValue)
-    if magnitude > longest { longest = magnitude }
-    if !component.isFinite { finite = false }
-  }
-
-  /// The measure of two chunks, this one first.
-  @inlinable
-  func merged(with next: DirectionMeasure) -> DirectionMeasure {
-    var result = self
-    result.slope += next.slope
-    result.longest = Swift.max(longest, next.longest)
-    result.finite = finite && next.finite
-    return result
-  }
-
-  @inlinable
-  var result: (slope: Scalar, longest: Double, finite: Bool) { (slope, longest, finite) }
 }

@@ -150,7 +150,8 @@ public struct LBFGS: Minimizer, Sendable, Equatable {
     _ inverseHessian: inout InverseHessianMemory<Storage>, _ forces: [Storage.Scalar], _ move: inout [Storage.Scalar],
     _ preconditioner: inout Preconditioning?, _ positions: [Storage.Scalar]
   ) -> (slope: Storage.Scalar, longest: Double, finite: Bool) where Preconditioning.Scalar == Storage.Scalar {
-    guard preconditioner != nil else { return inverseHessian.apply(forces, into: &move) }
-    return inverseHessian.apply(forces, into: &move) { preconditioner!.apply(to: &$0, at: positions) }
+    // F is the b of the newest pair: its product with that step was formed where the pair was stored.
+    guard preconditioner != nil else { return inverseHessian.apply(toLatestB: forces, into: &move) }
+    return inverseHessian.apply(toLatestB: forces, into: &move) { preconditioner!.apply(to: &$0, at: positions) }
   }
 }

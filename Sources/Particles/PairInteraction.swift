@@ -56,6 +56,16 @@ where Space.Scalar == Potential.Scalar, Potential.Scalar == Diameters.Scalar {
   @inlinable
   @discardableResult
   public func forces(_ positions: [Scalar], neighbours: NeighbourList, into forces: inout [Scalar]) -> Scalar {
+    guard let specialised = potential.specialised else {
+      return self.forces(positions, neighbours: neighbours, into: &forces, as: potential)
+    }
+    return self.forces(positions, neighbours: neighbours, into: &forces, as: specialised)
+  }
+
+  /// The force loop on `potential`, this interaction's own or its specialised form.
+  @inlinable
+  func forces<Pair: PairPotential>(_ positions: [Scalar], neighbours: NeighbourList, into forces: inout [Scalar],
+                                   as potential: Pair) -> Scalar where Pair.Scalar == Scalar {
     let count = positions.count
     if forces.count != count { forces = [Scalar](repeating: 0, count: count) }
     let rows = neighbours.particleCount
@@ -64,8 +74,9 @@ where Space.Scalar == Potential.Scalar, Potential.Scalar == Diameters.Scalar {
       for index in 0..<count { forces[index] = 0 }
       return positions.withUnsafeBufferPointer { positions in
         forces.withUnsafeMutableBufferPointer { forces in
-          accumulate(rows: 0..<rows, positions: positions, neighbours: neighbours, forces: forces,
-                     withForces: true)
+          var none = [PartnerTerm<Scalar>]()
+          return accumulate(rows: 0..<rows, positions: positions, neighbours: neighbours, forces: forces,
+                            withForces: true, owned: EveryParticle(), outside: &none, potential: potential)
         }
       }
     }
@@ -81,7 +92,7 @@ where Space.Scalar == Potential.Scalar, Potential.Scalar == Diameters.Scalar {
         nonisolated(unsafe) let forces = forces
         return accumulateOwningRows(bounds: bounds, width: Dimension.count, into: forces) { rows, owned, outside in
           accumulate(rows: rows, positions: positions, neighbours: neighbours, forces: forces, withForces: true,
-                     owned: owned, outside: &outside)
+                     owned: owned, outside: &outside, potential: potential)
         }.reduce(0, +)
       }
     }
@@ -95,20 +106,20 @@ where Space.Scalar == Potential.Scalar, Potential.Scalar == Diameters.Scalar {
   ) -> Scalar {
     var none = [PartnerTerm<Scalar>]()
     return accumulate(rows: rows, positions: positions, neighbours: neighbours, forces: forces,
-                      withForces: withForces, owned: EveryParticle(), outside: &none)
+                      withForces: withForces, owned: EveryParticle(), outside: &none, potential: potential)
   }
 
-  /// The pair loop over rows i ∈ `rows`, writing the force on a partner j directly only when j is
-  /// `owned` and appending it to `outside` otherwise.
+  /// The pair loop over rows i ∈ `rows` with the pair energy of `potential`, writing the force on a
+  /// partner j directly only when j is `owned` and appending it to `outside` otherwise.
   @inlinable
-  func accumulate<Owned: ParticleOwnership>(
+  func accumulate<Owned: ParticleOwnership, Pair: PairPotential>(
     rows: Range<Int>, positions: UnsafeBufferPointer<Scalar>, neighbours: NeighbourList,
     forces: UnsafeMutableBufferPointer<Scalar>, withForces: Bool, owned: Owned,
-    outside: inout [PartnerTerm<Scalar>]
-  ) -> Scalar {
+    outside: inout [PartnerTerm<Scalar>], potential: Pair
+  ) -> Scalar where Pair.Scalar == Scalar {
     // Local copies: the force stores below go through a pointer the compiler cannot tell apart from
     // `self`, so fields read through `self` would be loaded again for every pair.
-    let potential = potential, boundary = boundary, diameters = diameters
+    let boundary = boundary, diameters = diameters
     let cutoffRatio = potential.cutoffRatio
     var energy: Scalar = 0
     let interiorPairs = neighbours.hasInteriorPairs(in: boundary.cellGeometry)

@@ -29,6 +29,20 @@ public protocol PairPotential: Sendable {
   /// force's 1/r, a division by σ per pair would be a third operation for the one divider. A
   /// potential that does not divide by σ need not implement it.
   func energy<T: RealScalar>(distance r: T, diameter σ: T, inverseDiameter: Double, lift: (Scalar) -> T) -> T
+
+  /// The type of ``specialised``.
+  associatedtype Specialised: PairPotential = Self where Specialised.Scalar == Scalar
+
+  /// The same potential with a choice its pair energy would make pair by pair made once, in its
+  /// type (a soft sphere's α = 2), giving the same energies bit for bit; nil when there is none. The
+  /// force loop runs on it: a loop over every pair then holds no branch it never takes, and above
+  /// all no call on one (a `pow`), around which the compiler would keep the loop's sums in memory.
+  var specialised: Specialised? { get }
+}
+
+extension PairPotential where Specialised == Self {
+  @inlinable
+  public var specialised: Self? { nil }
 }
 
 extension PairPotential {

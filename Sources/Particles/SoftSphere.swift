@@ -39,22 +39,57 @@ public struct SoftSphere<Scalar: RealScalar>: PairPotential {
 
   @inlinable @inline(__always)
   public func energy<T: RealScalar>(distance r: T, diameter σ: T, inverseDiameter: Double, lift: (Scalar) -> T) -> T {
+    energy(distance: r, diameter: σ, inverseDiameter: inverseDiameter, lift: lift) { overlap in
+      let exponent = alpha.primalValue
+      // Integer and half-integer exponents without derivatives need no logarithm: harmonic and
+      // Hertzian contacts stay as cheap as hand-written code, and stay exact at overlap → 0.
+      if alpha.isConstant && exponent == 2 { return overlap * overlap }
+      if alpha.isConstant && exponent == 2.5 { return overlap * overlap * T.sqrt(overlap) }
+      return T.pow(overlap, lift(alpha))
+    }
+  }
+
+  /// ε/α · power(1 − r/σ).
+  @inlinable @inline(__always)
+  func energy<T: RealScalar>(distance r: T, diameter σ: T, inverseDiameter: Double, lift: (Scalar) -> T,
+                             power: (T) -> T) -> T {
     // A constant σ (the usual case) scales r by 1/σ in plain arithmetic, not as a dual division.
     let overlap = σ.isConstant ? 1 - T.scaled(r, by: inverseDiameter) : 1 - r / σ
-    let exponent = alpha.primalValue
-    let power: T
-    // Integer and half-integer exponents without derivatives need no logarithm: harmonic and
-    // Hertzian contacts stay as cheap as hand-written code, and stay exact at overlap → 0.
-    if alpha.isConstant && exponent == 2 {
-      power = overlap * overlap
-    } else if alpha.isConstant && exponent == 2.5 {
-      power = overlap * overlap * T.sqrt(overlap)
-    } else {
-      power = T.pow(overlap, lift(alpha))
-    }
+    let power = power(overlap)
     if epsilon.isConstant && alpha.isConstant {
       return T.scaled(power, by: prefactor)
     }
     return lift(epsilon) / lift(alpha) * power
+  }
+
+  /// Harmonic spheres (a constant α = 2, the jamming potential) as ``Harmonic``: their pair loop
+  /// holds no `pow`.
+  @inlinable
+  public var specialised: Harmonic? {
+    alpha.isConstant && alpha.primalValue == 2 ? Harmonic(sphere: self) : nil
+  }
+
+  /// A soft sphere whose α = 2 is known by its type: the same energies, bit for bit, from a pair
+  /// energy with no exponent to test and no `pow` in it.
+  public struct Harmonic: PairPotential {
+    public let sphere: SoftSphere
+
+    @inlinable
+    init(sphere: SoftSphere) {
+      self.sphere = sphere
+    }
+
+    @inlinable @inline(__always)
+    public var cutoffRatio: Double { 1 }
+
+    @inlinable @inline(__always)
+    public func energy<T: RealScalar>(distance r: T, diameter σ: T, lift: (Scalar) -> T) -> T {
+      energy(distance: r, diameter: σ, inverseDiameter: 1 / σ.primalValue, lift: lift)
+    }
+
+    @inlinable @inline(__always)
+    public func energy<T: RealScalar>(distance r: T, diameter σ: T, inverseDiameter: Double, lift: (Scalar) -> T) -> T {
+      sphere.energy(distance: r, diameter: σ, inverseDiameter: inverseDiameter, lift: lift) { $0 * $0 }
+    }
   }
 }

@@ -189,7 +189,8 @@ struct LBFGSTests {
   @Test("apply(_:into:) writes H v and measures it in the same pass: d·v, max |dᵢ|, finiteness; v is untouched",
         arguments: [1, 2])
   func measuredProduct(threads: Int) {
-    let n = 20_000
+    // Not a multiple of four: the passes take four coordinates at a time and the last three alone.
+    let n = 20_003
     var generator = SplitMix64(seed: 21)
     var inverseHessian = InverseHessianMemory<NarrowPairs<Double>>(capacity: 4, length: n, initialScale: 0.3,
                                                                   threads: threads)
@@ -213,16 +214,57 @@ struct LBFGSTests {
     #expect(abs(measured.slope - dot(direction, vector)) <= 1e-12 * abs(measured.slope))
     #expect(measured.slope > 0, "H is positive definite")
     #expect(measured.longest == direction.map(abs).max()! && measured.finite)
-    var poisoned = vector
-    poisoned[n - 1] = .nan
-    #expect(!inverseHessian.apply(poisoned, into: &direction).finite)
+    // One non-finite coordinate anywhere (each of the four lanes, the remainder) makes d non-finite.
+    for (index, value) in [(0, Double.nan), (1, .infinity), (n / 2 + 2, -.infinity), (7, .nan), (n - 1, .nan)] {
+      var poisoned = vector
+      poisoned[index] = value
+      #expect(!inverseHessian.apply(poisoned, into: &direction).finite, "\(value) at \(index)")
+    }
+  }
+
+  /// L-BFGS's next direction is H b for the b its newest pair was stored with; the product of that
+  /// step with b comes from the storing pass.
+  @Test("H b for the newest pair's b takes sₙ·b from the pass that stored the pair, to the same bits, plain and preconditioned",
+        arguments: [1, 2])
+  func productWithLatestB(threads: Int) {
+    let n = 20_003
+    var generator = SplitMix64(seed: 33)
+    func random() -> [Double] { (0..<n).map { _ in Double.random(in: -1...1, using: &generator) } }
+    var inverseHessian = InverseHessianMemory<NarrowPairs<Double>>(capacity: 3, length: n, initialScale: 0.7,
+                                                                  threads: threads)
+    let halve: (inout [Double]) -> Void = { vector in for k in vector.indices { vector[k] *= 0.5 } }
+    func expectSameAsGeneral(_ b: [Double], _ comment: Comment) {
+      var (general, latest) = ([Double](), [Double]())
+      let expected = inverseHessian.apply(b, into: &general)
+      let measured = inverseHessian.apply(toLatestB: b, into: &latest)
+      #expect(latest == general && measured == expected, comment)
+      let expectedPreconditioned = inverseHessian.apply(b, into: &general, preconditioner: halve)
+      let measuredPreconditioned = inverseHessian.apply(toLatestB: b, into: &latest, preconditioner: halve)
+      #expect(latest == general && measuredPreconditioned == expectedPreconditioned, comment)
+    }
+    var before = random()
+    expectSameAsGeneral(before, "no pair stored yet")
+    for round in 0..<5 {
+      let step = random()
+      let after = zip(before, step).map { $0 - Double.random(in: 0.5...2, using: &generator) * $1 }
+      #expect(inverseHessian.remember(step: step, scaledBy: 0.25, change: before, minus: after).stored)
+      expectSameAsGeneral(after, "after pair \(round)")
+      before = after
+    }
+    // A refused pair (s·y < 0) leaves an older newest pair, whose b was another vector.
+    let step = random()
+    let after = zip(before, step).map { $0 + $1 }
+    #expect(!inverseHessian.remember(step: step, scaledBy: 1, change: before, minus: after).stored)
+    expectSameAsGeneral(after, "after a refused pair")
+    inverseHessian.forget()
+    expectSameAsGeneral(after, "forgotten")
   }
 
   /// L-BFGS takes its convergence test (max |F| after the step) from the pass that stores the pair.
   @Test("storing a pair measures max |bₖ| and b's finiteness, stored or refused, on one and two threads",
         arguments: [1, 2])
   func rememberMeasuresTheNewForces(threads: Int) {
-    let n = 20_000
+    let n = 20_003
     var generator = SeededGenerator(seed: 5)
     let before = (0..<n).map { _ in 2 * generator.nextUnit() - 1 }
     var after = before.map { 0.5 * $0 }
@@ -237,6 +279,11 @@ struct LBFGSTests {
     #expect(!refused.stored && refused.maximumOfB == 0.75 && refused.bIsFinite)
     after[17] = .infinity
     #expect(!inverseHessian.remember(step: step, scaledBy: 1, change: before, minus: after).bIsFinite)
+    after[17] = 0.5
+    after[n - 1] = -.infinity
+    #expect(!inverseHessian.remember(step: step, scaledBy: 1, change: before, minus: after).bIsFinite,
+            "in the remainder after the last four")
+    after[n - 1] = 0.25
     // The largest entry in the first chunk and a NaN in the last: both chunks' measures count.
     after[17] = 0.875
     after[n - 2] = .nan

@@ -274,3 +274,64 @@ struct SoftSpherePrefactorTests {
     }
   }
 }
+
+/// A potential as its own type, without its specialised form: the force loop runs its general pair
+/// energy.
+struct Unspecialised<Base: PairPotential>: PairPotential {
+  typealias Scalar = Base.Scalar
+  let base: Base
+  var cutoffRatio: Double { base.cutoffRatio }
+  func energy<T: RealScalar>(distance r: T, diameter σ: T, lift: (Scalar) -> T) -> T {
+    base.energy(distance: r, diameter: σ, lift: lift)
+  }
+  func energy<T: RealScalar>(distance r: T, diameter σ: T, inverseDiameter: Double, lift: (Scalar) -> T) -> T {
+    base.energy(distance: r, diameter: σ, inverseDiameter: inverseDiameter, lift: lift)
+  }
+}
+
+@Suite("Harmonic soft spheres in their own type")
+struct HarmonicSoftSphereTests {
+  /// The force loop runs on `SoftSphere.Harmonic` when α = 2 is a constant: only then, and to the same bits.
+  @Test("only a constant α = 2 has the harmonic form; its pair energies are the soft sphere's, bit for bit")
+  func specialisedOnlyForConstantTwo() throws {
+    #expect(SoftSphere<Double>(alpha: 2.5).specialised == nil)
+    #expect(SoftSphere<Dual<Double>>(alpha: Dual(2, tangent: 1)).specialised == nil, "α carries a derivative")
+    let seededEpsilon = SoftSphere<Dual<Double>>(epsilon: Dual(1.3, tangent: 1), alpha: 2)
+    let harmonicSeeded = try #require(seededEpsilon.specialised)
+    let harmonic = try #require(SoftSphere<Double>(epsilon: 1.3, alpha: 2).specialised)
+    for r in stride(from: 0.05, to: 1.4, by: 0.05) {
+      let distance = Dual(r, tangent: 1)
+      let plain = SoftSphere<Double>(epsilon: 1.3, alpha: 2)
+        .energy(distance: distance, diameter: Dual(constant: 1.4), lift: { Dual(constant: $0) })
+      let specialised = harmonic.energy(distance: distance, diameter: Dual(constant: 1.4), lift: { Dual(constant: $0) })
+      #expect(specialised.value == plain.value && specialised.tangent == plain.tangent)
+      // ε seeded: ∂U/∂ε = U/ε, through the general formula.
+      let seeded = seededEpsilon.energy(distance: Dual(constant: r), diameter: 1.4, lift: { $0 })
+      let specialisedSeeded = harmonicSeeded.energy(distance: Dual(constant: r), diameter: 1.4, lift: { $0 })
+      #expect(seeded.value == specialisedSeeded.value && seeded.tangent == specialisedSeeded.tangent)
+    }
+  }
+
+  @Test("the force loop on the harmonic form gives the general loop's forces and energy, bit for bit, 2D and 3D, one and two threads",
+        arguments: [1, 2])
+  func forceLoopUnchanged(threads: Int) {
+    func check<D: SpatialDimension>(_: D.Type, count: Int, side: Double) {
+      let positions = uniformPositions(count: count, dimension: D.count, side: side, seed: 8)
+      let diameters = SpeciesPairDiameters<Double>(species: bidisperseSpecies(count), speciesDiameters: [1.0, 1.4])
+      let box = PeriodicBox<D, Double>(side: side)
+      let potential = SoftSphere<Double>(epsilon: 1.1, alpha: 2)
+      let specialised = PairInteraction(boundary: box, potential: potential, diameters: diameters, threads: threads)
+      let general = PairInteraction(boundary: box, potential: Unspecialised(base: potential), diameters: diameters,
+                                    threads: threads)
+      var neighbours = NeighbourList(skin: 0.3)
+      specialised.updateNeighbours(&neighbours, positions: positions)
+      var (expected, actual) = ([Double](), [Double]())
+      let expectedEnergy = general.forces(positions, neighbours: neighbours, into: &expected)
+      let energy = specialised.forces(positions, neighbours: neighbours, into: &actual)
+      #expect(expected.contains { $0 != 0 })
+      #expect(actual == expected && energy == expectedEnergy)
+    }
+    check(TwoDimensions.self, count: 6000, side: 72)
+    check(ThreeDimensions.self, count: 6000, side: 17)
+  }
+}
