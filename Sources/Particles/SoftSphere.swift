@@ -80,16 +80,17 @@ public struct SoftSphere<Scalar: RealScalar>: PairPotential {
     }
 
     @inlinable @inline(__always)
-    public var cutoffRatio: Double { 1 }
+    public var cutoffRatio: Double { sphere.cutoffRatio }
+
+    /// ε/2 · (1 − r/σ)², by the soft sphere's own formula.
+    @inlinable @inline(__always)
+    public func energy<T: RealScalar>(distance r: T, diameter σ: T, inverseDiameter: Double, lift: (Scalar) -> T) -> T {
+      sphere.energy(distance: r, diameter: σ, inverseDiameter: inverseDiameter, lift: lift) { $0 * $0 }
+    }
 
     @inlinable @inline(__always)
     public func energy<T: RealScalar>(distance r: T, diameter σ: T, lift: (Scalar) -> T) -> T {
       energy(distance: r, diameter: σ, inverseDiameter: 1 / σ.primalValue, lift: lift)
-    }
-
-    @inlinable @inline(__always)
-    public func energy<T: RealScalar>(distance r: T, diameter σ: T, inverseDiameter: Double, lift: (Scalar) -> T) -> T {
-      sphere.energy(distance: r, diameter: σ, inverseDiameter: inverseDiameter, lift: lift) { $0 * $0 }
     }
   }
 }
