@@ -65,8 +65,8 @@ struct DirectionMeasure<Scalar: RealScalar> {
   }
 }
 
-/// What storing a pair asks of it, gathered in four lanes as ``DirectionMeasure`` is: s·y and y·y, and of the vector b after the step max |bₖ|, whether it is
-/// finite, and s·b.
+/// What storing a pair asks of it, gathered in four lanes as ``DirectionMeasure`` is: s·y and y·y,
+/// and of the vector b after the step max |bₖ|, whether it is finite, and s·b.
 @usableFromInline
 struct PairMeasure<Scalar: RealScalar> {
   @usableFromInline typealias Lanes<T> = (T, T, T, T)
