@@ -123,6 +123,12 @@ where Space.Scalar == Potential.Scalar, Potential.Scalar == Diameters.Scalar {
     let cutoffRatio = potential.cutoffRatio
     var energy: Scalar = 0
     let interiorPairs = neighbours.hasInteriorPairs(in: boundary.cellGeometry)
+    // Every stored pair evaluated and those beyond the cutoff masked, rather than skipped by a
+    // branch mispredicted on about half of them (a Verlet list holds the skin's pairs too), where
+    // the potential allows it and the loop owns every particle. In a thread's loop, which tests
+    // each partner's owner and writes its force, the masked pairs' extra tests and stores cost
+    // more than the mispredictions they save (docs/benchmarks.md, "Issue 18, twelfth session").
+    let masked = Pair.isFiniteBeyondCutoff && Owned.ownsEveryParticle
     neighbours.rowStart.withUnsafeBufferPointer { rowStart in
       neighbours.neighbours.withUnsafeBufferPointer { partners in
         neighbours.interiorEnd.withUnsafeBufferPointer { interiorEnd in
@@ -139,14 +145,17 @@ where Space.Scalar == Potential.Scalar, Potential.Scalar == Diameters.Scalar {
               let squared = d.squaredLength(Dimension.self)
               let σ = diameters.diameter(i, j)
               let reach = cutoffRatio * σ.primalValue
-              if squared.primalValue >= reach * reach { return }
+              let inside = squared.primalValue < reach * reach
+              if !masked && !inside { return }
               let r = Scalar.sqrt(squared)
               // dU/dr from the pair energy on a dual number: the only derivative in the loop.
               let u = potential.energy(distance: Dual(r, tangent: 1), diameter: Dual(constant: σ),
                                        inverseDiameter: diameters.inverseDiameter(i, j), lift: { Dual(constant: $0) })
-              energy += u.value
+              // Masked, a pair beyond the cutoff adds its terms times zero: ±0, which changes no sum.
+              let weight: Double = inside ? 1 : 0
+              energy += masked ? Scalar.scaled(u.value, by: weight) : u.value
               guard withForces else { return }
-              let scale = -u.tangent / r
+              let scale = masked ? Scalar.scaled(-u.tangent / r, by: weight) : -u.tangent / r
               var f = SpatialVector<Scalar>.zero
               for k in 0..<Dimension.count {
                 f[k] = scale * d[k]

@@ -38,6 +38,18 @@ public protocol PairPotential: Sendable {
   /// force loop runs on it: a loop over every pair then holds no branch it never takes, and above
   /// all no call on one (a `pow`), around which the compiler would keep the loop's sums in memory.
   var specialised: Specialised? { get }
+
+  /// Whether ``energy(distance:diameter:inverseDiameter:lift:)`` is finite and cheap at every
+  /// r > 0, also beyond the cutoff (a polynomial in r). Such a potential is evaluated on every
+  /// stored pair and its terms beyond the cutoff multiplied by zero, with no branch on the cutoff:
+  /// about half the pairs of a Verlet list lie beyond it, in no order a branch predictor can
+  /// learn.
+  static var isFiniteBeyondCutoff: Bool { get }
+}
+
+extension PairPotential {
+  @inlinable
+  public static var isFiniteBeyondCutoff: Bool { false }
 }
 
 extension PairPotential where Specialised == Self {

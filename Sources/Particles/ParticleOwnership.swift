@@ -25,6 +25,8 @@ struct PartnerTerm<Scalar: RealScalar> {
 @usableFromInline
 protocol ParticleOwnership {
   func contains(_ particle: Int) -> Bool
+  /// Whether `contains` holds for every particle (the serial loop).
+  static var ownsEveryParticle: Bool { get }
 }
 
 /// All of them: the serial loop (the test folds away).
@@ -32,6 +34,7 @@ protocol ParticleOwnership {
 struct EveryParticle: ParticleOwnership {
   @inlinable init() {}
   @inlinable @inline(__always) func contains(_ particle: Int) -> Bool { true }
+  @inlinable static var ownsEveryParticle: Bool { true }
 }
 
 /// The particles of one thread's rows.
@@ -49,6 +52,8 @@ struct ParticleRange: ParticleOwnership {
   @inlinable @inline(__always) func contains(_ particle: Int) -> Bool {
     UInt(bitPattern: particle &- start) < count
   }
+
+  @inlinable static var ownsEveryParticle: Bool { false }
 }
 
 /// Runs `accumulate(rows, owned, &outside)` for every chunk of rows `bounds[c] ..< bounds[c + 1]`,

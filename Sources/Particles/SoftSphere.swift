@@ -82,6 +82,10 @@ public struct SoftSphere<Scalar: RealScalar>: PairPotential {
     @inlinable @inline(__always)
     public var cutoffRatio: Double { sphere.cutoffRatio }
 
+    /// (1 − r/σ)² is a polynomial: finite at every r.
+    @inlinable
+    public static var isFiniteBeyondCutoff: Bool { true }
+
     /// ε/2 · (1 − r/σ)², by the soft sphere's own formula.
     @inlinable @inline(__always)
     public func energy<T: RealScalar>(distance r: T, diameter σ: T, inverseDiameter: Double, lift: (Scalar) -> T) -> T {

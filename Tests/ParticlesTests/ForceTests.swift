@@ -312,6 +312,51 @@ struct HarmonicSoftSphereTests {
     }
   }
 
+  /// The serial loop evaluates the harmonic form on every stored pair and masks those beyond the
+  /// cutoff; only a potential finite there may be evaluated so.
+  @Test("only the harmonic form is evaluated beyond the cutoff, where it is finite")
+  func finiteBeyondCutoff() throws {
+    #expect(SoftSphere<Double>.Harmonic.isFiniteBeyondCutoff)
+    #expect(!SoftSphere<Double>.isFiniteBeyondCutoff, "a general α takes pow of a negative overlap there")
+    #expect(!LennardJones<Double>.isFiniteBeyondCutoff)
+    #expect(!Unspecialised<SoftSphere<Double>>.isFiniteBeyondCutoff)
+    let harmonic = try #require(SoftSphere<Double>(epsilon: 1.3, alpha: 2).specialised)
+    for r in stride(from: 1.4, through: 6, by: 0.1) {
+      let u = harmonic.energy(distance: Dual(r, tangent: 1), diameter: Dual(constant: 1.4), inverseDiameter: 1 / 1.4,
+                              lift: { Dual(constant: $0) })
+      #expect(u.value.isFinite && u.tangent.isFinite)
+    }
+  }
+
+  @Test("pairs held in the list only by its skin add exactly nothing in the masked loop, 2D and 3D")
+  func skinPairsAddNothing() {
+    func check<D: SpatialDimension>(_: D.Type) {
+      // Two small and one large particle on a line: 1.15 and 1.3 apart, beyond σ = 1 and 1.2 but within
+      // the skin of 0.5, so both pairs are stored; the pair 2.45 apart (σ = 1.2) is beyond the reach.
+      var positions = [Double](repeating: 5, count: 3 * D.count)
+      positions[0] = 2
+      positions[D.count] = 3.15
+      positions[2 * D.count] = 4.45
+      let diameters = SpeciesPairDiameters<Double>(species: [0, 0, 1], speciesDiameters: [1.0, 1.4])
+      let interaction = PairInteraction(boundary: PeriodicBox<D, Double>(side: 10), potential: SoftSphere<Double>(),
+                                        diameters: diameters, threads: 1)
+      var neighbours = NeighbourList(skin: 0.5)
+      interaction.updateNeighbours(&neighbours, positions: positions)
+      #expect(neighbours.neighbours.count == 2, "both skin pairs stored")
+      var forces = [Double]()
+      let energy = interaction.forces(positions, neighbours: neighbours, into: &forces)
+      #expect(energy == 0 && forces.allSatisfy { $0 == 0 })
+      // One pair brought within reach: its closed form, the other still nothing.
+      positions[D.count] = 2.9
+      interaction.updateNeighbours(&neighbours, positions: positions)
+      let overlapping = interaction.forces(positions, neighbours: neighbours, into: &forces)
+      #expect(abs(overlapping - 0.5 * 0.1 * 0.1) < 1e-15)
+      #expect(abs(forces[0] + 0.1) < 1e-14 && abs(forces[D.count] - 0.1) < 1e-14 && forces[2 * D.count] == 0)
+    }
+    check(TwoDimensions.self)
+    check(ThreeDimensions.self)
+  }
+
   @Test("the force loop on the harmonic form gives the general loop's forces and energy, bit for bit, 2D and 3D, one and two threads",
         arguments: [1, 2])
   func forceLoopUnchanged(threads: Int) {
