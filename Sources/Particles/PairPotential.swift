@@ -5,8 +5,9 @@ import DualNumbers
 ///
 /// Forces, Hessian-vector products and parameter derivatives all come from evaluating this one
 /// function on (nested) dual numbers; no derivative of a potential is written by hand. The kernel
-/// only calls ``energy(distance:diameter:lift:)`` for 0 < r < ``cutoffRatio``·σᵢⱼ, so the formula
-/// need not test the cutoff itself.
+/// only uses ``energy(distance:diameter:lift:)`` for 0 < r < ``cutoffRatio``·σᵢⱼ, so the formula
+/// need not test the cutoff itself (a potential that declares ``isFiniteBeyondCutoff`` is also
+/// evaluated beyond it, and the value multiplied by zero).
 public protocol PairPotential: Sendable {
   /// The type of the potential's own parameters (ε, α, ...): `Double`, or a dual number when a
   /// derivative with respect to a parameter is wanted.
