@@ -1,7 +1,7 @@
 import DualNumbers
 
-/// The Hessian of a pair interaction at one configuration, kept pair by pair: for every listed pair
-/// the d×d block Kᵢⱼ = ∂²U(|d|)/∂d∂d of its energy with respect to the separation d = rᵢ − rⱼ, so
+/// The Hessian of a pair interaction at one configuration, kept pair by pair: for every pair within
+/// the cutoff the d×d block Kᵢⱼ = ∂²U(|d|)/∂d∂d of its energy with respect to the separation d = rᵢ − rⱼ, so
 /// that
 ///
 ///     (H·v)ᵢ = Σⱼ Kᵢⱼ (vᵢ − vⱼ)
@@ -12,68 +12,81 @@ import DualNumbers
 /// they are computed once, at the configuration, and serve every product of a linear solve — the
 /// dual-number force loop would re-derive them at every product.
 ///
-/// The full d·N × d·N matrix is never formed: storage is one small block per pair, like the
-/// neighbour list itself.
+/// The full d·N × d·N matrix is never formed: storage is one small block per interacting pair.
 public struct PairStiffness<Dimension: SpatialDimension>: Sendable {
-  /// Row offsets and partners, as in the neighbour list the blocks were computed on.
+  /// Row offsets and partners of the pairs within the cutoff (the neighbour list's, less the pairs
+  /// of its skin).
   public let rowStart: [Int32]
   public let partners: [Int32]
   /// Kᵢⱼ of pair p, row-major d×d, at `blocks[p·d² ..< (p+1)·d²]` (energy / length²).
   public let blocks: [Double]
   public var threads: Int
 
-  /// Blocks of every pair of `neighbours` at `positions` (pairs beyond the cutoff get zero blocks).
+  /// Blocks of the pairs of `neighbours` within the cutoff at `positions`.
+  ///
+  /// A Verlet list also holds the pairs of its skin, about half of its pairs in a 3D packing; their
+  /// blocks vanish, so they are left out rather than stored as zeros, and every product then
+  /// streams only the contacts' blocks.
   @inlinable
   public init<Space: Boundary, Potential: PairPotential, Diameters: InteractionDiameters>(
     _ interaction: PairInteraction<Space, Potential, Diameters>, positions: [Double], neighbours: NeighbourList
   ) where Space.Scalar == Double, Space.Dimension == Dimension {
     typealias Second = Dual<Dual<Double>>
     let d = Dimension.count
-    rowStart = neighbours.rowStart
-    partners = neighbours.neighbours
     let threads = interaction.threads
     self.threads = threads
-    var blocks = [Double](repeating: 0, count: neighbours.pairCount * d * d)
     let cutoffRatio = interaction.potential.cutoffRatio
-    blocks.withUnsafeMutableBufferPointer { blocks in
-      nonisolated(unsafe) let blocks = blocks
-      positions.withUnsafeBufferPointer { positions in
-        // Rows are disjoint slots of `blocks`: split over threads as the force loop is.
-        forEachChunk(of: neighbours.particleCount, threads: threads, minimumChunk: 2048) { _, rows in
-          for i in rows {
-            let ri = SpatialVector(positions, particle: i, Dimension.self)
-            for slot in Int(neighbours.rowStart[i])..<Int(neighbours.rowStart[i + 1]) {
-              let j = Int(neighbours.neighbours[slot])
-              var separation = ri
-              let rj = SpatialVector(positions, particle: j, Dimension.self)
-              for k in 0..<d { separation[k] -= rj[k] }
-              interaction.boundary.minimumImage(&separation)
-              let σ = interaction.diameters.diameter(i, j)
-              let reach = cutoffRatio * σ
-              let squared = separation.squaredLength(Dimension.self)
-              guard squared < reach * reach else { continue }
-              // U′(r) and U″(r) from one evaluation on second-order duals in r, then
-              // K = U″ n̂n̂ᵀ + (U′/r)(I − n̂n̂ᵀ), n̂ = d/r: the Hessian of any radial U(|d|).
-              let r = squared.squareRoot()
-              let u = interaction.potential.energy(
-                distance: Second(Dual(r, tangent: 1), tangent: Dual(1, tangent: 0)), diameter: Second(σ),
-                lift: { Second(constant: Dual(constant: $0)) })
-              let (first, second) = (u.tangent.value, u.tangent.tangent)
-              let transverse = first / r
-              for a in 0..<d {
-                for b in a..<d {
-                  let normal = separation[a] * separation[b] / squared
-                  let curvature = second * normal + transverse * ((a == b ? 1 : 0) - normal)
-                  blocks[slot * d * d + a * d + b] = curvature
-                  blocks[slot * d * d + b * d + a] = curvature
-                }
+    // Each chunk of rows keeps its own pairs, joined in row order afterwards: the same arrays
+    // whatever the number of threads.
+    let pieces = positions.withUnsafeBufferPointer { positions in
+      mapChunks(of: neighbours.particleCount, threads: threads, minimumChunk: 2048) { rows in
+        var counts = [Int32](), partners = [Int32](), blocks = [Double]()
+        counts.reserveCapacity(rows.count)
+        for i in rows {
+          let ri = SpatialVector(positions, particle: i, Dimension.self)
+          var count: Int32 = 0
+          for slot in Int(neighbours.rowStart[i])..<Int(neighbours.rowStart[i + 1]) {
+            let j = Int(neighbours.neighbours[slot])
+            var separation = ri
+            let rj = SpatialVector(positions, particle: j, Dimension.self)
+            for k in 0..<d { separation[k] -= rj[k] }
+            interaction.boundary.minimumImage(&separation)
+            let σ = interaction.diameters.diameter(i, j)
+            let reach = cutoffRatio * σ
+            let squared = separation.squaredLength(Dimension.self)
+            guard squared < reach * reach else { continue }
+            // U′(r) and U″(r) from one evaluation on second-order duals in r, then
+            // K = U″ n̂n̂ᵀ + (U′/r)(I − n̂n̂ᵀ), n̂ = d/r: the Hessian of any radial U(|d|).
+            let r = squared.squareRoot()
+            let u = interaction.potential.energy(
+              distance: Second(Dual(r, tangent: 1), tangent: Dual(1, tangent: 0)), diameter: Second(σ),
+              lift: { Second(constant: Dual(constant: $0)) })
+            let (first, second) = (u.tangent.value, u.tangent.tangent)
+            let transverse = first / r
+            for a in 0..<d {
+              for b in 0..<d {
+                // dₐd_b = d_bdₐ to the bit: the block is exactly symmetric.
+                let normal = separation[a] * separation[b] / squared
+                blocks.append(second * normal + transverse * ((a == b ? 1 : 0) - normal))
               }
             }
+            partners.append(Int32(j))
+            count += 1
           }
+          counts.append(count)
         }
+        return (counts: counts, partners: partners, blocks: blocks)
       }
     }
-    self.blocks = blocks
+    var rowStart = [Int32]()
+    rowStart.reserveCapacity(neighbours.particleCount + 1)
+    rowStart.append(0)
+    for piece in pieces {
+      for count in piece.counts { rowStart.append(rowStart[rowStart.count - 1] + count) }
+    }
+    self.rowStart = rowStart
+    partners = pieces.count == 1 ? pieces[0].partners : pieces.flatMap(\.partners)
+    blocks = pieces.count == 1 ? pieces[0].blocks : pieces.flatMap(\.blocks)
   }
 
   /// The number of particles.
