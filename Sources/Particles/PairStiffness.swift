@@ -1,8 +1,8 @@
 import DualNumbers
 
 /// The Hessian of a pair interaction at one configuration, kept pair by pair: for every pair within
-/// the cutoff the d×d block Kᵢⱼ = ∂²U(|d|)/∂d∂d of its energy with respect to the separation d = rᵢ − rⱼ, so
-/// that
+/// the cutoff the d×d block Kᵢⱼ = ∂²U(|d|)/∂d∂d of its energy with respect to the separation
+/// d = rᵢ − rⱼ, so that
 ///
 ///     (H·v)ᵢ = Σⱼ Kᵢⱼ (vᵢ − vⱼ)
 ///

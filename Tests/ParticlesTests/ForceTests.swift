@@ -180,50 +180,42 @@ struct PairStiffnessTests {
 
   @Test("only pairs within the cutoff keep a block: a wider skin lists more pairs, not more blocks, and gives the same H·v and diagonal, 2D and 3D")
   func onlyInteractingPairs() {
-    func stiffnesses<D: SpatialDimension>(_: D.Type) -> (narrow: PairStiffness<D>, wide: PairStiffness<D>,
-                                                          interacting: Int, listed: Int, v: [Double]) {
+    func check<D: SpatialDimension>(_: D.Type) {
       let perSide = D.count == 3 ? 5 : 8
+      let side = Double(perSide) * 0.9
       let positions = jitteredLattice(D.self, perSide: perSide, spacing: 0.9, jitter: 0.2, seed: 5)
-      let species = bidisperseSpecies(positions.count / D.count)
-      let interaction = PairInteraction(boundary: PeriodicBox<D, Double>(side: Double(perSide) * 0.9),
-                                        potential: SoftSphere<Double>(),
-                                        diameters: SpeciesPairDiameters(species: species, speciesDiameters: [1.0, 1.2]))
+      let count = positions.count / D.count
+      let diameters = SpeciesPairDiameters<Double>(species: bidisperseSpecies(count), speciesDiameters: [1.0, 1.2])
+      let interaction = PairInteraction(boundary: PeriodicBox<D, Double>(side: side), potential: SoftSphere<Double>(),
+                                        diameters: diameters)
       var narrow = NeighbourList(skin: 0.05), wide = NeighbourList(skin: 0.6)
       interaction.updateNeighbours(&narrow, positions: positions)
       interaction.updateNeighbours(&wide, positions: positions)
-      // Brute force: the pairs of the wide list closer than σᵢⱼ (harmonic cutoff ratio 1), with the
-      // nearest image taken by rounding.
-      let side = Double(perSide) * 0.9
-      let diameters = SpeciesPairDiameters(species: species, speciesDiameters: [1.0, 1.2])
+      // Brute force over all pairs: closer than σᵢⱼ (the harmonic cutoff), nearest image by rounding.
       var interacting = 0
-      for i in 0..<(positions.count / D.count) {
-        for slot in Int(wide.rowStart[i])..<Int(wide.rowStart[i + 1]) {
-          let j = Int(wide.neighbours[slot])
+      for i in 0..<count {
+        for j in (i + 1)..<count {
           var squared = 0.0
           for k in 0..<D.count {
             var d = positions[i * D.count + k] - positions[j * D.count + k]
             d -= side * (d / side).rounded()
             squared += d * d
           }
-          let σ = diameters.diameter(i, j)
-          if squared < σ * σ { interacting += 1 }
+          if squared < diameters.diameter(i, j) * diameters.diameter(i, j) { interacting += 1 }
         }
       }
+      #expect(interacting > 0 && wide.pairCount > 2 * interacting, "\(D.count)D: the wide skin lists many pairs out of reach")
+      let fromNarrow = PairStiffness<D>(interaction, positions: positions, neighbours: narrow)
+      let fromWide = PairStiffness<D>(interaction, positions: positions, neighbours: wide)
+      #expect(fromWide.partners.count == interacting && fromNarrow.partners.count == interacting, "\(D.count)D")
+      #expect(fromWide.blocks.count == interacting * D.count * D.count, "\(D.count)D")
       var generator = SeededGenerator(seed: 8)
-      return (PairStiffness<D>(interaction, positions: positions, neighbours: narrow),
-              PairStiffness<D>(interaction, positions: positions, neighbours: wide),
-              interacting, wide.pairCount, positions.map { _ in generator.nextStandardNormal() })
-    }
-    func check<D: SpatialDimension>(_ dimension: D.Type) {
-      let (narrow, wide, interacting, listed, v) = stiffnesses(dimension)
-      #expect(interacting > 0 && listed > 2 * interacting, "\(D.count)D: the wide skin lists many pairs out of reach")
-      #expect(wide.partners.count == interacting && narrow.partners.count == interacting, "\(D.count)D")
-      #expect(wide.blocks.count == interacting * D.count * D.count)
-      var fromNarrow = [Double](), fromWide = [Double]()
-      narrow.hessianVectorProduct(v, into: &fromNarrow)
-      wide.hessianVectorProduct(v, into: &fromWide)
-      #expect(relativeMaxDifference(fromWide, fromNarrow) < 1e-14, "\(D.count)D")
-      #expect(relativeMaxDifference(wide.diagonal, narrow.diagonal) < 1e-14, "\(D.count)D")
+      let v = positions.map { _ in generator.nextStandardNormal() }
+      var productNarrow = [Double](), productWide = [Double]()
+      fromNarrow.hessianVectorProduct(v, into: &productNarrow)
+      fromWide.hessianVectorProduct(v, into: &productWide)
+      #expect(relativeMaxDifference(productWide, productNarrow) < 1e-14, "\(D.count)D")
+      #expect(relativeMaxDifference(fromWide.diagonal, fromNarrow.diagonal) < 1e-14, "\(D.count)D")
     }
     check(TwoDimensions.self)
     check(ThreeDimensions.self)
