@@ -148,6 +148,9 @@ where Space.Scalar == Potential.Scalar, Potential.Scalar == Diameters.Scalar {
               let inside = squared.primalValue < reach * reach
               if !masked && !inside { return }
               let r = Scalar.sqrt(squared)
+              // 1/r as r·(1/r²): the division starts from r² beside the root instead of waiting
+              // for it, and the two long-latency operations overlap on the pair's critical path.
+              let inverseSquared = 1 / squared
               // dU/dr from the pair energy on a dual number: the only derivative in the loop.
               let u = potential.energy(distance: Dual(r, tangent: 1), diameter: Dual(constant: σ),
                                        inverseDiameter: diameters.inverseDiameter(i, j), lift: { Dual(constant: $0) })
@@ -155,7 +158,8 @@ where Space.Scalar == Potential.Scalar, Potential.Scalar == Diameters.Scalar {
               let weight: Double = inside ? 1 : 0
               energy += masked ? Scalar.scaled(u.value, by: weight) : u.value
               guard withForces else { return }
-              let scale = masked ? Scalar.scaled(-u.tangent / r, by: weight) : -u.tangent / r
+              let scale = masked ? Scalar.scaled(-u.tangent * (r * inverseSquared), by: weight)
+                : -u.tangent * (r * inverseSquared)
               var f = SpatialVector<Scalar>.zero
               for k in 0..<Dimension.count {
                 f[k] = scale * d[k]
